@@ -1,0 +1,45 @@
+# hoering: the two set-up commands are `make demo` and `make test`; both create .venv when missing.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+export DO_NOT_TRACK = 1
+export PREFECT_SERVER_ANALYTICS_ENABLED = false
+
+.PHONY: venv system-deps test test-slow demo serve web bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Debian packages the tests use: chromium (browser tests) and poppler-utils (pdftotext).
+system-deps:
+	@bash .ci/system-deps.sh
+
+test: venv system-deps
+	$(PY) -m pytest -q
+
+test-slow: venv
+	$(PY) -m pytest -q -m slow
+
+demo: venv
+	$(PY) -m hoering.demo
+
+serve: venv
+	$(PY) deployments/serve.py
+
+web: venv
+	$(VENV)/bin/hoering web
+
+bench: venv
+	$(PY) -m bench
+
+lint: venv
+	$(VENV)/bin/ruff check src tests flows deployments bench
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf var .pytest_cache

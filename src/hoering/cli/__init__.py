@@ -1,0 +1,1 @@
+"""The ``hoering`` command line (Typer). Commands call services; nothing else."""

@@ -1,0 +1,47 @@
+"""What every command shares: the runtime, a console, and parsing of user-given values."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from hoering.domain.calendar import as_aware
+from hoering.errors import HoeringError
+from hoering.runtime import Runtime, bootstrap
+
+console = Console(highlight=False)
+
+
+_fixed_now: datetime | None = None
+
+
+def set_clock(moment: datetime) -> None:
+    """``hoering --at WHEN ...``: run the command as if it were ``moment``."""
+    global _fixed_now
+    _fixed_now = moment
+
+
+def runtime() -> Runtime:
+    if _fixed_now is not None:
+        fixed = _fixed_now
+        return bootstrap(clock=lambda: fixed)
+    return bootstrap()
+
+
+def parse_when(text: str, *, option: str = "--deadline") -> datetime:
+    """ISO 8601 date-time; without an offset it is Copenhagen local time; a bare date means 12.00."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise HoeringError(f"{option}: {text!r} is not a date-time like 2014-05-13T12:00") from None
+    if len(text.strip()) == 10:
+        value = value.replace(hour=12)
+    return as_aware(value)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

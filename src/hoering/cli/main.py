@@ -1,0 +1,92 @@
+"""Entry point: ``hoering``. User mistakes print one line and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hoering.cli import hearing, outbox
+from hoering.cli.common import console, parse_when, runtime, set_clock
+from hoering.errors import HoeringError
+
+app = typer.Typer(
+    name="hoering",
+    help="Mail hearings (mailhøringer) and the governance cycle of Nordjysk Socialaftale.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    at: Annotated[str | None, typer.Option("--at", hidden=True,
+                                           help="Act as if it were this time (replays, demos).")] = None,
+) -> None:
+    if at:
+        set_clock(parse_when(at, option="--at"))
+
+
+app.add_typer(hearing.app, name="hearing")
+app.add_typer(outbox.app, name="outbox")
+
+
+@app.command()
+def init(
+    registry: Annotated[Path | None, typer.Option(help="Registry YAML (default: the shipped one).")] = None,
+) -> None:
+    """Create or migrate the database and load the registry (safe to run again)."""
+    from hoering.db.migrate import upgrade
+    from hoering.services.registry import load_registry
+
+    rt = runtime()
+    upgrade(rt.db)
+    summary = load_registry(rt, registry)
+    console.print(
+        f"Database ready ({rt.db.engine.url.render_as_string(hide_password=True)}); registry: "
+        f"{summary.kommuner} kommuner, {summary.bodies} bodies, {summary.people} people, "
+        f"{summary.changed} change(s)."
+    )
+
+
+@app.command()
+def due(
+    send: Annotated[bool, typer.Option(help="Send the outbox afterwards.")] = True,
+) -> None:
+    """Run the due work once: reminders, closing hearings past their deadline, results, sending."""
+    from hoering.cli.outbox import send_with_progress
+    from hoering.services.due import run_due_work
+
+    rt = runtime()
+    report = run_due_work(rt)
+    console.print(f"Reminders queued: {report.reminders}; hearings closed: {len(report.closed)}"
+                  + (f" ({', '.join(map(str, report.closed))})" if report.closed else ""))
+    if send:
+        send_with_progress(rt)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except HoeringError as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        console.print("aborted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""``hoering outbox ...``: send, status, retry."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from hoering.cli.common import console, print_json, runtime
+from hoering.runtime import Runtime
+
+app = typer.Typer(help="The outbox: every e-mail the engine sends.", no_args_is_help=True)
+
+
+def send_with_progress(rt: Runtime, *, wait: float = 0.0) -> None:
+    from hoering.mail.sender import send_outbox
+    from hoering.services.outbox import outbox_status
+
+    pending = outbox_status(rt)["counts"]["pending"]
+    with Progress(TextColumn("Sending"), BarColumn(), MofNCompleteColumn(), console=console,
+                  transient=True, disable=pending == 0) as bar:
+        task = bar.add_task("send", total=pending or None)
+        report = send_outbox(rt, progress=lambda n: bar.advance(task, n), wait_for_retries=wait)
+    console.print(f"Sent: {report.sent}; failed: {report.failed}; waiting for retry: {report.retrying}")
+    for line in report.errors:
+        console.print(f"  [red]failed[/red] {line}")
+
+
+@app.command()
+def send(wait: Annotated[float, typer.Option(help="Seconds to wait for retries falling due.")] = 0.0) -> None:
+    """Send what is due, with a progress bar."""
+    send_with_progress(runtime(), wait=wait)
+
+
+@app.command()
+def status(json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Counts by state, and the failed rows with the server's reply."""
+    from hoering.services.outbox import outbox_status
+
+    data = outbox_status(runtime())
+    if json:
+        print_json(data)
+        return
+    console.print("  ".join(f"{k}: {v}" for k, v in data["counts"].items()))
+    if data["failed"]:
+        table = Table("Id", "Til", "Art", "Høring", "Forsøg", "Svar fra server", title="Fejlede")
+        for f in data["failed"]:
+            table.add_row(str(f["id"]), f["to"], f["kind"], str(f["hearing"] or ""), str(f["attempts"]), f["reply"] or "")
+        console.print(table)
+    if data["retrying"]:
+        console.print(f"{len(data['retrying'])} message(s) waiting for a retry.")
+
+
+@app.command()
+def retry(message_id: Annotated[int, typer.Argument(help="The outbox row's id.")]) -> None:
+    """Queue a failed message again."""
+    from hoering.services.outbox import retry_message
+
+    retry_message(runtime(), message_id)
+    typer.echo(f"Outbox message {message_id} queued again.")

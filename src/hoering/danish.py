@@ -1,0 +1,90 @@
+"""Danish text: dates, times (Europe/Copenhagen), amounts and time left, via Babel.
+
+    >>> format_deadline(datetime(2014, 5, 13, 10, 0, tzinfo=UTC))
+    'tirsdag den 13. maj 2014 kl. 12.00'
+    >>> format_amount(Decimal("120000"))
+    '120.000,00 kr.'
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_time as _babel_time
+from babel.numbers import format_decimal
+
+from hoering.domain.calendar import COPENHAGEN
+
+LOCALE = "da_DK"
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(COPENHAGEN)
+
+
+def format_date(day: date | datetime) -> str:
+    """``13. maj 2014``"""
+    if isinstance(day, datetime):
+        day = local(day).date()
+    return _babel_date(day, "d. MMMM y", locale=LOCALE)
+
+
+def format_weekday_date(day: date | datetime) -> str:
+    """``tirsdag den 13. maj 2014``"""
+    if isinstance(day, datetime):
+        day = local(day).date()
+    return _babel_date(day, "EEEE 'den' d. MMMM y", locale=LOCALE)
+
+
+def format_clock(moment: datetime) -> str:
+    """``12.00`` (Danish style, local time)"""
+    return _babel_time(local(moment).time(), "HH.mm", locale=LOCALE)
+
+
+def format_datetime(moment: datetime) -> str:
+    """``13. maj 2014 kl. 12.00``"""
+    return f"{format_date(moment)} kl. {format_clock(moment)}"
+
+
+def format_deadline(moment: datetime) -> str:
+    """``tirsdag den 13. maj 2014 kl. 12.00``"""
+    return f"{format_weekday_date(moment)} kl. {format_clock(moment)}"
+
+
+def format_amount(amount: Decimal | str | int) -> str:
+    """``120.000,00 kr.``"""
+    value = Decimal(amount)
+    return f"{format_decimal(value, format='#,##0.00', locale=LOCALE)} kr."
+
+
+def format_time_left(deadline: datetime, now: datetime) -> str:
+    """``2 dage og 3 timer``, ``45 minutter``, or ``fristen er overskredet``."""
+    left = deadline - now
+    if left <= timedelta(0):
+        return "fristen er overskredet"
+    days, rest = divmod(int(left.total_seconds()), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = []
+    if days:
+        parts.append(f"{days} {'dag' if days == 1 else 'dage'}")
+    if hours:
+        parts.append(f"{hours} {'time' if hours == 1 else 'timer'}")
+    if not days and minutes:
+        parts.append(f"{minutes} {'minut' if minutes == 1 else 'minutter'}")
+    if not parts:
+        return "under et minut"
+    return " og ".join(parts)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def join_names(names: list[str]) -> str:
+    """``Aalborg, Hjørring og Læsø``"""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " og " + names[-1]

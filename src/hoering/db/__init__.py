@@ -1,0 +1,1 @@
+"""The database adapter: tables, sessions, migrations."""

@@ -1,0 +1,21 @@
+"""Every table, imported in one place so the metadata (and Alembic) sees them all."""
+
+from hoering.db.audit import AuditEntry
+from hoering.db.base import Base
+from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
+from hoering.db.outbox import OutboxMessage
+from hoering.db.registry import Body, BodyMember, Kommune, Person
+
+__all__ = [
+    "Answer",
+    "AnswerToken",
+    "AuditEntry",
+    "Base",
+    "Body",
+    "BodyMember",
+    "Hearing",
+    "HearingRecipient",
+    "Kommune",
+    "OutboxMessage",
+    "Person",
+]

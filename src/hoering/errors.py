@@ -1,0 +1,53 @@
+"""The one exception hierarchy of hoering.
+
+Every error a user can cause (a bad file, an unknown id, a move the rules forbid) is a
+``HoeringError``; the CLI prints its message on one line and exits with code 2, the web layer
+turns it into a 4xx page. Anything else is a bug and is allowed to surface as one.
+
+    HoeringError
+    ├── ConfigurationError      a setting is missing or malformed
+    ├── DefinitionError         a hearing / item / registry file does not validate
+    ├── NotFoundError           an id, kommune, option or token that does not exist
+    ├── RuleViolation           a valid request the rules refuse (close too early, answer after close)
+    │   └── HearingClosedError  the hearing no longer takes answers
+    └── DeliveryError           mail could not be handed to the SMTP server
+"""
+
+from __future__ import annotations
+
+
+class HoeringError(Exception):
+    """Base of every error that is the user's to fix, not a bug."""
+
+
+class ConfigurationError(HoeringError):
+    """A setting is missing or has a value we refuse."""
+
+
+class DefinitionError(HoeringError):
+    """A definition file (hearing, item, registry) does not validate.
+
+    ``problems`` holds one human-readable line per wrong field.
+    """
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source} is not valid:\n{lines}")
+
+
+class NotFoundError(HoeringError):
+    """Something named by the user does not exist."""
+
+
+class RuleViolation(HoeringError):
+    """The request is well-formed, but the rules of the process refuse it."""
+
+
+class HearingClosedError(RuleViolation):
+    """The hearing is closed (or past its deadline) and takes no more answers."""
+
+
+class DeliveryError(HoeringError):
+    """An e-mail could not be delivered."""

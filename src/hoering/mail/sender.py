@@ -1,0 +1,201 @@
+"""The outbox sender: claim due rows, send them over a few reused SMTP connections, mark each.
+
+Safe with two senders at once: a row is claimed (``pending`` → ``sending``) in a short
+transaction before it is sent (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer
+at a time), so no row is sent by both. A row is marked ``sent`` in its own transaction right
+after the server accepted it. A sender killed between the two leaves its rows ``sending``;
+when the lease expires they return to ``pending`` and go out again with the same Message-ID:
+only the messages in flight at the crash can arrive twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+
+from sqlalchemy import select, update
+
+from hoering.db.outbox import OutboxMessage
+from hoering.mail import smtp
+from hoering.mail.failures import notify_undeliverable
+from hoering.runtime import Runtime
+
+Connect = Callable[[], Awaitable[smtp.Connection]]
+Progress = Callable[[int], None]
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    reclaimed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    to_addr: str
+    raw: str
+    attempts: int
+
+
+class OutboxSender:
+    def __init__(self, rt: Runtime, *, connect: Connect | None = None, lease: timedelta | None = None,
+                 batch: int | None = None) -> None:
+        self.rt = rt
+        self.settings = rt.settings
+        self.connect = connect or (lambda: smtp.connect(self.settings))
+        self.lease = lease or timedelta(seconds=self.settings.outbox_lease_seconds)
+        self.connections = self.settings.smtp_connections
+        self.batch = batch or self.connections * 16
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.envelope_from = parseaddr(self.settings.mail_from)[1]
+
+    # -- the database side -------------------------------------------------------------------
+
+    def reclaim_expired(self) -> int:
+        """Rows a dead sender left ``sending`` go back to ``pending`` once the lease is over."""
+        cutoff = self.rt.now() - self.lease
+        with self.rt.db.transaction() as s:
+            result = s.execute(update(OutboxMessage)
+                               .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff)
+                               .values(status="pending", claimed_by=None))
+            return result.rowcount or 0
+
+    def claim(self, limit: int) -> list[Claimed]:
+        now = self.rt.now()
+        with self.rt.db.transaction() as s:
+            query = (select(OutboxMessage.id, OutboxMessage.to_addr, OutboxMessage.raw, OutboxMessage.attempts)
+                     .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+                     .order_by(OutboxMessage.id).limit(limit))
+            if self.rt.db.is_postgres:
+                query = query.with_for_update(skip_locked=True)
+            rows = [Claimed(*r) for r in s.execute(query)]
+            if rows:
+                s.execute(update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in rows]))
+                          .values(status="sending", claimed_by=self.worker, claimed_at=now))
+            return rows
+
+    def mark_sent(self, row: Claimed, reply: str) -> None:
+        with self.rt.db.transaction() as s:
+            s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == self.worker)
+                      .values(status="sent", sent_at=self.rt.now(), smtp_reply=reply,
+                              attempts=row.attempts + 1, last_error=None))
+
+    def mark_failed(self, row: Claimed, failure: smtp.Failure) -> str:
+        attempts = row.attempts + 1
+        now = self.rt.now()
+        permanent = failure.permanent or attempts >= self.settings.smtp_max_attempts
+        with self.rt.db.transaction() as s:
+            values: dict[str, object] = {"attempts": attempts, "last_error": failure.reply, "claimed_by": None}
+            if permanent:
+                values.update(status="failed", smtp_reply=failure.reply)
+            else:
+                values.update(status="pending", next_attempt_at=now + self.backoff(attempts))
+            s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == self.worker)
+                      .values(**values))
+            if permanent:
+                notify_undeliverable(self.rt, s, row.id)
+        return "failed" if permanent else "retrying"
+
+    def backoff(self, attempts: int) -> timedelta:
+        base = self.settings.smtp_backoff_seconds * (2 ** (attempts - 1))
+        return timedelta(seconds=min(base, 3600) * random.uniform(0.5, 1.5))
+
+    def next_retry_at(self) -> datetime | None:
+        with self.rt.db.transaction() as s:
+            return s.scalar(select(OutboxMessage.next_attempt_at)
+                            .where(OutboxMessage.status == "pending").order_by(OutboxMessage.next_attempt_at)
+                            .limit(1))
+
+    # -- the SMTP side -----------------------------------------------------------------------
+
+    async def send_due(self, *, progress: Progress | None = None, wait_for_retries: float = 0.0) -> SendReport:
+        """Send every due row; with ``wait_for_retries`` > 0, also wait (that many seconds at
+        most) for retries that fall due meanwhile."""
+        report = SendReport(reclaimed=self.reclaim_expired())
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + wait_for_retries
+        while True:
+            await self._drain(report, progress)
+            upcoming = self.next_retry_at()
+            if upcoming is None or wait_for_retries <= 0:
+                break
+            delay = max(0.0, (upcoming - self.rt.now()).total_seconds())
+            if loop.time() + delay > give_up_at:
+                break
+            await asyncio.sleep(delay)
+        report.retrying = self.count("pending")
+        return report
+
+    def count(self, status: str) -> int:
+        from sqlalchemy import func
+
+        with self.rt.db.transaction() as s:
+            return s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == status)) or 0
+
+    async def _drain(self, report: SendReport, progress: Progress | None) -> None:
+        queue: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=self.batch)
+        workers = [asyncio.create_task(self._worker(queue, report, progress)) for _ in range(self.connections)]
+        try:
+            while True:
+                rows = self.claim(self.batch)
+                if not rows:
+                    break
+                for row in rows:
+                    await queue.put(row)
+            for _ in workers:
+                await queue.put(None)
+            await asyncio.gather(*workers)
+        finally:
+            for w in workers:
+                w.cancel()
+
+    async def _worker(self, queue: asyncio.Queue[Claimed | None], report: SendReport,
+                      progress: Progress | None) -> None:
+        conn: smtp.Connection | None = None
+        try:
+            while (row := await queue.get()) is not None:
+                try:
+                    if conn is None or not conn.is_connected:
+                        conn = await self.connect()
+                    _, reply = await conn.sendmail(self.envelope_from, [row.to_addr], row.raw)
+                except Exception as exc:  # noqa: BLE001 - classified, then recorded on the row
+                    failure = smtp.classify(exc)
+                    state = self.mark_failed(row, failure)
+                    if state == "failed":
+                        report.failed += 1
+                        report.errors.append(f"{row.to_addr}: {failure.reply}")
+                    conn = await _discard(conn)
+                else:
+                    self.mark_sent(row, f"250 {reply}".strip())
+                    report.sent += 1
+                if progress:
+                    progress(1)
+        finally:
+            await _discard(conn, polite=True)
+
+
+async def _discard(conn: smtp.Connection | None, *, polite: bool = False) -> None:
+    if conn is not None and conn.is_connected:
+        try:
+            if polite:
+                await asyncio.wait_for(conn.quit(), timeout=5)
+            else:
+                conn.close()  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - the connection is being thrown away anyway
+            pass
+    return None
+
+
+def send_outbox(rt: Runtime, *, progress: Progress | None = None, wait_for_retries: float = 0.0) -> SendReport:
+    """Send what is due (the service that the CLI, the flows and ``hoering due`` call)."""
+    return asyncio.run(OutboxSender(rt).send_due(progress=progress, wait_for_retries=wait_for_retries))

@@ -1,0 +1,90 @@
+"""Read-only views of hearings, named in the domain's words."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hoering.danish import format_amount, format_datetime, format_time_left
+from hoering.db.models import Hearing
+from hoering.domain.tally import Tally
+from hoering.domain.wording import outcome_sentence
+from hoering.runtime import Runtime
+from hoering.services.hearings import get_hearing
+from hoering.services.registry import all_kommuner
+from hoering.services.tallying import definition_of, recipients_of, tally_hearing
+
+
+def list_hearings(rt: Runtime, *, status: str | None = None) -> list[dict[str, Any]]:
+    with rt.db.transaction() as s:
+        query = select(Hearing).order_by(Hearing.id.desc())
+        if status:
+            query = query.where(Hearing.status == status)
+        hearings = list(s.scalars(query))
+        rows = []
+        for h in hearings:
+            t = tally_hearing(s, h)
+            rows.append({"id": h.id, "title": h.title, "kind": h.kind, "status": h.status,
+                         "body": h.body.key, "deadline": h.deadline.isoformat(),
+                         "answered": t.answered, "recipients": len(t.lines)})
+        return rows
+
+
+def hearings_open_past_deadline(s: Session, now: datetime) -> list[int]:
+    return list(s.scalars(select(Hearing.id).where(Hearing.status == "open", Hearing.deadline <= now)
+                          .order_by(Hearing.id)))
+
+
+def hearing_status(rt: Runtime, hearing_id: int) -> dict[str, Any]:
+    """Who has answered, who has not, and the time left."""
+    now = rt.now()
+    with rt.db.transaction() as s:
+        h = get_hearing(s, hearing_id)
+        t = tally_hearing(s, h)
+        lines = []
+        for line in t.lines:
+            a = line.answer
+            lines.append({
+                "kommune": line.code, "name": line.name, "status": line.status,
+                "option": a.option if a else None, "comment": a.comment if a else None,
+                "channel": a.channel if a else None, "answered_by": a.answered_by if a else None,
+                "received_at": a.received_at.isoformat() if a else None,
+                "late": a.late if a else False, "versions": line.versions,
+            })
+        return {
+            "hearing": h.id, "title": h.title, "kind": h.kind, "status": h.status,
+            "body": h.body.key, "deadline": h.deadline.isoformat(),
+            "deadline_da": format_datetime(h.deadline),
+            "time_left": format_time_left(h.deadline, now) if h.status == "open" else None,
+            "answered": t.answered, "recipients": len(t.lines),
+            "silent": t.silent, "counts": t.counts, "lines": lines,
+        }
+
+
+def hearing_result(rt: Runtime, hearing_id: int) -> dict[str, Any]:
+    """The result: frozen at close, or the tally so far while the hearing is open."""
+    with rt.db.transaction() as s:
+        h = get_hearing(s, hearing_id)
+        t = tally_hearing(s, h)
+        data = t.to_json() if h.result is None else dict(h.result)
+        data.update(describe(s, h, t))
+        return data
+
+
+def describe(s: Session, h: Hearing, t: Tally) -> dict[str, Any]:
+    definition = definition_of(h)
+    codes = {k.code for _, k in recipients_of(s, h.id)}
+    everyone = codes == {k.code for k in all_kommuner(s)}
+    extra: dict[str, Any] = {
+        "hearing": h.id, "title": h.title, "status": h.status, "kind": h.kind,
+        "body": h.body.key, "deadline": h.deadline.isoformat(),
+        "closed_at": h.closed_at.isoformat() if h.closed_at else None,
+        "summary": outcome_sentence(definition, t, all_kommuner=everyone),
+    }
+    if definition.allocation is not None:
+        extra["total"] = str(definition.allocation.total)
+        extra["total_da"] = format_amount(definition.allocation.total)
+    return extra

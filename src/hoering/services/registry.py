@@ -1,0 +1,112 @@
+"""Loading the registry (``hoering init``) and finding kommuner and bodies by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hoering import audit
+from hoering.db.models import Body, BodyMember, Kommune, Person
+from hoering.definitions import load_file
+from hoering.domain.names import name_keys, normalise
+from hoering.errors import NotFoundError
+from hoering.registry import DEFAULT_REGISTRY, RegistryFile
+from hoering.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class RegistrySummary:
+    kommuner: int
+    people: int
+    bodies: int
+    changed: int
+
+
+def load_registry(rt: Runtime, path: Path | None = None, *, actor: str = "hoering init") -> RegistrySummary:
+    """Create or update the registry from a file; running it again changes nothing."""
+    registry = load_file(RegistryFile, path or DEFAULT_REGISTRY)
+    now = rt.now()
+    changed = 0
+    with rt.db.transaction() as s:
+        people: dict[str, Person] = {p.email: p for p in s.scalars(select(Person))}
+        for party, kind in [*((k, "kommune") for k in registry.kommuner), (registry.region, "region")]:
+            row = s.scalar(select(Kommune).where(Kommune.code == party.code))
+            if row is None:
+                row = Kommune(code=party.code, name=party.name, kind=kind, population=party.population)
+                s.add(row)
+                s.flush()
+                changed += 1
+            elif (row.name, row.kind, row.population) != (party.name, kind, party.population):
+                row.name, row.kind, row.population = party.name, kind, party.population
+                changed += 1
+            for c in party.contacts:
+                person = people.get(c.email)
+                if person is None:
+                    person = people[c.email] = Person(email=c.email, name=c.name, role=c.role,
+                                                      kommune_id=row.id)
+                    s.add(person)
+                    changed += 1
+                elif (person.name, person.role, person.kommune_id, person.active) != (
+                        c.name, c.role, row.id, True):
+                    person.name, person.role, person.kommune_id, person.active = c.name, c.role, row.id, True
+                    changed += 1
+        sec = registry.secretariat
+        if sec.email not in people:
+            people[sec.email] = Person(email=sec.email, name=sec.name, role="medarbejder")
+            s.add(people[sec.email])
+            changed += 1
+        s.flush()
+        for b in registry.bodies:
+            body = s.scalar(select(Body).where(Body.key == b.key))
+            if body is None:
+                body = Body(key=b.key, name=b.name, long_name=b.long_name, delegates_to=b.delegates_to)
+                s.add(body)
+                changed += 1
+            elif (body.name, body.long_name, body.delegates_to) != (b.name, b.long_name, b.delegates_to):
+                body.name, body.long_name, body.delegates_to = b.name, b.long_name, b.delegates_to
+                changed += 1
+            wanted = {people[m.email].id: m.position for m in b.members}
+            current = {m.person_id: m for m in body.members}
+            for pid, member in current.items():
+                if pid not in wanted:
+                    body.members.remove(member)
+                    changed += 1
+                elif member.position != wanted[pid]:
+                    member.position = wanted[pid]
+                    changed += 1
+            for pid, position in wanted.items():
+                if pid not in current:
+                    body.members.append(BodyMember(person_id=pid, position=position))
+                    changed += 1
+        if changed:
+            audit.record(s, at=now, actor=actor, action="registry.loaded", entity="registry",
+                         entity_id=None, source=str(path or DEFAULT_REGISTRY), changes=changed)
+        return RegistrySummary(kommuner=len(registry.kommuner), people=len(people),
+                               bodies=len(registry.bodies), changed=changed)
+
+
+def find_kommune(session: Session, name_or_code: str | int) -> Kommune:
+    """A kommune (or the region) by code or name, as a person types it; NotFoundError if none."""
+    wanted = str(name_or_code).strip()
+    key = wanted if wanted.isdigit() else normalise(wanted)
+    parties = list(session.scalars(select(Kommune).order_by(Kommune.code)))
+    for party in parties:
+        if key in name_keys(party.name, party.code):
+            return party
+    known = ", ".join(f"{p.name} ({p.code})" for p in parties) or "none: run hoering init"
+    raise NotFoundError(f"no kommune {wanted!r}; known: {known}")
+
+
+def find_body(session: Session, key: str) -> Body:
+    body = session.scalar(select(Body).where(Body.key == key))
+    if body is None:
+        known = ", ".join(session.scalars(select(Body.key).order_by(Body.key))) or "none: run hoering init"
+        raise NotFoundError(f"no body {key!r}; known: {known}")
+    return body
+
+
+def all_kommuner(session: Session) -> list[Kommune]:
+    return list(session.scalars(select(Kommune).where(Kommune.kind == "kommune").order_by(Kommune.code)))

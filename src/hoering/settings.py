@@ -1,0 +1,119 @@
+"""Settings, from the environment (``HOERING_*``) and an optional ``.env`` file.
+
+Nothing is read at import time: call :func:`load_settings` (``bootstrap()`` does) and get either
+a validated :class:`Settings` or a :class:`~hoering.errors.ConfigurationError` naming every
+wrong setting.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hoering.errors import ConfigurationError
+
+SmtpSecurity = Literal["none", "starttls", "tls"]
+
+
+class Settings(BaseSettings):
+    """Every knob of hoering. Environment variables are the field names, upper-cased, with
+    the prefix ``HOERING_`` (``database_url`` is ``HOERING_DATABASE_URL``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HOERING_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    home: Path = Field(default=Path("var"), description="Where the SQLite file, keys and output live.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; default: SQLite under home.")
+    secret_key: SecretStr | None = Field(
+        default=None, description="Derives answer tokens and signs sessions; default: a key file under home."
+    )
+    timezone: str = "Europe/Copenhagen"
+
+    # The answer portal (the public address put in mails) and the secretariat's login.
+    portal_url: str = "http://127.0.0.1:8000"
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    admin_password_hash: str | None = None
+    api_token: SecretStr | None = None
+
+    # Mail.
+    mail_from: str = "Sekretariat for Nordjysk Socialaftale <sekretariat@socialaftale.example>"
+    secretariat_email: str = "sekretariat@socialaftale.example"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_security: SmtpSecurity = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = Field(default=30.0, gt=0)
+    smtp_validate_certs: bool = True
+    smtp_ca_file: Path | None = None
+    smtp_connections: int = Field(default=4, ge=1, le=64, description="Parallel SMTP connections.")
+    smtp_max_attempts: int = Field(default=8, ge=1, le=100)
+    smtp_backoff_seconds: float = Field(default=30.0, ge=0, description="First retry delay; doubles.")
+    outbox_lease_seconds: float = Field(
+        default=600.0, gt=0, description="After this long a row left 'sending' by a dead sender is sent again."
+    )
+
+    @field_validator("portal_url")
+    @classmethod
+    def _portal_url_is_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("only sqlite:/// and postgresql:// URLs are supported")
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @model_validator(mode="after")
+    def _defaults_under_home(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.home / 'hoering.db').as_posix()}"
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ValueError("HOERING_SMTP_USERNAME and HOERING_SMTP_PASSWORD go together")
+        return self
+
+    def secret(self) -> bytes:
+        """The secret key; created once as ``home/secret.key`` when none is configured."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.home / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_hex(32))
+        return path.read_text().strip().encode()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Validated settings, or a ConfigurationError naming each wrong one."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"]) or "settings"
+            env = f"HOERING_{name.upper()}" if err["loc"] else name
+            problems.append(f"{env}: {err['msg']}")
+        raise ConfigurationError("invalid settings:\n  " + "\n  ".join(problems)) from None

@@ -1,0 +1,82 @@
+"""Test helpers shared by every tier: a settable clock, databases, runtimes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from hoering.db.migrate import upgrade
+from hoering.runtime import Runtime, bootstrap
+from hoering.services.registry import load_registry
+from hoering.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+# 29 April 2014, 10.00 Copenhagen: the day the JYFE hearing mail went out.
+JYFE_OPENED = datetime(2014, 4, 29, 8, 0, tzinfo=UTC)
+JYFE_DEADLINE = datetime(2014, 5, 13, 10, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime = JYFE_OPENED) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def postgres_available() -> str | None:
+    """None when the server answers; otherwise why not."""
+    try:
+        import psycopg
+
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3):
+            return None
+    except Exception as exc:  # noqa: BLE001 - any failure means: skip with this reason
+        return f"no PostgreSQL on 127.0.0.1:5432 ({type(exc).__name__}: {exc})"
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh database for one test (or session), dropped afterwards."""
+    import psycopg
+
+    name = f"hoering_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        from hoering.runtime import forget_databases
+
+        forget_databases()
+        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_runtime(home: Path, database_url: str, clock: Clock, **settings: Any) -> Runtime:
+    values: dict[str, Any] = {
+        "home": home, "database_url": database_url, "secret_key": "test-secret-key",
+        "portal_url": "http://127.0.0.1:8000", "smtp_backoff_seconds": 0.05,
+        "smtp_timeout": 5.0, "outbox_lease_seconds": 600.0,
+    }
+    values.update(settings)
+    rt = bootstrap(load_settings(**values), clock=clock)
+    upgrade(rt.db)
+    load_registry(rt)
+    return rt
