@@ -3,6 +3,8 @@
 from hoering.db.audit import AuditEntry
 from hoering.db.base import Base
 from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
+from hoering.db.meetings import (  # noqa: F401 - the governance cycle's tables
+    Attendance, Bilag, CycleStep, Followup, Indstilling, Item, ItemMove, Meeting)
 from hoering.db.outbox import OutboxMessage
 from hoering.db.registry import Body, BodyMember, Kommune, Person
 
