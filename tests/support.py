@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,19 +25,28 @@ JYFE_DEADLINE = datetime(2014, 5, 13, 10, 0, tzinfo=UTC)
 
 
 class Clock:
-    """A clock the test moves by hand."""
+    """A clock the test moves by hand; a ``ticking`` one also moves with real time (for retry
+    back-off, which waits real seconds)."""
 
-    def __init__(self, start: datetime = JYFE_OPENED) -> None:
-        self.now = start
+    def __init__(self, start: datetime = JYFE_OPENED, *, ticking: bool = False) -> None:
+        self._start = start
+        self._since = time.monotonic()
+        self.ticking = ticking
+
+    @property
+    def now(self) -> datetime:
+        if not self.ticking:
+            return self._start
+        return self._start + timedelta(seconds=time.monotonic() - self._since)
 
     def __call__(self) -> datetime:
         return self.now
 
     def set(self, moment: datetime) -> None:
-        self.now = moment
+        self._start, self._since = moment, time.monotonic()
 
     def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
+        self.set(self.now + timedelta(**delta))
         return self.now
 
 

@@ -6,13 +6,14 @@ Templates are strict: an undefined variable raises instead of rendering as nothi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import css_inline
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, select_autoescape
 
 from hoering import danish
 
@@ -36,16 +37,29 @@ def environment(root: Path = TEMPLATES) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(
-        date=danish.format_date,
-        weekday_date=danish.format_weekday_date,
-        datetime=danish.format_datetime,
-        deadline=danish.format_deadline,
-        clock=danish.format_clock,
-        amount=danish.format_amount,
-    )
+    env.filters.update({
+        name: _strict(f) for name, f in {
+            "date": danish.format_date,
+            "weekday_date": danish.format_weekday_date,
+            "datetime": danish.format_datetime,
+            "deadline": danish.format_deadline,
+            "clock": danish.format_clock,
+            "amount": danish.format_amount,
+        }.items()
+    })
     env.globals["time_left"] = danish.format_time_left
     return env
+
+
+def _strict(f: Callable[..., str]) -> Callable[..., str]:
+    """A filter that fails on an undefined value instead of handing it to Babel."""
+
+    def filter_(value: Any, *args: Any) -> str:
+        if isinstance(value, Undefined):
+            value._fail_with_undefined_error()
+        return f(value, *args)
+
+    return filter_
 
 
 def render(name: str, context: dict[str, Any], *, root: Path = TEMPLATES) -> Rendered:

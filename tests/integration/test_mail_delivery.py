@@ -1,0 +1,142 @@
+"""Issue 3: invitations, receipts, reminders and results reach a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from email.header import decode_header
+
+import pytest
+from sqlalchemy import func, select
+
+from hoering.db.models import Hearing, OutboxMessage
+from hoering.mail import notices
+from hoering.mail.sender import send_outbox
+from hoering.mail.sink import running_sink
+from hoering.services.answers import find_token, record_answer
+from hoering.services.due import run_due_work
+from hoering.services.hearings import open_hearing, read_hearing_file
+from hoering.services.outbox import outbox_status
+from tests.mailtools import PASSWORD, USER, authenticator, self_signed, server_tls_context
+from tests.support import EXAMPLES, JYFE_DEADLINE, make_runtime
+
+LINK = re.compile(r"http://127\.0\.0\.1:8000/svar/([A-Za-z0-9_-]{43})")
+
+
+def open_jyfe(rt) -> int:
+    return open_hearing(rt, read_hearing_file(EXAMPLES / "jyfe.yaml"))
+
+
+def test_jyfe_invitations_arrive_with_working_personal_links(rt, sink):
+    open_jyfe(rt)
+    report = send_outbox(rt)
+    assert report.sent == 22 and report.failed == 0
+    messages = sink.messages
+    per_kommune = Counter(m["To"].addresses[0].domain for m in messages)
+    assert len(per_kommune) == 11 and set(per_kommune.values()) == {2}  # director + deputy each
+    tokens = set()
+    with rt.db.transaction() as s:
+        for m in messages:
+            raw_subject = m.get("Subject", failobj=None)
+            assert "Mailhøring: Tilbagebetaling af tiloversblevne midler fra JYFE" in str(raw_subject)
+            text = m.get_body(preferencelist=("plain",)).get_content()
+            html = m.get_body(preferencelist=("html",)).get_content()
+            assert "senest tirsdag den 13. maj 2014 kl. 12.00" in text
+            assert "120.000,00 kr." in text and "style=" in html  # CSS inlined
+            token = LINK.search(text).group(1)
+            assert token in html
+            row = find_token(s, token)
+            assert row is not None and row.person.email == m["To"].addresses[0].addr_spec
+            tokens.add(token)
+    assert len(tokens) == 22
+
+
+def test_subject_is_rfc2047_encoded_and_decodes_to_danish(rt, sink):
+    open_jyfe(rt)
+    send_outbox(rt)
+    raw = sink.received[0].raw
+    header = re.search(rb"^Subject: (.*(?:\r?\n[ \t].*)*)", raw, re.M).group(1).decode("ascii")
+    assert "=?utf-8?" in header.lower()
+    decoded = "".join(part.decode(cs or "ascii") if isinstance(part, bytes) else part
+                      for part, cs in decode_header(header))
+    assert decoded.replace("\r\n", "").startswith("Mailhøring: Tilbagebetaling")
+
+
+def test_starttls_and_auth(tmp_path, sqlite_url, clock):
+    cert, key = self_signed(tmp_path)
+    with running_sink(tls_context=server_tls_context(cert, key), require_starttls=True,
+                      authenticator=authenticator, auth_required=True) as (controller, sink):
+        rt = make_runtime(tmp_path, sqlite_url, clock, smtp_host="127.0.0.1", smtp_port=controller.port,
+                          smtp_security="starttls", smtp_ca_file=cert, smtp_username=USER,
+                          smtp_password=PASSWORD)
+        open_jyfe(rt)
+        assert send_outbox(rt).sent == 22
+        assert len(sink.received) == 22
+        bad = make_runtime(tmp_path, sqlite_url, clock, smtp_host="127.0.0.1", smtp_port=controller.port,
+                           smtp_security="starttls", smtp_ca_file=cert, smtp_username=USER,
+                           smtp_password="forkert", smtp_max_attempts=1)
+        record_answer(bad, 1, kommune="Aalborg", option="pulje")
+        report = send_outbox(bad)
+        assert report.sent == 0 and report.failed == 2 and "535" in report.errors[0]
+        assert len(sink.received) == 22
+
+
+def test_queuing_twice_and_due_twice_send_nothing_twice(rt, sink, clock):
+    hid = open_jyfe(rt)
+    with rt.db.transaction() as s:
+        assert notices.queue_invitations(rt, s, s.get(Hearing, hid)) == 0  # same keys: nothing new
+    send_outbox(rt)
+    record_answer(rt, hid, kommune="Aalborg", option="pulje")
+    clock.set(JYFE_DEADLINE.replace(day=10))  # P3D before the deadline
+    first = run_due_work(rt)
+    send_outbox(rt)
+    second = run_due_work(rt)
+    send_outbox(rt)
+    assert first.reminders == 20 and second.reminders == 0  # 10 silent kommuner x 2 contacts
+    clock.set(JYFE_DEADLINE.replace(minute=5))
+    assert run_due_work(rt).closed == [hid] and run_due_work(rt).closed == []
+    send_outbox(rt)
+    send_outbox(rt)
+    ids = Counter(m["Message-ID"] for m in sink.messages)
+    assert ids and max(ids.values()) == 1
+    kinds = Counter(sink_kind(m) for m in sink.messages)
+    assert kinds == {"invitation": 22, "receipt": 2, "reminder": 20, "result": 23}
+
+
+def sink_kind(m) -> str:
+    subject = str(m["Subject"])
+    return ("reminder" if subject.startswith("Påmindelse") else "result" if subject.startswith("Resultat")
+            else "receipt" if subject.startswith("Kvittering") else "invitation")
+
+
+def test_reminder_goes_only_to_the_silent_and_says_time_left(rt, sink, clock):
+    hid = open_jyfe(rt)
+    for name in ("Aalborg", "Hjørring", "Thisted"):
+        record_answer(rt, hid, kommune=name, option="pulje")
+    clock.set(JYFE_DEADLINE.replace(day=12))  # P1D before
+    run_due_work(rt)
+    send_outbox(rt)
+    reminders = [m for m in sink.messages if sink_kind(m) == "reminder"]
+    domains = {m["To"].addresses[0].domain.split(".")[0] for m in reminders}
+    assert len(reminders) == 16 and not domains & {"aalborg", "hjoerring", "thisted"}
+    assert "der er 1 dag tilbage" in reminders[0].get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.mark.parametrize("two", [True])
+def test_two_senders_at_once_never_send_a_row_twice(rt, sink, two):
+    import asyncio
+
+    from hoering.mail.sender import OutboxSender
+
+    for _ in range(3):
+        open_jyfe(rt)
+
+    async def both():
+        return await asyncio.gather(OutboxSender(rt).send_due(), OutboxSender(rt).send_due())
+
+    reports = asyncio.run(both())
+    assert sum(r.sent for r in reports) == 66
+    assert len(sink.received) == 66 and len({m["Message-ID"] for m in sink.messages}) == 66
+    with rt.db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")) == 66
+    assert outbox_status(rt)["counts"]["pending"] == 0
