@@ -111,11 +111,19 @@ def result_context(d: HearingDefinition, result: Tally, summary: str) -> dict[st
     silence = "tæller ikke med (undlader at stemme)" if d.silence == "abstain" else \
         f"tæller som «{labels[d.silence]}» (stiltiende accept)"
     rows = []
-    for line in result.lines:
+    for line in sorted(result.lines, key=lambda ln: ln.name):
         a = line.answer
+        answer = (labels.get(a.option, a.option) if a.option else a.text) if a else None
+        if line.status == "answered":
+            shown = f"{answer} (modtaget efter fristen)" if a and a.late else str(answer)
+        elif line.status == "late":
+            shown = f"{answer} (modtaget efter fristen, tæller ikke med)"
+        else:
+            shown = "Intet svar"
+            if line.counted_as:
+                shown += f" – tæller som «{labels[line.counted_as]}»"
         rows.append({
-            "name": line.name, "code": line.code, "status": line.status,
-            "answer": labels.get(a.option, a.option) if a and a.option else (a.text if a else None),
+            "name": line.name, "code": line.code, "status": line.status, "answer": answer, "shown": shown,
             "comment": a.comment if a else None, "received_at": a.received_at if a else None,
             "late": a.late if a else False,
             "counted_as": labels.get(line.counted_as) if line.counted_as else None,
