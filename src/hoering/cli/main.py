@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hoering.cli import hearing, outbox
+from hoering.cli import hearing, outbox, web
 from hoering.cli.common import console, parse_when, runtime, set_clock
 from hoering.errors import HoeringError
 
@@ -32,6 +32,7 @@ def _root(
 
 app.add_typer(hearing.app, name="hearing")
 app.add_typer(outbox.app, name="outbox")
+app.add_typer(web.app, name="web")
 
 
 @app.command()

@@ -1,0 +1,54 @@
+"""``hoering web``: serve the answer portal, the secretariat's overview and the API."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from hoering.cli.common import runtime
+
+app = typer.Typer(help="The answer portal and the secretariat's overview (FastAPI).",
+                  invoke_without_command=True)
+
+
+@app.callback()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default HOERING_WEB_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default HOERING_WEB_PORT, 8000).",
+                                             min=1, max=65535)] = None,
+) -> None:
+    """Serve the web app with uvicorn (127.0.0.1:8000 unless configured otherwise)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    import uvicorn
+
+    from hoering.web.app import create_app
+
+    rt = runtime()
+    settings = rt.settings
+    host = host or settings.web_host
+    port = port or settings.web_port
+    typer.echo(f"Serving on http://{host}:{port} (links in mails point to {settings.portal_url})")
+    if not settings.admin_password_hash:
+        typer.echo("Note: HOERING_ADMIN_PASSWORD_HASH is not set; /sekretariat cannot be logged into "
+                   "(create one with: hoering web hash-password).")
+    uvicorn.run(create_app(rt), host=host, port=port, proxy_headers=False, log_level="info")
+
+
+@app.command("hash-password")
+def hash_password_command(
+    stdin: Annotated[bool, typer.Option("--stdin", help="Read the password from standard input.")] = False,
+) -> None:
+    """Print a hash of a password for HOERING_ADMIN_PASSWORD_HASH (the password is not stored)."""
+    from hoering.web.security import hash_password
+
+    if stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        raise typer.BadParameter("use at least 8 characters", param_hint="password")
+    typer.echo(hash_password(password))

@@ -1,0 +1,55 @@
+"""Page rendering: the Jinja2 environment (autoescaped, Danish filters) and the CSRF cookie."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from hoering import danish
+from hoering.web.security import CSRF_COOKIE, CSRF_MAX_AGE, Csrf
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def make_templates() -> Jinja2Templates:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    env.filters["dato"] = danish.format_date
+    env.filters["tidspunkt"] = danish.format_datetime
+    env.filters["frist"] = danish.format_deadline
+    env.filters["beloeb"] = danish.format_amount
+    env.globals["join_names"] = danish.join_names
+    return Jinja2Templates(env=env)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def page(request: Request, name: str, context: dict[str, Any] | None = None, *,
+         status_code: int = 200, csrf_scope: str | None = None) -> HTMLResponse:
+    """Render ``name``; with ``csrf_scope`` the page gets a CSRF field (and the cookie, if new)."""
+    state = request.app.state
+    ctx = dict(context or {})
+    new_nonce = None
+    if csrf_scope is not None:
+        csrf: Csrf = state.csrf
+        nonce = request.cookies.get(CSRF_COOKIE) or None
+        if nonce is None:
+            nonce = new_nonce = csrf.new_nonce()
+        ctx["csrf"] = csrf.field_for(nonce, csrf_scope)
+    response = state.templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    if new_nonce is not None:
+        response.set_cookie(CSRF_COOKIE, new_nonce, max_age=CSRF_MAX_AGE, httponly=True,
+                            samesite="lax", secure=state.secure_cookies, path="/")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def csrf_ok(request: Request, field: str | None, scope: str) -> bool:
+    csrf: Csrf = request.app.state.csrf
+    return csrf.valid(field=field, cookie=request.cookies.get(CSRF_COOKIE), scope=scope)
