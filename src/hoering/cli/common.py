@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
-from hoering.domain.calendar import as_aware
 from hoering.errors import HoeringError
-from hoering.runtime import Runtime, bootstrap
+
+if TYPE_CHECKING:
+    from hoering.runtime import Runtime
 
 console = Console(highlight=False)
 
@@ -26,6 +27,9 @@ def set_clock(moment: datetime) -> None:
 
 
 def runtime() -> Runtime:
+    """The runtime for a command (imported lazily: ``hoering --help`` needs no database)."""
+    from hoering.runtime import bootstrap
+
     if _fixed_now is not None:
         fixed = _fixed_now
         return bootstrap(clock=lambda: fixed)
@@ -34,6 +38,8 @@ def runtime() -> Runtime:
 
 def parse_when(text: str, *, option: str = "--deadline") -> datetime:
     """ISO 8601 date-time; without an offset it is Copenhagen local time; a bare date means 12.00."""
+    from hoering.domain.calendar import as_aware
+
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:

@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from hoering.cli.common import console, parse_when, print_json, runtime
-from hoering.danish import format_amount, format_datetime
 
 app = typer.Typer(help="Mail hearings: open, follow, answer and close them.", no_args_is_help=True)
 
@@ -30,6 +29,8 @@ def open_(file: Annotated[Path, typer.Argument(help="The hearing file (YAML).")]
 def list_(status: Annotated[str | None, typer.Option(help="open or closed")] = None) -> None:
     """List hearings, newest first."""
     from hoering.services.queries import list_hearings
+
+    from hoering.danish import format_datetime
 
     rows = list_hearings(runtime(), status=status)
     table = Table("Id", "Titel", "Art", "Status", "Frist", "Svar")
@@ -59,6 +60,8 @@ def status(hearing_id: IdArg, json: Annotated[bool, typer.Option("--json")] = Fa
 
 def _status_table(lines: list[dict[str, Any]]) -> Table:
     from datetime import datetime
+
+    from hoering.danish import format_datetime
 
     table = Table("Kode", "Kommune", "Svar", "Modtaget", "Kanal", "Af", "Bemærkning")
     for ln in lines:
@@ -107,6 +110,8 @@ def extend(
     """Move an open hearing's deadline later."""
     from hoering.services.hearings import change_deadline
 
+    from hoering.danish import format_datetime
+
     new = change_deadline(runtime(), hearing_id, deadline=parse_when(deadline), reason=reason, reopen=False)
     typer.echo(f"Hearing {hearing_id} now runs until {format_datetime(new)}")
 
@@ -119,6 +124,8 @@ def reopen(
 ) -> None:
     """Reopen a closed hearing with a new deadline."""
     from hoering.services.hearings import change_deadline
+
+    from hoering.danish import format_datetime
 
     new = change_deadline(runtime(), hearing_id, deadline=parse_when(deadline), reason=reason, reopen=True)
     typer.echo(f"Hearing {hearing_id} reopened until {format_datetime(new)}")
@@ -137,6 +144,8 @@ def result(hearing_id: IdArg, json: Annotated[bool, typer.Option("--json")] = Fa
 
 
 def print_result(data: dict[str, Any]) -> None:
+    from hoering.danish import format_amount
+
     console.print(f"[bold]{data['title']}[/bold] (høring {data['hearing']}, {data['status']})")
     table = Table("Kode", "Kommune", "Svar", "Tæller som", "Udbetaling")
     payouts = data.get("allocation", {}).get("payouts", {})

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from hoering.cli.common import console, print_json, runtime
-from hoering.runtime import Runtime
+
+if TYPE_CHECKING:
+    from hoering.runtime import Runtime
 
 app = typer.Typer(help="The outbox: every e-mail the engine sends.", no_args_is_help=True)
 

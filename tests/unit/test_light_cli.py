@@ -1,0 +1,22 @@
+"""`hoering --help` stays light: the CLI's modules import no database, web or Prefect code."""
+
+import subprocess
+import sys
+
+HEAVY = ("sqlalchemy", "prefect", "fastapi", "uvicorn", "babel", "jinja2", "aiosmtplib", "reportlab", "docx")
+
+
+def test_cli_import_pulls_in_nothing_heavy():
+    code = ("import sys, hoering.cli.main as m; m.app; "
+            f"print(','.join(x for x in {HEAVY!r} if x in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+
+
+def test_help_lists_the_command_groups():
+    out = subprocess.run([sys.executable, "-m", "hoering.cli.main", "--help"], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0
+    for group in ("init", "due", "hearing", "outbox"):
+        assert group in out.stdout
