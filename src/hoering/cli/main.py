@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hoering.cli import hearing, outbox, web
+from hoering.cli import hearing, outbox, reports, web
 from hoering.cli.common import console, parse_when, runtime, set_clock
 from hoering.errors import HoeringError
 
@@ -33,6 +33,7 @@ def _root(
 app.add_typer(hearing.app, name="hearing")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(web.app, name="web")
+app.add_typer(reports.status_app, name="status")
 
 
 @app.command()
