@@ -37,7 +37,7 @@ def overview(rt: Runtime) -> list[dict[str, Any]]:
     rows = []
     for hearing_id in ids:
         st = hearing_status(rt, hearing_id)
-        silent = [ln["name"] for ln in st["lines"] if ln["status"] != "answered"]
+        silent = sorted(ln["name"] for ln in st["lines"] if ln["status"] != "answered")
         rows.append({**st, "silent_names": silent,
                      "percent": round(100 * st["answered"] / st["recipients"]) if st["recipients"] else 0,
                      "deadline_dt": datetime.fromisoformat(st["deadline"])})
@@ -69,7 +69,7 @@ def hearing_detail(rt: Runtime, hearing_id: int) -> dict[str, Any]:
     return {**st, "lines": lines, "trail": trail, "result": result, "counts_da": counts,
             "deadline_dt": deadline, "past_deadline": now >= deadline,
             "time_left": format_time_left(deadline, now), "question": d.question,
-            "silent_names": [ln["name"] for ln in lines if ln["status"] != "answered"]}
+            "silent_names": sorted(ln["name"] for ln in lines if ln["status"] != "answered")}
 
 
 def _details(details: dict[str, Any], labels: dict[str, str]) -> str:
