@@ -190,6 +190,8 @@ class PlannedMeeting(Strict):
     end: dt.time = dt.time(16, 0)
     place: Text = "Aftales senere"
     sagsnr: str | None = None
+    deltagere: list[Text] = []
+    afbud: list[Text] = []
 
 
 class Rule(Strict):
