@@ -49,7 +49,8 @@ def server_tls_context(cert: Path, key: Path) -> ssl.SSLContext:
 
 
 def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login.decode(), auth_data.password.decode()) == (USER, PASSWORD)
+    ok = isinstance(auth_data, LoginPassword) and (
+        (auth_data.login.decode(), auth_data.password.decode()) == (USER, PASSWORD))
     return AuthResult(success=ok, handled=False)
 
 

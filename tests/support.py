@@ -57,7 +57,7 @@ def postgres_available() -> str | None:
 
         with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3):
             return None
-    except Exception as exc:  # noqa: BLE001 - any failure means: skip with this reason
+    except Exception as exc:
         return f"no PostgreSQL on 127.0.0.1:5432 ({type(exc).__name__}: {exc})"
 
 

@@ -46,7 +46,7 @@ _Loader.add_implicit_resolver(
 
 def load_yaml_text(text: str, *, source: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise DefinitionError(source, [f"not valid YAML: {exc}"]) from None
 
@@ -101,4 +101,7 @@ def describe_errors(exc: ValidationError) -> list[str]:
 
 def _is_union_tag(part: object) -> bool:
     # pydantic names the union member it tried (e.g. "WorkingDays" or "function-after[...]")
-    return isinstance(part, str) and (part[:1].isupper() or "[" in part or part in {"str", "int", "float", "datetime", "date", "list", "dict", "decimal"})
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part or part in _TYPE_TAGS)
+
+
+_TYPE_TAGS = {"str", "int", "float", "datetime", "date", "list", "dict", "decimal"}

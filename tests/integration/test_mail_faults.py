@@ -82,7 +82,7 @@ def test_550_marks_the_row_failed_with_the_reply_and_tells_the_secretariat(tmp_p
 
 def test_a_contact_failing_alone_does_not_alarm_the_secretariat(tmp_path, sqlite_url, clock):
     handler = FaultySink(reject=r"^stedfortraeder@laesoe")
-    with running_sink(handler) as (controller, sink):
+    with running_sink(handler) as (controller, _):
         rt = setup(tmp_path, sqlite_url, clock, controller)
         send_all(rt, wait=0)
         assert outbox_status(rt)["counts"] == {"pending": 0, "sending": 0, "sent": 21, "failed": 1}

@@ -26,7 +26,8 @@ KINDS = {
     "submission": {"allocation": None, "options": None},
 }
 ANSWER = {"allocation": ("udbetaling", None), "choice": ("pulje", None), "consent": ("indsigelse", None),
-          "interest": ("ja", None), "submission": (None, "Vi stiller vores «Bo-trænings»-forløb & erfaringer til rådighed")}
+          "interest": ("ja", None),
+          "submission": (None, "Vi stiller vores «Bo-trænings»-forløb & erfaringer til rådighed")}
 
 
 def jyfe(**changes) -> HearingDefinition:

@@ -28,9 +28,8 @@ def open_(file: Annotated[Path, typer.Argument(help="The hearing file (YAML).")]
 @app.command("list")
 def list_(status: Annotated[str | None, typer.Option(help="open or closed")] = None) -> None:
     """List hearings, newest first."""
-    from hoering.services.queries import list_hearings
-
     from hoering.danish import format_datetime
+    from hoering.services.queries import list_hearings
 
     rows = list_hearings(runtime(), status=status)
     table = Table("Id", "Titel", "Art", "Status", "Frist", "Svar")
@@ -108,9 +107,8 @@ def extend(
     reason: Annotated[str, typer.Option(help="Why; sent to the kommuner.")],
 ) -> None:
     """Move an open hearing's deadline later."""
-    from hoering.services.hearings import change_deadline
-
     from hoering.danish import format_datetime
+    from hoering.services.hearings import change_deadline
 
     new = change_deadline(runtime(), hearing_id, deadline=parse_when(deadline), reason=reason, reopen=False)
     typer.echo(f"Hearing {hearing_id} now runs until {format_datetime(new)}")
@@ -123,9 +121,8 @@ def reopen(
     reason: Annotated[str, typer.Option(help="Why; sent to the kommuner.")],
 ) -> None:
     """Reopen a closed hearing with a new deadline."""
-    from hoering.services.hearings import change_deadline
-
     from hoering.danish import format_datetime
+    from hoering.services.hearings import change_deadline
 
     new = change_deadline(runtime(), hearing_id, deadline=parse_when(deadline), reason=reason, reopen=True)
     typer.echo(f"Hearing {hearing_id} reopened until {format_datetime(new)}")

@@ -49,7 +49,8 @@ def status(json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if data["failed"]:
         table = Table("Id", "Til", "Art", "Høring", "Forsøg", "Svar fra server", title="Fejlede")
         for f in data["failed"]:
-            table.add_row(str(f["id"]), f["to"], f["kind"], str(f["hearing"] or ""), str(f["attempts"]), f["reply"] or "")
+            table.add_row(str(f["id"]), f["to"], f["kind"], str(f["hearing"] or ""), str(f["attempts"]),
+                          f["reply"] or "")
         console.print(table)
     if data["retrying"]:
         console.print(f"{len(data['retrying'])} message(s) waiting for a retry.")

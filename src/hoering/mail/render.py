@@ -37,16 +37,15 @@ def environment(root: Path = TEMPLATES) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update({
-        name: _strict(f) for name, f in {
-            "date": danish.format_date,
-            "weekday_date": danish.format_weekday_date,
-            "datetime": danish.format_datetime,
-            "deadline": danish.format_deadline,
-            "clock": danish.format_clock,
-            "amount": danish.format_amount,
-        }.items()
-    })
+    filters: dict[str, Callable[..., str]] = {
+        "date": danish.format_date,
+        "weekday_date": danish.format_weekday_date,
+        "datetime": danish.format_datetime,
+        "deadline": danish.format_deadline,
+        "clock": danish.format_clock,
+        "amount": danish.format_amount,
+    }
+    env.filters.update({name: _strict(f) for name, f in filters.items()})
     env.globals["time_left"] = danish.format_time_left
     return env
 

@@ -68,7 +68,7 @@ class OutboxSender:
             result = s.execute(update(OutboxMessage)
                                .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff)
                                .values(status="pending", claimed_by=None))
-            return result.rowcount or 0
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def claim(self, limit: int) -> list[Claimed]:
         now = self.rt.now()
@@ -168,13 +168,14 @@ class OutboxSender:
                     if conn is None or not conn.is_connected:
                         conn = await self.connect()
                     _, reply = await conn.sendmail(self.envelope_from, [row.to_addr], row.raw)
-                except Exception as exc:  # noqa: BLE001 - classified, then recorded on the row
+                except Exception as exc:
                     failure = smtp.classify(exc)
                     state = self.mark_failed(row, failure)
                     if state == "failed":
                         report.failed += 1
                         report.errors.append(f"{row.to_addr}: {failure.reply}")
-                    conn = await _discard(conn)
+                    await _discard(conn)
+                    conn = None
                 else:
                     self.mark_sent(row, f"250 {reply}".strip())
                     report.sent += 1
@@ -185,6 +186,7 @@ class OutboxSender:
 
 
 async def _discard(conn: smtp.Connection | None, *, polite: bool = False) -> None:
+    """Close a connection we are done with (politely with QUIT at the end of a run)."""
     if conn is not None and conn.is_connected:
         try:
             if polite:
@@ -193,7 +195,6 @@ async def _discard(conn: smtp.Connection | None, *, polite: bool = False) -> Non
                 conn.close()  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - the connection is being thrown away anyway
             pass
-    return None
 
 
 def send_outbox(rt: Runtime, *, progress: Progress | None = None, wait_for_retries: float = 0.0) -> SendReport:

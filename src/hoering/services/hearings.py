@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoering import audit
-from hoering.db.models import AnswerToken, Hearing, HearingRecipient, Kommune
+from hoering.db.models import AnswerToken, Body, Hearing, HearingRecipient, Kommune
 from hoering.definitions import load_file
 from hoering.domain.allocation import key_weights
 from hoering.domain.calendar import as_aware, working_days_deadline
@@ -64,7 +64,7 @@ def open_hearing(rt: Runtime, definition: HearingDefinition, *, actor: str = SEC
         return hearing.id
 
 
-def _resolve(s: Session, d: HearingDefinition, source: str) -> tuple[object, list[Kommune]]:
+def _resolve(s: Session, d: HearingDefinition, source: str) -> tuple[Body, list[Kommune]]:
     problems: list[str] = []
     body = None
     try:
@@ -92,7 +92,7 @@ def _resolve(s: Session, d: HearingDefinition, source: str) -> tuple[object, lis
             key_weights(key, [p.code for p in parties], {p.code: p.population for p in parties})
         except ValueError as exc:
             problems.append(f"allocation.key: {exc}")
-    if problems:
+    if problems or body is None:
         raise DefinitionError(source, problems)
     return body, sorted(parties, key=lambda p: p.code)
 
