@@ -26,9 +26,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "section": ParagraphStyle("section", parent=body, fontName="Helvetica-Bold", fontSize=13,
                                   leading=17, textColor=BLUE, spaceBefore=12, spaceAfter=6),
         "item": ParagraphStyle("item", parent=body, fontName="Helvetica-Bold", fontSize=11.5,
-                               leading=15, spaceBefore=12, spaceAfter=2),
+                               leading=15, spaceBefore=12, spaceAfter=2, keepWithNext=1),
         "label": ParagraphStyle("label", parent=body, fontName="Helvetica-Bold", textColor=BLUE,
-                                spaceBefore=6, spaceAfter=2),
+                                spaceBefore=6, spaceAfter=2, keepWithNext=1),
         "th": ParagraphStyle("th", parent=body, fontName="Helvetica-Bold"),
     }
 

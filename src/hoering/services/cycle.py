@@ -92,8 +92,11 @@ def run_step(rt: Runtime, meeting_id: int, step: str) -> int:
 def run_cycle(rt: Runtime) -> CycleReport:
     """Everything due at ``rt.now()`` (the caller sends the outbox)."""
     report = CycleReport(orientations=orient_hearing_results(rt, actor=ACTOR))
-    for meeting_id, step in due_steps(rt, rt.now()):
-        report.done.append((meeting_id, step, run_step(rt, meeting_id, step)))
+    seen: set[tuple[int, str]] = set()
+    while due := [d for d in due_steps(rt, rt.now()) if d not in seen]:  # a step can make the next due
+        for meeting_id, step in due:
+            seen.add((meeting_id, step))
+            report.done.append((meeting_id, step, run_step(rt, meeting_id, step)))
     return report
 
 
