@@ -1,0 +1,1 @@
+"""Prefect deployments of the flows in ``flows/``: what runs, and on which schedule."""

@@ -1,0 +1,77 @@
+"""Which flows are deployed, and when they run (cron, Europe/Copenhagen, following daylight saving).
+
+No run waits for days: a hearing's state lives in our database, and these short scheduled runs
+act on whatever is due. ``open_hearing`` has no schedule; the secretariat triggers it (the UI
+renders its parameters as a form).
+
+Flows that other parts of the project add later (``flows.cycle``, ``flows.director_status``) are
+deployed when their module exists, and skipped quietly until then.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+TIMEZONE = "Europe/Copenhagen"
+
+
+@dataclass(frozen=True)
+class Planned:
+    module: str
+    flow: str
+    name: str
+    cron: str | None
+    description: str
+    required: bool = True
+
+    @property
+    def entrypoint(self) -> str:
+        return f"{self.module.replace('.', '/')}.py:{self.flow}"
+
+
+PLAN = (
+    Planned("flows.hearings", "open_hearing", "open-hearing", None,
+            "Open a mail hearing from a hearing file or a filled-in form; sends the invitations."),
+    Planned("flows.hearings", "hearing_watch", "hearing-watch", "*/15 * * * *",
+            "Reminders due, hearings past their deadline closed and tallied, results sent."),
+    Planned("flows.hearings", "send_outbox", "send-outbox", "*/5 * * * *",
+            "Send what is pending in the outbox."),
+    Planned("flows.cycle", "cycle_watch", "cycle-watch", "0 * * * *",
+            "The governance cycle's due steps.", required=False),
+    Planned("flows.director_status", "director_status", "director-status", "0 8 * * 1",
+            "Monday status to the directors.", required=False),
+)
+
+
+def available(plan: tuple[Planned, ...] = PLAN) -> list[tuple[Planned, Any]]:
+    """(planned, flow) for each flow that exists; a missing required flow is an error."""
+    found = []
+    for item in plan:
+        try:
+            module = importlib.import_module(item.module)
+        except ModuleNotFoundError as exc:
+            if item.required or exc.name != item.module:
+                raise
+            continue
+        flow = getattr(module, item.flow, None)
+        if flow is None:
+            if item.required:
+                raise AttributeError(f"{item.module} has no flow {item.flow!r}")
+            continue
+        found.append((item, flow))
+    return found
+
+
+def schedules(item: Planned) -> list[Any]:
+    from prefect.schedules import Cron
+
+    return [Cron(item.cron, timezone=TIMEZONE)] if item.cron else []
+
+
+def runner_deployments() -> list[Any]:
+    """The deployments ``serve`` runs in this process (``make serve``)."""
+    return [flow.to_deployment(name=item.name, schedules=schedules(item), description=item.description,
+                               tags=["hoering"])
+            for item, flow in available()]
