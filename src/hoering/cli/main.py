@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hoering.cli import hearing, outbox, reports, web
+from hoering.cli import cycle, followup, item, meeting
 from hoering.cli.common import console, parse_when, runtime, set_clock
 from hoering.errors import HoeringError
 
@@ -32,6 +33,10 @@ def _root(
 
 app.add_typer(hearing.app, name="hearing")
 app.add_typer(outbox.app, name="outbox")
+app.add_typer(meeting.app, name="meeting")
+app.add_typer(item.app, name="item")
+app.add_typer(followup.app, name="followup")
+app.add_typer(cycle.app, name="cycle")
 app.add_typer(web.app, name="web")
 app.add_typer(reports.status_app, name="status")
 

@@ -1,0 +1,29 @@
+"""``hoering cycle ...``: the meeting cycle's due work, once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hoering.cli.common import console, runtime
+
+app = typer.Typer(help="The meeting cycle (calls, agendas, minutes, KKR).", no_args_is_help=True)
+
+
+@app.command()
+def due(send: Annotated[bool, typer.Option(help="Send the outbox afterwards.")] = True) -> None:
+    """Do every cycle step due now (each once), then send the outbox."""
+    from hoering.cli.outbox import send_with_progress
+    from hoering.services.cycle import run_cycle
+
+    rt = runtime()
+    report = run_cycle(rt)
+    for meeting_id, step, queued in report.done:
+        console.print(f"meeting {meeting_id}: {step} ({queued} mail(s) queued)")
+    for item_id in report.orientations:
+        console.print(f"hearing result on the DAS agenda as item {item_id}")
+    if not report.done and not report.orientations:
+        console.print("Nothing due.")
+    if send:
+        send_with_progress(rt)

@@ -1,0 +1,91 @@
+"""``hoering meeting ...``: plan, list, attendance, agenda, minutes, approve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from hoering.cli.common import console, print_json, runtime
+
+app = typer.Typer(help="Meetings: plan them, render agendas and minutes.", no_args_is_help=True)
+
+IdArg = Annotated[int, typer.Argument(help="The meeting's id.", min=1)]
+FormatOpt = Annotated[str, typer.Option("--format", help="html, pdf or docx")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Where to write (default: under var/documents).")]
+
+
+@app.command()
+def plan(file: Annotated[Path, typer.Argument(help="A body's meeting plan for a year (YAML).")]) -> None:
+    """Create a body's meetings for a year from a file (dates, or a rule like "3rd Monday")."""
+    from hoering.services.meetings import plan_meetings, read_plan_file
+
+    ids = plan_meetings(runtime(), read_plan_file(file))
+    typer.echo(f"{len(ids)} meeting(s): {', '.join(map(str, ids))}")
+
+
+@app.command("list")
+def list_(
+    body: Annotated[str | None, typer.Option(help="Only this body (das, fu, kkr ...).")] = None,
+    year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
+    json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List meetings in date order."""
+    from hoering.services.meetings import list_meetings
+
+    rows = list_meetings(runtime(), body=body, year=year)
+    if json:
+        print_json(rows)
+        return
+    table = Table("Id", "Organ", "Tid", "Sted", "Punkter", "Dagsorden", "Referat")
+    for r in rows:
+        table.add_row(str(r["id"]), r["body"], r["when"], r["place"], str(r["items"]),
+                      "sendt" if r["agenda_sent"] else "", "sendt" if r["minutes_sent"] else
+                      ("godkendt" if r["minutes_approved"] else ""))
+    console.print(table if rows else "No meetings planned.")
+
+
+@app.command()
+def attendance(
+    meeting_id: IdArg,
+    deltager: Annotated[list[str], typer.Option(help="A participant (repeat).")] = [],  # noqa: B006
+    afbud: Annotated[list[str], typer.Option(help="An apology (repeat).")] = [],  # noqa: B006
+) -> None:
+    """Record who took part (deltagere) and who sent apologies (afbud)."""
+    from hoering.services.meetings import record_attendance
+
+    record_attendance(runtime(), meeting_id, deltagere=deltager, afbud=afbud)
+    typer.echo(f"Meeting {meeting_id}: {len(deltager)} deltagere, {len(afbud)} afbud")
+
+
+@app.command()
+def agenda(meeting_id: IdArg, format: FormatOpt = "html", out: OutOpt = None) -> None:
+    """Render the agenda (dagsorden)."""
+    _write(meeting_id, "agenda", format, out)
+
+
+@app.command()
+def minutes(meeting_id: IdArg, format: FormatOpt = "html", out: OutOpt = None) -> None:
+    """Render the minutes (referat)."""
+    _write(meeting_id, "minutes", format, out)
+
+
+@app.command()
+def approve(meeting_id: IdArg, by: Annotated[str, typer.Option(help="Who approves (the chair).")]) -> None:
+    """The chair approves the minutes; the cycle then sends them to all."""
+    from hoering.services.meetings import approve_minutes
+
+    approve_minutes(runtime(), meeting_id, by=by)
+    typer.echo(f"Minutes of meeting {meeting_id} approved by {by}")
+
+
+def _write(meeting_id: int, mode: str, fmt: str, out: Path | None) -> None:
+    from hoering.errors import HoeringError
+    from hoering.services.documents import write_document
+
+    if fmt not in ("html", "pdf", "docx"):
+        raise HoeringError(f"--format: {fmt!r} is not one of html, pdf, docx")
+    path = write_document(runtime(), meeting_id, mode=mode, fmt=fmt, out=out)  # type: ignore[arg-type]
+    typer.echo(str(path))
