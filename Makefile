@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 export DO_NOT_TRACK = 1
 export PREFECT_SERVER_ANALYTICS_ENABLED = false
 
-.PHONY: venv system-deps test test-slow demo serve web bench lint clean
+.PHONY: venv system-deps test test-slow demo serve scaleout-check web bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ demo: venv
 
 serve: venv
 	$(PY) deployments/serve.py
+
+# The deployments on `prefect server start` backed by the local PostgreSQL, with a process worker.
+scaleout-check: venv
+	$(PY) deployments/scaleout.py
 
 web: venv
 	$(VENV)/bin/hoering web
