@@ -59,6 +59,19 @@ class Settings(BaseSettings):
         default=600.0, gt=0, description="After this long a row left 'sending' by a dead sender is sent again."
     )
 
+    # The directors' status mail (flows/director_status.py): weekly, and before each meeting.
+    status_weekday: int = Field(default=0, ge=0, le=6, description="Weekly status day (0 = Monday).")
+    status_time: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+                             description="Local time (Europe/Copenhagen) of the status mails.")
+    status_days_before_meeting: int | None = Field(
+        default=7, ge=1, le=60, description="Also send a status this many days before each meeting "
+        "of a body the director sits in; empty: only weekly.")
+    status_meeting_horizon_days: int = Field(default=14, ge=1, le=120,
+                                             description="Meetings this close are listed.")
+    status_send_empty: bool = Field(default=False, description="Mail directors with nothing to report.")
+    agenda_url: str | None = Field(default=None, description="A meeting's agenda link, with {meeting} "
+                                   "for its id; shown in the status mail once the agenda is out.")
+
     @field_validator("portal_url")
     @classmethod
     def _portal_url_is_http(cls, value: str) -> str:
