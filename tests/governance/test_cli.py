@@ -1,0 +1,65 @@
+"""The governance commands as a person uses them: real processes, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import EXAMPLES
+
+HOERING = [sys.executable, "-m", "hoering.cli.main"]
+EX = EXAMPLES / "das-2021"
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    env = {**os.environ, "HOERING_HOME": str(tmp_path / "var"), "HOERING_SECRET_KEY": "cli-test",
+           "HOERING_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "HOERING_SMTP_PORT": "9"}
+
+    def run(*args: str, at: str | None = None) -> subprocess.CompletedProcess[str]:
+        prefix = ["--at", at] if at else []
+        return subprocess.run([*HOERING, *prefix, *args], capture_output=True, text=True, env=env,
+                              cwd=tmp_path, timeout=120)
+
+    assert run("init").returncode == 0
+    return run
+
+
+def test_an_item_through_the_cli(run, tmp_path):
+    planned = run("meeting", "plan", str(EX / "plan-das-2021.yaml"), at="2021-02-15T10:00")
+    assert planned.returncode == 0 and planned.stdout.startswith("5 meeting(s)")
+    meetings = json.loads(run("meeting", "list", "--body", "das", "--json").stdout)
+    das = next(m["id"] for m in meetings if m["starts_at"].startswith("2021-03-15"))
+    item = run("item", "add", str(EX / "items" / "08-svenstrupgaard.yaml"), at="2021-02-15T10:00").stdout.strip()
+
+    refused = run("item", "route", item, "--to", "das", at="2021-02-15T10:00")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stdout.strip() == ("error: item 1 (rejst): cannot put it on the DAS agenda: "
+                                      "FU prepares every case first (route it to FU)")
+    assert run("item", "route", item, "--to", "fu", at="2021-02-16T10:00").returncode == 0
+    routed = run("item", "route", item, "--to", "das", at="2021-03-01T10:00")
+    assert routed.stdout.strip() == f"Item {item} routed to das (meeting {das})"
+    decided = run("item", "decide", item, "--outcome", "godkendt",
+                  "--text", "DAS kredsen godkender, at takststigningen forlænges til 14 år.",
+                  "--followup", "Ny takst meldes ud|Aalborg Kommune|2021-04-01", at="2021-03-15T15:00")
+    assert decided.returncode == 0, decided.stdout + decided.stderr
+    bad = run("item", "decide", item, "--outcome", "afvist", "--text", "x", at="2021-03-15T15:05")
+    assert bad.returncode == 2 and "decided already" in bad.stdout
+    followups = json.loads(run("followup", "list", "--open", "--json").stdout)
+    assert [(f["what"], f["who"], f["due"]) for f in followups] == [
+        ("Ny takst meldes ud", "Aalborg Kommune", "2021-04-01")]
+    out = tmp_path / "referat.docx"
+    assert run("meeting", "minutes", str(das), "--format", "docx", "--out", str(out)).returncode == 0
+    assert out.read_bytes()[:2] == b"PK"
+    wrong = run("meeting", "agenda", str(das), "--format", "odt")
+    assert wrong.returncode == 2 and "--format: 'odt' is not one of html, pdf, docx" in wrong.stdout
+    due = run("cycle", "due", "--no-send", at="2021-03-16T09:00")
+    assert due.stdout.strip() == f"meeting {das}: minutes_draft (1 mail(s) queued)"
+    assert run("cycle", "due", "--no-send", at="2021-03-16T09:00").stdout.strip() == "Nothing due."
+    moves = json.loads(run("item", "moves", item).stdout)
+    assert [m["action"] for m in moves] == ["to_fu", "to_meeting", "decide"]
