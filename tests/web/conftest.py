@@ -56,9 +56,18 @@ def open_example(rt: Runtime, name: str = "jyfe.yaml") -> int:
     return open_hearing(rt, read_hearing_file(EXAMPLES / name))
 
 
+def send_mail(rt: Runtime) -> int:
+    """``send_outbox`` in a thread of its own: Playwright's sync API keeps an event loop running
+    in the test's thread, where ``asyncio.run`` is refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(send_outbox, rt).result().sent
+
+
 def invitation_links(rt: Runtime, sink: MailSink) -> dict[str, str]:
     """Send the outbox; the answer link of every invitation received, by recipient address."""
-    send_outbox(rt)
+    send_mail(rt)
     links = {}
     for m in sink.messages:
         if "Mailhøring" not in str(m["Subject"]) or "Påmindelse" in str(m["Subject"]):

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hoering.cli.common import runtime
+from hoering.errors import HoeringError
 
 app = typer.Typer(help="The answer portal and the secretariat's overview (FastAPI).",
                   invoke_without_command=True)
@@ -50,5 +51,5 @@ def hash_password_command(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 8:
-        raise typer.BadParameter("use at least 8 characters", param_hint="password")
+        raise HoeringError("the password needs at least 8 characters")
     typer.echo(hash_password(password))

@@ -66,6 +66,7 @@ def hearing_detail(rt: Runtime, hearing_id: int) -> dict[str, Any]:
                       "received": datetime.fromisoformat(ln["received_at"]) if ln["received_at"] else None})
     result = hearing_result(rt, hearing_id) if st["status"] == "closed" else None
     counts = [{"label": labels.get(k, k), "count": v} for k, v in st["counts"].items()]
+    lines.sort(key=lambda ln: ln["name"])
     return {**st, "lines": lines, "trail": trail, "result": result, "counts_da": counts,
             "deadline_dt": deadline, "past_deadline": now >= deadline,
             "time_left": format_time_left(deadline, now), "question": d.question,
