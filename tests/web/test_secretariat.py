@@ -63,7 +63,7 @@ def test_overview_shows_progress_silent_kommuner_and_time_left(web_rt, client, c
         record_answer(web_rt, hid, kommune=name, option="pulje")
     login(client)
     html = client.get("/sekretariat").text
-    assert "Svar: 3 af 11" in html and f'max="11" value="3"' in html
+    assert "Svar: 3 af 11" in html and 'max="11" value="3"' in html
     assert "14 dage og 2 timer tilbage" in html
     assert ("Mangler svar fra: Brønderslev, Frederikshavn, Jammerbugt, Mariagerfjord, Morsø, "
             "Rebild, Thisted og Vesthimmerland") in html
