@@ -72,7 +72,7 @@ def deploy_all(pool: str) -> list[str]:
 
     names = []
     for item, flow in available():
-        found = Flow.from_source(source=str(ROOT), entrypoint=item.entrypoint)
+        found: Any = Flow.from_source(source=str(ROOT), entrypoint=item.entrypoint)
         plan = [Cron(EVERY_MINUTE, timezone=TIMEZONE)] if item.flow == "hearing_watch" else schedules(item)
         with contextlib.redirect_stdout(None):  # deploy() prints a table per deployment
             found.deploy(name=item.name, work_pool_name=pool, schedules=plan,
@@ -94,7 +94,7 @@ def wait_for(what: str, check: Callable[[], Any], *, timeout: float, every: floa
 def run_deployment_to_completion(name: str, parameters: dict[str, Any]) -> None:
     from prefect.deployments import run_deployment
 
-    run = run_deployment(name=name, parameters=parameters, timeout=240)
+    run: Any = run_deployment(name=name, parameters=parameters, timeout=240)
     if run.state is None or not run.state.is_completed():
         raise CheckFailed(f"{name} ended {run.state.name if run.state else 'without a state'}: "
                           f"{run.state.message if run.state else ''}")

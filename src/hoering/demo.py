@@ -13,6 +13,7 @@ import shutil
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -85,6 +86,10 @@ def prepare_environment(var: Path, demo: Path) -> None:
         os.environ.pop(name, None)
 
 
+def fixed(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
+
+
 def stamp(moment: datetime) -> str:
     from hoering.danish import format_datetime
 
@@ -93,6 +98,7 @@ def stamp(moment: datetime) -> str:
 
 async def replay(rt: Any, sink: Any) -> int:
     from flows.hearings import OpenHearingRequest, hearing_watch, open_hearing, send_outbox
+
     from hoering.runtime import Runtime
     from hoering.services.answers import record_answer
 
@@ -104,7 +110,7 @@ async def replay(rt: Any, sink: Any) -> int:
     for step in timeline():
         if step.kind == "answer":
             person = f"Socialdirektør, {step.kommune} Kommune" if step.channel == "web" else "sekretariatet"
-            record_answer(Runtime(rt.settings, rt.db, lambda w=step.when: w), hearing_id,
+            record_answer(Runtime(rt.settings, rt.db, fixed(step.when)), hearing_id,
                           kommune=step.kommune, option="pulje", channel=step.channel, answered_by=person)
             how = "through the answer link" if step.channel == "web" else "by phone, recorded by hand"
             console.print(f"{stamp(step.when)}  {step.kommune} answers «pulje» {how}")

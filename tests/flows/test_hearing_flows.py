@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flows.hearings import OpenHearingRequest, hearing_watch, open_hearing, send_outbox
 from prefect.artifacts import Artifact
 from pydantic import ValidationError
 
-from flows.hearings import OpenHearingRequest, hearing_watch, open_hearing, send_outbox
 from hoering.mail.sink import MailSink
 from hoering.runtime import Runtime
 from hoering.services.answers import record_answer

@@ -1,0 +1,46 @@
+"""The deployment plan: which flows run on which cron schedule, in Copenhagen time."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from deployments.plan import PLAN, TIMEZONE, Planned, available, runner_deployments
+from flows.hearings import open_hearing
+from prefect.server.schemas.schedules import CronSchedule
+
+
+def by_name() -> dict[str, object]:
+    return {d.name: d for d in runner_deployments()}
+
+
+def test_hearing_deployments_and_their_schedules():
+    deployments = by_name()
+    crons = {name: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules]
+             for name, d in deployments.items()}
+    assert crons["hearing-watch"] == [("*/15 * * * *", "Europe/Copenhagen")]
+    assert crons["send-outbox"] == [("*/5 * * * *", "Europe/Copenhagen")]
+    assert crons["open-hearing"] == [], "open_hearing is triggered, never scheduled"
+    form = open_hearing.parameters.model_dump()["definitions"]["OpenHearingRequest"]["properties"]
+    assert {"hearing_file", "definition", "now"} <= set(form), "the UI renders a form from the model"
+
+
+def test_a_copenhagen_cron_follows_daylight_saving():
+    director = next(p for p in PLAN if p.name == "director-status")
+    cron = CronSchedule(cron=director.cron, timezone=TIMEZONE)
+    winter = asyncio.run(cron.get_dates(n=1, start=datetime(2026, 1, 10, tzinfo=UTC)))[0]
+    summer = asyncio.run(cron.get_dates(n=1, start=datetime(2026, 7, 10, tzinfo=UTC)))[0]
+    assert (winter.astimezone(UTC).hour, summer.astimezone(UTC).hour) == (7, 6)
+    assert winter.astimezone(ZoneInfo(TIMEZONE)).hour == summer.astimezone(ZoneInfo(TIMEZONE)).hour == 8
+
+
+def test_later_flows_are_deployed_once_they_exist():
+    missing = Planned("flows.not_built_yet", "later", "later", "0 * * * *", "", required=False)
+    assert available((missing,)) == []
+    with pytest.raises(ModuleNotFoundError):
+        available((Planned("flows.not_built_yet", "later", "later", None, ""),))
+    names = {item.name for item, _ in available()}
+    assert {"open-hearing", "hearing-watch", "send-outbox"} <= names
+    assert names <= {p.name for p in PLAN}
