@@ -8,9 +8,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from flows.cycle import cycle_watch
 from icalendar import Calendar
 
-from flows.cycle import cycle_watch
 from hoering.mail.sink import MailSink
 from hoering.runtime import Runtime
 from hoering.services.meetings import approve_minutes

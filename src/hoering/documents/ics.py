@@ -40,6 +40,6 @@ def meeting_ics(*, uid: str, summary: str, starts_at: datetime, ends_at: datetim
         who = vCalAddress(f"mailto:{email}")
         who.params.update({"cn": vText(name), "role": vText("REQ-PARTICIPANT"),
                            "partstat": vText("NEEDS-ACTION"), "rsvp": vText("TRUE")})
-        event.add("attendee", who, encode=0)
+        event.add("attendee", who, encode=False)
     cal.add_component(event)
     return cal.to_ical()
