@@ -116,3 +116,24 @@ def test_the_meeting_state_after_the_cycle(das2021):
         assert items[2].outcome == "godkendt_med_bemaerkninger" and items[2].delegated_to == "fu"
         assert items[1].bilag[0].sha256 and len(items[1].bilag[0].sha256) == 64
     assert local(2021, 3, 15, 13).hour == 12
+
+
+def test_kkr_gets_its_agenda_with_the_orientation_a_week_before_its_meeting(das2021):
+    """Last in this module: it moves the clock on to 16 April 2021."""
+    from hoering.services.documents import document_view
+
+    replay, sink = das2021
+    replay.clock.set(local(2021, 4, 16))
+    report = run_cycle(replay.rt)
+    assert [(m, step, n) for m, step, n in report.done] == [(replay.kkr, "agenda", 11)]
+    send_outbox(replay.rt)
+    mails = [m for m in sink.messages if str(m["Subject"]) == "Dagsorden: møde i KKR Nordjylland 23. april 2021"]
+    assert len(mails) == 11
+    assert "1. KKR temadrøftelse om rekruttering og fastholdelse på SOSU området" in \
+        mails[0].get_body(("plain",)).get_content()
+    view = document_view(replay.rt, replay.kkr, "agenda")
+    [section] = view["sections"]
+    assert section["title"] == "Sager til orientering"
+    assert section["items"][0]["indstillinger"] == ["KKR Nordjylland tager orienteringen til efterretning"]
+    assert section["items"][0]["resume"].startswith(
+        "Den Administrative Styregruppe behandlede sagen på mødet den 15. marts 2021 og besluttede:")
