@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from flows.director_status import director_status
 from sqlalchemy import select
 
-from flows.director_status import director_status
 from hoering.db.models import AnswerToken, Body, Followup, HearingRecipient, Item, Kommune, Meeting, Person
 from hoering.domain.hearing import HearingDefinition
 from hoering.mail.notices import answer_link

@@ -95,7 +95,8 @@ def test_json_export_keeps_every_version(jyfe):
     data = json.loads(export_hearing(jyfe.rt, jyfe.mixed, "json"))
     result = hearing_result(jyfe.rt, jyfe.mixed)
     rows = data["rows"]
-    flat = [{"Kommunekode": r["code"], "Part": r["name"], "Tæller som": r["counted_as"], "Svar": (r["answer"] or {}).get("option"),
+    flat = [{"Kommunekode": r["code"], "Part": r["name"], "Tæller som": r["counted_as"],
+             "Svar": (r["answer"] or {}).get("option"),
              "Status": {"answered": "svar modtaget", "late": "svar modtaget efter fristen",
                         "silent": "intet svar"}[r["status"]],
              "Versioner": len(r["versions"]), "Udbetaling": r["payout"], "Andel": r["share"]}

@@ -44,8 +44,9 @@ class Version:
 
 @dataclass(frozen=True)
 class PartyRow:
-    """A hørt part (rows are in alphabetical order): what it answered (the version that counts, or its late one) and what that
-    counted as. ``versions`` holds every version, oldest first."""
+    """A hørt part (rows are in alphabetical order): what it answered (the version that
+    counts, or its late one) and what that counted as. ``versions`` holds every version,
+    oldest first."""
 
     code: int
     name: str
