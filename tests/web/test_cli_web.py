@@ -57,3 +57,4 @@ def test_hoering_web_serves_the_portal(tmp_path):
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert f"Serving on http://127.0.0.1:{port}" in output
+    assert "GET /svar/… HTTP/1.1" in output and "A" * 43 not in output  # no tokens in the log

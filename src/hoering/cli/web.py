@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import sys
 from typing import Annotated
 
@@ -9,6 +11,8 @@ import typer
 
 from hoering.cli.common import runtime
 from hoering.errors import HoeringError
+
+TOKEN_IN_PATH = re.compile(r"/svar/[^/?\s]+")
 
 app = typer.Typer(help="The answer portal and the secretariat's overview (FastAPI).",
                   invoke_without_command=True)
@@ -36,7 +40,18 @@ def serve(
     if not settings.admin_password_hash:
         typer.echo("Note: HOERING_ADMIN_PASSWORD_HASH is not set; /sekretariat cannot be logged into "
                    "(create one with: hoering web hash-password).")
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     uvicorn.run(create_app(rt), host=host, port=port, proxy_headers=False, log_level="info")
+
+
+class RedactTokens(logging.Filter):
+    """Keep answer tokens out of the access log: ``/svar/<token>`` is logged as ``/svar/…``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(TOKEN_IN_PATH.sub("/svar/…", a) if isinstance(a, str) else a
+                                for a in record.args)
+        return True
 
 
 @app.command("hash-password")
