@@ -39,18 +39,28 @@ def route(
 @app.command()
 def decide(
     item_id: IdArg,
-    outcome: Annotated[str, typer.Option(help="godkendt, godkendt_med_bemaerkninger, droeftet, "
-                                              "taget_til_efterretning, udsat or afvist")],
-    text: Annotated[str, typer.Option(help="The beslutning, as it goes in the minutes.")],
+    outcome: Annotated[str | None, typer.Option(help="godkendt, godkendt_med_bemaerkninger, droeftet, "
+                                                     "taget_til_efterretning, udsat or afvist")] = None,
+    text: Annotated[str | None, typer.Option(help="The beslutning, as it goes in the minutes.")] = None,
     followup: Annotated[list[str], typer.Option(
         help='A follow-up "what|who|due" (due: YYYY-MM-DD or naeste_moede; add "|fu" to '
              "delegate competence to FU). Repeat for more.")] = [],  # noqa: B006
+    from_file: Annotated[Path | None, typer.Option(
+        "--from-file", help="Take outcome, text and follow-ups from an item file's decision (replays).")] = None,
 ) -> None:
     """Record the beslutning (FU decides items it holds under delegated competence)."""
-    from hoering.services.items import decide_item
+    from hoering.errors import HoeringError
+    from hoering.services.items import decide_item, read_item_file
 
-    moved_to = decide_item(runtime(), item_id, outcome=outcome, text=text,
-                           followups=[_followup(f, i) for i, f in enumerate(followup)])
+    followups = [_followup(f, i) for i, f in enumerate(followup)]
+    if from_file is not None:
+        decision = read_item_file(from_file).decision
+        if decision is None:
+            raise HoeringError(f"{from_file} has no decision")
+        outcome, text, followups = decision.outcome, decision.text, list(decision.followups)
+    if outcome is None or text is None:
+        raise HoeringError("give --outcome and --text (or --from-file)")
+    moved_to = decide_item(runtime(), item_id, outcome=outcome, text=text, followups=followups)
     typer.echo(f"Item {item_id} postponed to meeting {moved_to}" if moved_to
                else f"Item {item_id} decided: {outcome}")
 
