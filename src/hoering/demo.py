@@ -164,9 +164,11 @@ def show_result(rt: Any, hearing_id: int, demo: Path, mail_dir: Path, seconds: f
             and not payouts and allocation.get("pool") == "120000.00")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """``python -m hoering.demo [--var DIR]`` (default: var/ of this checkout)."""
     started = time.monotonic()
-    var = ROOT / "var"
+    argv = sys.argv[1:] if argv is None else argv
+    var = Path(argv[argv.index("--var") + 1]).resolve() if "--var" in argv else ROOT / "var"
     demo = var / "demo"
     mail_dir = demo / "mail"
     shutil.rmtree(demo, ignore_errors=True)

@@ -1,0 +1,38 @@
+"""`make demo` as a test: the JYFE hearing through the flows, on a fresh directory, started clean."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+
+def test_demo_prints_the_jyfe_result_and_keeps_the_mails(tmp_path: Path):
+    leftover = tmp_path / "demo" / "mail" / "9999-result-old.eml"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text("from an earlier run")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HOERING_", "PREFECT_"))}
+    done = subprocess.run([sys.executable, "-m", "hoering.demo", "--var", str(tmp_path)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=280)
+    out = done.stdout
+    assert done.returncode == 0, out + done.stderr
+    assert "Svar: 11 af 11" in out and "I fælles pulje: 120.000,00 kr." in out
+    assert "Udbetalinger: ingen" in out and "Tilslutning fra alle kommuner" in out
+    assert "reminder(s) to the silent kommuner" in out and "hearing closed and tallied" in out
+    assert "Traceback" not in done.stderr and "| INFO" not in done.stderr + out
+
+    assert not leftover.exists(), "each run starts clean"
+    mails = list((tmp_path / "demo" / "mail").glob("*.eml"))
+    kinds = Counter(p.name.split("-")[1] for p in mails)
+    assert kinds["invitation"] == 22  # the director and the deputy of each of the 11 kommuner
+    assert kinds["receipt"] == 22 and kinds["reminder"] > 0 and kinds["result"] > 0
+    assert (tmp_path / "demo" / "hoering.db").exists()
+    assert (tmp_path / "prefect").is_dir(), "Prefect's home is under var/"
