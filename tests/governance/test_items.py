@@ -216,3 +216,21 @@ def test_a_plan_from_a_rule_is_idempotent(rt):
     assert [m.date for m in plan_.expand()] == [date(2021, 3, 1), date(2021, 5, 3)]
     first = plan_meetings(rt, plan_)
     assert plan_meetings(rt, plan_) == first and len(first) == 2
+
+
+def test_the_cycle_is_configurable_per_body(rt, clock):
+    """A plan's ``cycle`` replaces the body's default offsets: here the agenda goes T-10 and
+    there is no call for items."""
+    from hoering.domain.meetings import items_deadline
+    from hoering.services.cycle import due_steps
+
+    [meeting] = plan_meetings(rt, MeetingPlan.model_validate({
+        "body": "socialudviklingsgruppen", "year": 2014, "meetings": [{"date": "2014-06-16"}],
+        "cycle": {"call_for_items": None, "fu_agenda": None, "agenda": -10}}))
+    clock.set(local(2014, 6, 6, 7, 59))
+    assert due_steps(rt, clock.now) == []
+    clock.set(local(2014, 6, 6, 8))
+    assert due_steps(rt, clock.now) == [(meeting, "agenda")]
+    # DAS's default: items are due the working day before FU prepares (T-14 is Monday 1 March
+    # 2021, so Friday 26 February, not the Sunday).
+    assert items_deadline(local(2021, 3, 15, 13), {"fu_agenda": -14}) == date(2021, 2, 26)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from hoering.domain.calendar import COPENHAGEN
+from hoering.domain.calendar import COPENHAGEN, is_working_day
 
 Kind = Literal["dagsorden", "referat", "beslutning", "droeftelse", "orientering", "eventuelt",
                "naeste_moede"]
@@ -176,6 +176,15 @@ def step_time(step: str, offset: int, *, starts_at: datetime, ends_at: datetime,
     if step == "kkr_orientation":
         return None if minutes_sent_at is None else minutes_sent_at + timedelta(days=offset)
     raise ValueError(f"unknown step {step!r}")
+
+
+def items_deadline(starts_at: datetime, cycle: dict[str, int | None]) -> date:
+    """The last day to send in items: the working day before FU prepares (or the agenda goes)."""
+    offset = cycle.get("fu_agenda") or cycle.get("agenda") or -7
+    day = starts_at.astimezone(COPENHAGEN).date() + timedelta(days=offset - 1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
 
 
 # --- the meeting plan --------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from hoering import audit
 from hoering.db.models import Body, CycleStep, Item, Meeting
 from hoering.domain import routing
-from hoering.domain.meetings import STEPS, step_time
+from hoering.domain.meetings import STEPS, items_deadline, step_time
 from hoering.runtime import Runtime
 from hoering.services import cycle_mail
 from hoering.services.documents import meeting_view, ordered_items, render_document
@@ -103,8 +103,7 @@ def run_cycle(rt: Runtime) -> CycleReport:
 # --- the steps ---------------------------------------------------------------------------------
 
 def _call_for_items(rt: Runtime, s, meeting: Meeting) -> int:  # type: ignore[no-untyped-def]
-    fu_offset = meeting.cycle.get("fu_agenda") or meeting.cycle.get("agenda") or -7
-    deadline = meeting.starts_at + timedelta(days=fu_offset - 1)
+    deadline = items_deadline(meeting.starts_at, meeting.cycle)
     return cycle_mail.queue_to(rt, s, meeting, "call_for_items", cycle_mail.members(meeting.body),
                                {"deadline": deadline})
 

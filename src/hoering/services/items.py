@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,51 +12,15 @@ from sqlalchemy.orm import Session
 
 from hoering import audit
 from hoering.db.models import Bilag, Body, Followup, Hearing, Indstilling, Item, ItemMove
-from hoering.definitions import load_yaml_text, read_yaml, validate
 from hoering.domain import routing
 from hoering.domain.meetings import FollowupDef, ItemDefinition
 from hoering.domain.routing import ItemFacts, Move
 from hoering.errors import DefinitionError, NotFoundError, RuleViolation
 from hoering.runtime import Runtime
+from hoering.services.item_files import read_item_file
 from hoering.services.meetings import SECRETARIAT, facts, get_meeting, next_meeting
 
-_HEADINGS = {"resumé": "resume", "resume": "resume", "baggrund": "baggrund",
-             "sagsfremstilling": "sagsfremstilling", "økonomi": "oekonomi", "oekonomi": "oekonomi"}
-
-
-def read_item_file(path: Path) -> ItemDefinition:
-    """An item from YAML, or from Markdown: YAML front matter, then ``## Resumé``, ``## Baggrund``,
-    ``## Sagsfremstilling``, ``## Økonomi`` sections."""
-    if path.suffix.lower() not in (".md", ".markdown"):
-        return validate(ItemDefinition, read_yaml(path), source=str(path))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DefinitionError(str(path), [f"cannot be read: {exc}"]) from None
-    match = re.match(r"^---\n(.*?)\n---\n?(.*)$", text, flags=re.S)
-    if not match:
-        raise DefinitionError(str(path), ["a Markdown item starts with YAML front matter between --- lines"])
-    data = load_yaml_text(match.group(1), source=str(path)) or {}
-    if not isinstance(data, dict):
-        raise DefinitionError(str(path), ["the front matter must be a mapping of field: value"])
-    sections: dict[str, list[str]] = {}
-    current = None
-    for line in match.group(2).splitlines():
-        if line.startswith("## "):
-            current = _HEADINGS.get(line[3:].strip().lower())
-            if current is None:
-                raise DefinitionError(str(path), [f"unknown section {line.strip()!r} (use "
-                                                  "Resumé, Baggrund, Sagsfremstilling, Økonomi)"])
-            sections[current] = []
-        elif current is not None:
-            sections[current].append(line)
-    texts = {k: "\n".join(v).strip() for k, v in sections.items() if "\n".join(v).strip()}
-    if "resume" in texts:
-        data.setdefault("resume", texts.pop("resume"))
-    if texts:
-        data["sagsbeskrivelse"] = {**data.get("sagsbeskrivelse", {}), **texts}
-    return validate(ItemDefinition, data, source=str(path))
-
+__all__ = ["add_item", "decide_item", "postpone_item", "read_item_file", "route_item"]
 
 def add_item(rt: Runtime, d: ItemDefinition, *, source: str = "item", base_dir: Path | None = None,
              actor: str = SECRETARIAT) -> int:
