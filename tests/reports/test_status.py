@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -97,29 +93,3 @@ def test_followups_are_matched_to_the_director_or_the_kommune(srt):
             assert assigned_to(who, director), who
         for who in ("FU", "Sekretariatet", "Aalborg Kommune", "Hjørring Kommunes borgmester"):
             assert not assigned_to(who, director), who
-
-
-def test_status_preview_through_the_cli(tmp_path: Path):
-    env = {**os.environ, "HOERING_HOME": str(tmp_path / "var"), "HOERING_SECRET_KEY": "cli-test",
-           "HOERING_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "hoering.cli.main", "--at", "2014-05-05T08:00", *args],
-                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
-
-    assert run("init").returncode == 0
-    shown = run("status", "preview", "--director", LAESOE)
-    assert shown.returncode == 0 and "Nothing to report" in shown.stdout
-    assert run("--at", "2014-04-29T10:00", "hearing", "open", str(EXAMPLES / "jyfe.yaml")).returncode == 0
-    shown = run("status", "preview", "--director", LAESOE)
-    assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.startswith("Emne: Status fra Nordjysk Socialaftale, uge 19, 2014")
-    assert "Frist: tirsdag den 13. maj 2014 kl. 12.00 (8 dage og 4 timer tilbage)" in shown.stdout
-    assert run("status", "preview", "--director", LAESOE, "--output", "s.html").returncode == 0
-    assert "Status, uge 19, 2014</h1>" in (tmp_path / "s.html").read_text()
-    wrong = run("status", "preview", "--director", "x@example.org")
-    assert wrong.returncode == 2 and "no person with e-mail 'x@example.org'" in wrong.stdout
-    assert "Traceback" not in wrong.stdout + wrong.stderr
-    outbox = subprocess.run([sys.executable, "-m", "hoering.cli.main", "outbox", "status", "--json"],
-                            capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
-    assert json.loads(outbox.stdout)["counts"]["pending"] == 22  # the invitations; previews queue nothing
