@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from bench.smtp_server import smtp_server_process
 
 ROOT = Path(__file__).resolve().parents[2]

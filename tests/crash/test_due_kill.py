@@ -70,7 +70,8 @@ def test_due_survives_sigkill(tmp_path, database_url, smtp_log):
     env = hoering_env(tmp_path, database_url, port)
     reader = create_engine(database_url)
     rng = random.Random()
-    kills, runs, in_progress = [], 0, []
+    kills: list[int] = []
+    runs = 0
     while True:
         still_open, closed, _ = check_whole(rt)
         if not still_open:

@@ -111,5 +111,6 @@ def test_sender_survives_sigkill(tmp_path, database_url, smtp_log):
         assert extra <= times_in_flight[id_by_rcpt[rcpt]], f"{rcpt} arrived {extra + 1}x but was not in flight"
     assert sum(duplicates.values()) <= bound
     with rt.db.transaction() as s:
-        states = {st: n for st, n in s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))}
+        query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        states = {st: n for st, n in s.execute(query)}
     assert states == {"sent": MESSAGES}

@@ -1,0 +1,27 @@
+"""``python -m bench [NAME ...]``: run the benchmarks (all by default), print a table per
+benchmark and write each result as JSON under var/bench/."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = ("startup", "dispatch", "tally", "web")
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(BENCHMARKS)
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+        return 2
+    for name in names:
+        module = importlib.import_module(f"bench.{name}")
+        result = module.run()
+        result.print()
+        print(f"  written: {result.save().relative_to(result.save().parents[2])}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,106 @@
+"""dispatch: the outbox sender against raw aiosmtplib, same messages, same concurrency, same
+aiosmtpd server (its own process); and the sender's peak memory as the outbox grows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select
+
+from bench.common import ROOT, Result, fresh_database, postgres_missing
+from bench.smtp_server import smtp_server_process
+
+MESSAGES = 10_000
+SMALL = 1_000
+OPENED = datetime(2014, 4, 29, 8, 0, tzinfo=UTC)
+
+
+def prepare(url: str, home: Path, n: int) -> list[tuple[str, str]]:
+    """Open the JYFE hearing; then replace its invitations by n invitations built from one of
+    them (each with its own recipient and Message-ID). Returns (to, raw) of each."""
+    from hoering.db.migrate import upgrade
+    from hoering.db.outbox import OutboxMessage
+    from hoering.mail.outbox import message_id_for
+    from hoering.runtime import bootstrap
+    from hoering.services.hearings import open_hearing, read_hearing_file
+    from hoering.services.registry import load_registry
+    from hoering.settings import load_settings
+
+    settings = load_settings(database_url=url, home=home, secret_key="bench-secret-key")
+    rt = bootstrap(settings, clock=lambda: OPENED)
+    upgrade(rt.db)
+    load_registry(rt)
+    open_hearing(rt, read_hearing_file(ROOT / "examples" / "jyfe.yaml"))
+    with rt.db.transaction() as s:
+        template = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+        assert template is not None
+        s.execute(delete(OutboxMessage))
+        messages, rows = [], []
+        for i in range(n):
+            key, to = f"bench:{i}", f"kontakt{i:05d}@kommune.example"
+            mid = message_id_for(key, settings)
+            raw = template.raw.replace(template.message_id, mid).replace(template.to_addr, to)
+            messages.append((to, raw))
+            rows.append({"key": key, "message_id": mid, "kind": "invitation", "hearing_id": template.hearing_id,
+                         "to_addr": to, "subject": template.subject, "raw": raw, "status": "pending",
+                         "attempts": 0, "created_at": OPENED, "next_attempt_at": OPENED})
+        for start in range(0, n, 1000):
+            s.execute(insert(OutboxMessage), rows[start:start + 1000])
+    rt.db.dispose()
+    return messages
+
+
+def worker(*args: object) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-m", "bench.dispatch_worker", *map(str, args)], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def rate(run: dict[str, float]) -> float:
+    return run["sent"] / run["seconds"]
+
+
+def run(*, connections: int = 4) -> Result:
+    result = Result("dispatch", f"dispatch: {MESSAGES:,} invitations, {connections} SMTP connections, "
+                                "aiosmtpd in its own process on loopback")
+    kinds = ["sqlite"] + ([] if postgres_missing() else ["postgres"])
+    with tempfile.TemporaryDirectory() as tmp, smtp_server_process(Path(tmp)) as port:
+        work = Path(tmp)
+        sender_runs: dict[tuple[str, int], dict[str, float]] = {}
+        raw_runs = []
+        for kind in kinds:
+            for n in (MESSAGES, SMALL):
+                with fresh_database(kind, work) as url:
+                    messages = prepare(url, work, n)
+                    if n == MESSAGES and not raw_runs:
+                        data = work / "messages.jsonl"
+                        data.write_text("\n".join(json.dumps(m) for m in messages))
+                        raw_runs.append(worker("raw", data, port, connections))
+                    sender_runs[kind, n] = worker("sender", url, port, connections, work)
+                    assert sender_runs[kind, n]["sent"] == n, sender_runs[kind, n]
+        raw_runs.append(worker("raw", work / "messages.jsonl", port, connections))
+    raw = max(raw_runs, key=rate)
+    result.add("raw aiosmtplib, no database", rate(raw), "msg/s",
+               note=f"best of {len(raw_runs)}: " + ", ".join(f"{rate(r):.0f}" for r in raw_runs))
+    for kind in kinds:
+        result.add(f"outbox sender, {kind}", rate(sender_runs[kind, MESSAGES]), "msg/s",
+                   "raw aiosmtplib", rate(raw), higher_is_better=True)
+    for kind in kinds:
+        big, small = sender_runs[kind, MESSAGES], sender_runs[kind, SMALL]
+        grow_big = (big["peak_kb"] - big["rss_before_kb"]) / 1024
+        grow_small = (small["peak_kb"] - small["rss_before_kb"]) / 1024
+        result.add(f"sender peak memory growth, {MESSAGES:,} queued, {kind}", grow_big, "MiB",
+                   f"same at {SMALL:,} queued", grow_small,
+                   note=f"peak RSS {big['peak_kb'] / 1024:.0f} MiB")
+    raw_growth = (raw["peak_kb"] - raw["rss_before_kb"]) / 1024
+    result.notes.append(f"raw side holds all {MESSAGES:,} messages in memory "
+                        f"(peak growth while sending {raw_growth:.1f} MiB); the sender claims "
+                        f"{connections * 16} rows at a time.")
+    result.notes.append("ratio > 1 is better than the limit for rates; for memory the ratio is "
+                        "small-outbox growth / big-outbox growth (1.0 = flat).")
+    return result
