@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -14,8 +15,11 @@ import pytest
 from docx import Document
 
 from hoering.danish import format_amount
+from hoering.domain.hearing import HearingDefinition
 from hoering.errors import RuleViolation
 from hoering.reports.notat import write_notat
+from hoering.services.answers import record_answer
+from hoering.services.hearings import close_hearing, open_hearing
 from hoering.services.queries import hearing_result
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -117,3 +121,26 @@ def test_an_open_hearing_has_no_notat_yet(jyfe):
         write_notat(jyfe.rt, jyfe.still_open, "docx")
     with pytest.raises(RuleViolation, match="docx, pdf"):
         write_notat(jyfe.rt, jyfe.mixed, "odt")
+
+
+def test_submission_and_consent_hearings_have_a_notat_too(jyfe):
+    rt, deadline = jyfe.rt, jyfe.clock.now + timedelta(days=10)
+    texts = {}
+    for kind in ("submission", "consent"):
+        hid = open_hearing(rt, HearingDefinition(
+            title=f"Høring om {kind}", body="das", kind=kind, question="Hvad mener kommunen?",
+            recipients=["Aalborg", "Rebild"], deadline=deadline, silence="abstain" if kind == "submission" else "enig"))
+        if kind == "submission":
+            record_answer(rt, hid, kommune="Rebild", option=None,
+                          text="Rebild stiller initiativet «Ung i job» til rådighed.")
+        else:
+            record_answer(rt, hid, kommune="Rebild", option="indsigelse", comment="Vi kan ikke tilslutte os.")
+        close_hearing(rt, hid, force=True)
+        paragraphs, tables = docx_tables(write_notat(rt, hid, "docx"))
+        texts[kind] = "\n".join(paragraphs)
+        assert {row[0]: row[1] for row in tables["Hørt part"]} == {
+            "Aalborg Kommune": "intet svar", "Rebild Kommune": "svar modtaget"}
+    assert "Svar: Rebild stiller initiativet «Ung i job» til rådighed." in texts["submission"]
+    assert "ikke et udfald efter en afstemningsregel" in texts["submission"]
+    assert "Manglende svar tæller som «Kommunen kan tilslutte sig forslaget» (stiltiende accept)." in texts["consent"]
+    assert "Bemærkning: Vi kan ikke tilslutte os." in texts["consent"]
