@@ -1,5 +1,5 @@
 """The governance tests: a runtime on SQLite with mail to a loopback SMTP server, and the
-DAS meeting of 15 March 2021 replayed through the cycle once per module."""
+DAS meeting of 15 March 2021 replayed through the cycle once per session."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def srt(tmp_path: Path, clock: Clock, smtp: tuple[object, MailSink]) -> Iterator
     forget_databases()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def das2021(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Replay, MailSink]]:
     """The whole replay (plan, raise, FU, agenda, decisions, minutes, KKR), done once."""
     home = tmp_path_factory.mktemp("das2021")

@@ -32,9 +32,8 @@ def run(tmp_path: Path):
 
 def test_an_item_through_the_cli(run, tmp_path):
     planned = run("meeting", "plan", str(EX / "plan-das-2021.yaml"), at="2021-02-15T10:00")
-    assert planned.returncode == 0 and planned.stdout.startswith("5 meeting(s)")
-    meetings = json.loads(run("meeting", "list", "--body", "das", "--json").stdout)
-    das = next(m["id"] for m in meetings if m["starts_at"].startswith("2021-03-15"))
+    assert planned.returncode == 0 and planned.stdout.strip() == "5 meeting(s): 1, 2, 3, 4, 5"
+    das = 2  # the second meeting of the plan: 15 March 2021
     item = run("item", "add", str(EX / "items" / "08-svenstrupgaard.yaml"), at="2021-02-15T10:00").stdout.strip()
 
     refused = run("item", "route", item, "--to", "das", at="2021-02-15T10:00")
@@ -56,8 +55,6 @@ def test_an_item_through_the_cli(run, tmp_path):
     out = tmp_path / "referat.docx"
     assert run("meeting", "minutes", str(das), "--format", "docx", "--out", str(out)).returncode == 0
     assert out.read_bytes()[:2] == b"PK"
-    wrong = run("meeting", "agenda", str(das), "--format", "odt")
-    assert wrong.returncode == 2 and "--format: 'odt' is not one of html, pdf, docx" in wrong.stdout
     due = run("cycle", "due", "--no-send", at="2021-03-16T09:00")
     assert due.stdout.strip() == f"meeting {das}: minutes_draft (1 mail(s) queued)"
     assert run("cycle", "due", "--no-send", at="2021-03-16T09:00").stdout.strip() == "Nothing due."
