@@ -11,6 +11,7 @@ from flows.hearings import OpenHearingRequest, hearing_watch, open_hearing, send
 from prefect.artifacts import Artifact
 from pydantic import ValidationError
 
+from hoering.errors import DefinitionError
 from hoering.mail.sink import MailSink
 from hoering.runtime import Runtime
 from hoering.services.answers import record_answer
@@ -112,3 +113,11 @@ def test_hearing_watch_twice_at_the_same_clock_sends_nothing_twice(flow_rt: Runt
     assert len(sink.messages) == count
     ids = [m["Message-ID"] for m in sink.messages]
     assert len(ids) == len(set(ids))
+
+
+def test_a_broken_hearing_file_fails_the_run_naming_each_wrong_field(flow_rt: Runtime, sink: MailSink):
+    request = OpenHearingRequest(hearing_file=str(EXAMPLES / "broken-hearing.yaml"), now=JYFE_OPENED)
+    with pytest.raises(DefinitionError) as failure:
+        run(open_hearing(request))
+    assert "broken-hearing.yaml" in str(failure.value) and "deadline" in str(failure.value)
+    assert sink.messages == []
