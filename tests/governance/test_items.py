@@ -234,3 +234,21 @@ def test_the_cycle_is_configurable_per_body(rt, clock):
     # DAS's default: items are due the working day before FU prepares (T-14 is Monday 1 March
     # 2021, so Friday 26 February, not the Sunday).
     assert items_deadline(local(2021, 3, 15, 13), {"fu_agenda": -14}) == date(2021, 2, 26)
+
+
+def test_a_das_decision_goes_on_to_kkr_by_hand_once(rt, clock):
+    das1, _, kkr = plan(rt)
+    item = add_item(rt, case("Fælles brandingstrategi for SOSU-området"))
+    route_item(rt, item, to="fu")
+    route_item(rt, item, to="das")
+    with pytest.raises(RuleViolation, match="DAS decides first"):
+        route_item(rt, item, to="kkr")
+    clock.set(local(2014, 6, 12, 15))
+    decide_item(rt, item, outcome="godkendt", text="DAS anbefaler en fælles brandingstrategi.")
+    assert route_item(rt, item, to="kkr") == kkr
+    with pytest.raises(RuleViolation, match="on KKR's agenda already"):
+        route_item(rt, item, to="kkr")
+    with rt.db.transaction() as s:
+        kkr_item = s.get(Item, s.get(Item, item).kkr_item_id)
+        assert (kkr_item.meeting_id, kkr_item.kind, kkr_item.origin_item_id) == (kkr, "orientering", item)
+    assert moves(rt, item)[-1] == "to_kkr" and audited(rt, item)[-1] == "item.to_kkr"
