@@ -1,26 +1,16 @@
-"""The governance tests: a runtime on SQLite with mail to a loopback SMTP server, and the
-DAS meeting of 15 March 2021 replayed through the cycle once per session."""
+"""The governance tests: the DAS meeting of 15 March 2021 replayed through the cycle once per
+session (with mail to a real SMTP server on loopback)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from hoering.mail.sink import MailSink, running_sink
-from hoering.runtime import Runtime, forget_databases
+from hoering.runtime import forget_databases
 from tests.governance.das2021 import Replay, local
 from tests.support import Clock, make_runtime
-
-
-@pytest.fixture
-def srt(tmp_path: Path, clock: Clock, smtp: tuple[object, MailSink]) -> Iterator[Runtime]:
-    """A runtime on SQLite only (for tests whose subject is not the database)."""
-    controller, _ = smtp
-    yield make_runtime(tmp_path, f"sqlite:///{tmp_path / 'hoering.db'}", clock,
-                       smtp_host=controller.hostname, smtp_port=controller.port)  # type: ignore[attr-defined]
-    forget_databases()
 
 
 @pytest.fixture(scope="session")

@@ -66,8 +66,9 @@ def _is_due(m: Meeting, step: str, now: datetime) -> bool:
         return False
     if step in ("call_for_items", "fu_agenda", "agenda"):
         return now < m.starts_at and (step != "fu_agenda" or m.body.delegates_to == "fu")
-    if step == "minutes_draft":
-        return bool(m.items) and all(i.state == routing.BESLUTTET for i in m.items)
+    if step == "minutes_draft":  # once every item is decided, and not after the chair approved
+        return (m.minutes_approved_at is None and bool(m.items)
+                and all(i.state == routing.BESLUTTET for i in m.items))
     return True
 
 
