@@ -66,6 +66,13 @@ def test_user_mistakes_exit_2_with_one_line(run, args, message):
     assert r.returncode == 2 and message in r.stdout and "Traceback" not in r.stdout + r.stderr
 
 
+@pytest.mark.parametrize("args", [["hearing", "status", "abc"], ["hearing", "list", "--status"], ["nonsense"]])
+def test_usage_errors_exit_2_without_traceback(run, args):
+    r = run(*args)
+    assert r.returncode == 2 and "Traceback" not in r.stdout + r.stderr
+    assert "Usage:" in r.stderr
+
+
 def test_unknown_kommune_and_option(run):
     hid = run("hearing", "open", str(EXAMPLES / "jyfe.yaml"), at="2014-04-29T10:00").stdout.strip()
     r = run("hearing", "answer", hid, "--kommune", "Odense", "--option", "pulje", at="2014-05-01T10:00")

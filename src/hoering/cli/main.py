@@ -76,23 +76,13 @@ def due(
 
 
 def main() -> None:
+    """Run the CLI. Click handles usage errors itself (message, exit 2); a HoeringError is the
+    user's to fix and prints one line, exit 2; anything else is a bug and shows its traceback."""
     try:
-        app(standalone_mode=False)
+        app()
     except HoeringError as exc:
         console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         sys.exit(2)
-    except (typer.Abort, KeyboardInterrupt):
-        console.print("aborted")
-        sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise
 
 
 if __name__ == "__main__":
