@@ -125,3 +125,64 @@ def test_a_das_decision_goes_to_kkr_once():
                                       kkr_item_id=12), KKR, now=NOW, match="on KKR's agenda already")
     refused(routing.to_kkr, decided, None, now=NOW, match="KKR has no coming meeting")
     refused(routing.to_kkr, decided, DAS, now=NOW, match="not a KKR meeting")
+
+
+ALLOWED_EDGES = {
+    ("rejst", "hos_fu"), ("returneret", "hos_fu"), ("rejst", "paa_dagsorden"),
+    ("hos_fu", "paa_dagsorden"), ("hos_fu", "returneret"), ("hos_fu", "besluttet"),
+    ("paa_dagsorden", "besluttet"), ("paa_dagsorden", "paa_dagsorden"), ("besluttet", "besluttet"),
+}
+
+
+def test_no_sequence_of_moves_leaves_the_state_graph():
+    """Whatever is tried in whatever order, a move is either refused with a RuleViolation or
+    follows an edge of the graph; nothing is ever decided twice or decided before the meeting."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    kinds = st.sampled_from(["dagsorden", "beslutning", "droeftelse", "orientering", "eventuelt"])
+    actions = st.lists(st.tuples(
+        st.sampled_from(["to_fu", "to_meeting", "send_back", "fu_decides", "decide", "postpone", "to_kkr"]),
+        st.sampled_from(["godkendt", "udsat", "taget_til_efterretning", "droeftet", "afvist"]),
+        st.booleans(), st.integers(min_value=-20, max_value=20)), max_size=12)
+
+    @settings(max_examples=300, deadline=None)
+    @given(kind=kinds, steps=actions, delegated=st.booleans())
+    def run(kind, steps, delegated):
+        f = ItemFacts(id=1, kind=kind, state=routing.REJST, delegated_to="fu" if delegated else None)
+        decisions = 0
+        for action, outcome, flag, days in steps:
+            now = NOW + timedelta(days=days)
+            try:
+                if action == "to_fu":
+                    move = routing.to_fu(f)
+                elif action == "to_meeting":
+                    move = routing.to_meeting(f, DAS if flag else None, now=now)
+                elif action == "send_back":
+                    move = routing.send_back(f, reason="Mangler" if flag else "")
+                elif action == "fu_decides":
+                    move = routing.fu_decides(f, outcome=outcome, das_delegates_to="fu" if flag else None)
+                elif action == "decide":
+                    move = routing.decide(f, outcome=outcome, now=now, next_meeting=DAS_NEXT if flag else None)
+                elif action == "postpone":
+                    move = routing.postpone(f, next_meeting=DAS_NEXT if flag else None, now=now)
+                else:
+                    move = routing.to_kkr(f, KKR if flag else None, now=now)
+            except RuleViolation as exc:
+                assert str(exc).startswith("item 1 (")
+                continue
+            assert move.from_state == f.state and (move.from_state, move.to_state) in ALLOWED_EDGES
+            if move.action == "decide":
+                assert f.meeting is not None and now >= f.meeting.starts_at
+            if move.to_state == "besluttet" and f.state != "besluttet":
+                decisions += 1
+            meeting = f.meeting
+            if move.meeting_id is not None and move.action != "to_kkr":
+                meeting = DAS if move.meeting_id == DAS.id else DAS_NEXT
+            f = ItemFacts(id=1, kind=kind, state=move.to_state, meeting=meeting,
+                          decided_by=move.decided_by or f.decided_by, outcome=move.outcome or f.outcome,
+                          kkr_item_id=99 if move.action == "to_kkr" else f.kkr_item_id,
+                          delegated_to=f.delegated_to)
+        assert decisions <= 1
+
+    run()
