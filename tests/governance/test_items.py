@@ -252,3 +252,19 @@ def test_a_das_decision_goes_on_to_kkr_by_hand_once(rt, clock):
         kkr_item = s.get(Item, s.get(Item, item).kkr_item_id)
         assert (kkr_item.meeting_id, kkr_item.kind, kkr_item.origin_item_id) == (kkr, "orientering", item)
     assert moves(rt, item)[-1] == "to_kkr" and audited(rt, item)[-1] == "item.to_kkr"
+
+
+def test_attendance_is_recorded_and_shown_in_the_header(rt, clock):
+    from hoering.services.meetings import record_attendance
+
+    das1, _, _ = plan(rt)
+    record_attendance(rt, das1, deltagere=["Socialdirektør, Aalborg Kommune (formand)",
+                                           "Socialdirektør, Hjørring Kommune"],
+                      afbud=["Socialdirektør, Læsø Kommune"])
+    view = document_view(rt, das1, "agenda")
+    assert view["deltagere"] == ["Socialdirektør, Aalborg Kommune (formand)", "Socialdirektør, Hjørring Kommune"]
+    assert view["afbud"] == ["Socialdirektør, Læsø Kommune"]
+    assert (view["weekday_date_da"], view["time_da"], view["place"]) == (
+        "torsdag den 12. juni 2014", "kl. 13.00-16.00", "Dronninglund Slot")
+    record_attendance(rt, das1, deltagere=["Socialdirektør, Rebild Kommune"], afbud=[])
+    assert document_view(rt, das1, "agenda")["deltagere"] == ["Socialdirektør, Rebild Kommune"]
