@@ -58,5 +58,7 @@ def test_an_item_through_the_cli(run, tmp_path):
     due = run("cycle", "due", "--no-send", at="2021-03-16T09:00")
     assert due.stdout.strip() == f"meeting {das}: minutes_draft (1 mail(s) queued)"
     assert run("cycle", "due", "--no-send", at="2021-03-16T09:00").stdout.strip() == "Nothing due."
+    shown = json.loads(run("meeting", "show", str(das), "--json").stdout)
+    assert [(i["id"], i["state"], i["outcome"]) for i in shown["items"]] == [(int(item), "besluttet", "godkendt")]
     moves = json.loads(run("item", "moves", item).stdout)
     assert [m["action"] for m in moves] == ["to_fu", "to_meeting", "decide"]

@@ -48,6 +48,22 @@ def list_(
 
 
 @app.command()
+def show(meeting_id: IdArg, json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """A meeting's items in agenda order, with their ids and states."""
+    from hoering.services.meetings import meeting_items
+
+    data = meeting_items(runtime(), meeting_id)
+    if json:
+        print_json(data)
+        return
+    console.print(f"[bold]{data['body'].upper()}[/bold] {data['when']}, {data['place']}")
+    table = Table("Punkt", "Id", "Titel", "Art", "Status", "Udfald")
+    for i in data["items"]:
+        table.add_row(str(i["number"]), str(i["id"]), i["title"], i["kind"], i["state"], i["outcome"] or "")
+    console.print(table if data["items"] else "No items yet.")
+
+
+@app.command()
 def attendance(
     meeting_id: IdArg,
     deltager: Annotated[list[str], typer.Option(help="A participant (repeat).")] = [],  # noqa: B006

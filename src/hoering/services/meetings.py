@@ -129,3 +129,14 @@ def list_meetings(rt: Runtime, *, body: str | None = None, year: int | None = No
                          "minutes_approved": m.minutes_approved_at is not None,
                          "minutes_sent": m.minutes_sent_at is not None})
         return rows
+
+
+def meeting_items(rt: Runtime, meeting_id: int) -> dict[str, Any]:
+    """A meeting and its items in agenda order: id, number, title, kind, state, outcome."""
+    from hoering.services.documents import ordered_items
+
+    with rt.db.transaction() as s:
+        m = get_meeting(s, meeting_id)
+        return {"id": m.id, "body": m.body.key, "when": format_datetime(m.starts_at), "place": m.place,
+                "items": [{"id": i.id, "number": n, "title": i.title, "kind": i.kind, "state": i.state,
+                           "outcome": i.outcome} for n, i in enumerate(ordered_items(m), start=1)]}
