@@ -268,3 +268,17 @@ def test_attendance_is_recorded_and_shown_in_the_header(rt, clock):
         "torsdag den 12. juni 2014", "kl. 13.00-16.00", "Dronninglund Slot")
     record_attendance(rt, das1, deltagere=["Socialdirektør, Rebild Kommune"], afbud=[])
     assert document_view(rt, das1, "agenda")["deltagere"] == ["Socialdirektør, Rebild Kommune"]
+
+
+def test_two_runners_doing_the_same_step_at_once_queue_it_once(rt, clock):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hoering.db.models import OutboxMessage
+
+    das1, _, _ = plan(rt)
+    clock.set(local(2014, 6, 5, 9))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        queued = list(pool.map(lambda _: run_step(rt, das1, "agenda"), range(4)))
+    assert sorted(queued) == [0, 0, 0, 12]
+    with rt.db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 12
