@@ -3,13 +3,14 @@
     python -m bench.dispatch_worker sender DATABASE_URL PORT CONNECTIONS HOME
     python -m bench.dispatch_worker raw MESSAGES.jsonl PORT CONNECTIONS
 
-Prints one JSON line: sent, seconds (sending only), rss_before_kb, peak_kb (VmHWM).
+Prints one JSON line: sent, seconds and cpu (sending only), rss_before_kb, peak_kb (VmHWM).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import resource
 import sys
 import time
 from pathlib import Path
@@ -41,6 +42,11 @@ async def raw_send(messages: list[tuple[str, str]], port: int, connections: int)
     return sent
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_sender(url: str, port: int, connections: int, home: str) -> dict[str, float]:
     from hoering.mail.sender import OutboxSender
     from hoering.runtime import bootstrap
@@ -51,10 +57,11 @@ def run_sender(url: str, port: int, connections: int, home: str) -> dict[str, fl
     rt = bootstrap(settings)
     rt.db.engine.connect().close()  # connect before the clock starts, as the raw side has no database
     before = memory_kb("VmRSS")
-    start = time.perf_counter()
+    cpu, start = cpu_seconds(), time.perf_counter()
     report = asyncio.run(OutboxSender(rt).send_due())
     seconds = time.perf_counter() - start
-    return {"sent": report.sent, "failed": report.failed, "seconds": seconds, "rss_before_kb": before,
+    return {"sent": report.sent, "failed": report.failed, "seconds": seconds, "cpu": cpu_seconds() - cpu,
+            "rss_before_kb": before,
             "peak_kb": memory_kb("VmHWM")}
 
 
@@ -63,10 +70,11 @@ def run_raw(path: str, port: int, connections: int) -> dict[str, float]:
 
     messages = [tuple(json.loads(line)) for line in Path(path).read_text().splitlines()]
     before = memory_kb("VmRSS")
-    start = time.perf_counter()
+    cpu, start = cpu_seconds(), time.perf_counter()
     sent = asyncio.run(raw_send(messages, port, connections))  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
-    return {"sent": sent, "failed": 0, "seconds": seconds, "rss_before_kb": before, "peak_kb": memory_kb("VmHWM")}
+    return {"sent": sent, "failed": 0, "seconds": seconds, "cpu": cpu_seconds() - cpu, "rss_before_kb": before,
+            "peak_kb": memory_kb("VmHWM")}
 
 
 def main(argv: list[str]) -> None:

@@ -1,0 +1,56 @@
+"""The answer page's load generator, in its own process (the server is another).
+
+    python -m bench.loadgen SPEC.json
+
+SPEC: {"base": url, "concurrency": n, "seconds": s, "requests": [{"method", "path", "data",
+"cookies"}, ...]}; the workers go round the requests for ``seconds`` (closed loop, one
+connection each). Prints one JSON line: count, seconds, rps, p50_ms, p99_ms, statuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+async def load(spec: dict[str, Any]) -> dict[str, Any]:
+    requests = spec["requests"]
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    limits = httpx.Limits(max_connections=spec["concurrency"], max_keepalive_connections=spec["concurrency"])
+    async with httpx.AsyncClient(base_url=spec["base"], limits=limits, timeout=60, follow_redirects=False) as client:
+        stop_at = time.perf_counter() + spec["seconds"]
+
+        async def worker(offset: int) -> None:
+            i = offset
+            while time.perf_counter() < stop_at:
+                r = requests[i % len(requests)]
+                i += spec["concurrency"]
+                start = time.perf_counter()
+                response = await client.request(r["method"], r["path"], data=r.get("data"),
+                                                headers={"cookie": "; ".join(f"{k}={v}" for k, v in
+                                                                             r.get("cookies", {}).items())})
+                latencies.append(time.perf_counter() - start)
+                statuses[response.status_code] += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(spec["concurrency"])))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return 1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else 0.0
+
+    return {"count": len(latencies), "seconds": elapsed, "rps": len(latencies) / elapsed,
+            "p50_ms": pct(0.50), "p99_ms": pct(0.99), "statuses": dict(statuses)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(load(json.loads(Path(sys.argv[1]).read_text())))))

@@ -1,0 +1,92 @@
+"""start-up: wall time of ``hoering --help``, ``hoering hearing status ID`` and one flow run, each
+in a fresh process, against the bare interpreter and the 0.5 s goal; plus the heaviest imports."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import ROOT, Result, hoering_env
+
+GOAL = 0.5
+OPENED = datetime(2014, 4, 29, 8, 0, tzinfo=UTC)
+QUIET = "2014-05-01T10:00"  # the JYFE hearing is open; no reminder is due yet
+FLOW = ("import asyncio; from datetime import datetime; from flows.hearings import hearing_watch; "
+        f"print(asyncio.run(hearing_watch(now=datetime.fromisoformat('{QUIET}+02:00'))))")
+
+
+def wall(args: list[str], env: dict[str, str], *, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def heaviest_imports(env: dict[str, str], top: int = 6) -> list[tuple[str, float]]:
+    """Cumulative import time (ms) per top-level package for ``hoering --help``."""
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "hoering.cli.main", "--help"], env=env,
+                         cwd=ROOT, capture_output=True, text=True).stderr
+    per_package: dict[str, float] = defaultdict(float)
+    for line in out.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
+        if m:
+            per_package[m.group(4).split(".")[0]] += int(m.group(1)) / 1000  # self time, summed
+    return sorted(per_package.items(), key=lambda kv: -kv[1])[:top]
+
+
+def prepare(home: Path) -> str:
+    from hoering.db.migrate import upgrade
+    from hoering.db.outbox import OutboxMessage
+    from hoering.runtime import bootstrap, forget_databases
+    from hoering.services.hearings import open_hearing, read_hearing_file
+    from hoering.services.registry import load_registry
+    from hoering.settings import load_settings
+
+    url = f"sqlite:///{home / 'hoering.db'}"
+    rt = bootstrap(load_settings(database_url=url, home=home, secret_key="bench-secret-key"), clock=lambda: OPENED)
+    upgrade(rt.db)
+    load_registry(rt)
+    open_hearing(rt, read_hearing_file(ROOT / "examples" / "jyfe.yaml"))
+    with rt.db.transaction() as s:  # the invitations went out long ago: nothing to send
+        s.query(OutboxMessage).update({"status": "sent"})
+    forget_databases()
+    return url
+
+
+def run() -> Result:
+    result = Result("startup", "start-up: wall time of one command in a fresh process (median)")
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        url = prepare(home)
+        env = hoering_env(home, url, PREFECT_HOME=str(home / "prefect"), HOERING_SMTP_PORT="1")
+        hoering = [sys.executable, "-m", "hoering.cli.main"]
+        bare = wall([sys.executable, "-c", "pass"], env, repeat=7)
+        result.add("python -c pass (the floor)", bare, "s")
+        result.add("hoering --help", wall([*hoering, "--help"], env, repeat=7), "s", "goal", GOAL)
+        result.add("hoering hearing status 1", wall([*hoering, "--at", QUIET, "hearing", "status", "1"], env,
+                                                    repeat=7), "s", "goal", GOAL)
+        due = wall([*hoering, "--at", QUIET, "due"], env, repeat=3)
+        result.add("hoering due (nothing due, no Prefect)", due, "s", "goal", GOAL)
+        try:
+            flow = wall([sys.executable, "-c", FLOW], env, repeat=2)
+        except RuntimeError as exc:
+            result.notes.append(f"the flow run failed: {str(exc).strip().splitlines()[-1]}")
+        else:
+            result.add("one flow run: hearing_watch, nothing due (ephemeral Prefect API)", flow, "s",
+                       "hoering due, same work", due)
+        heavy = heaviest_imports(env)
+    result.notes.append("heaviest imports of `hoering --help` (self time summed per package): "
+                        + ", ".join(f"{name} {ms:.0f} ms" for name, ms in heavy))
+    result.notes.append("ratio = limit / figure (above 1: within the goal).")
+    return result
