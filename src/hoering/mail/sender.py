@@ -204,7 +204,12 @@ class OutboxSender:
 
 class _Marker:
     """Marks accepted rows ``sent`` from a thread, so that SMTP sending goes on while a commit
-    waits for the disk; each commit marks every row accepted since the previous one."""
+    waits for the disk; each commit marks every row accepted since the previous one. Waiting
+    ``GATHER`` seconds before each commit makes the batches ~5x larger and cuts the sender's CPU
+    per message by about a quarter (bench/dispatch.py); a crash can re-send the rows accepted in
+    that time, which are still 'sending', so the duplicate bound stays the same."""
+
+    GATHER = 0.01
 
     def __init__(self, sender: OutboxSender, report: SendReport, progress: Progress | None) -> None:
         self.sender, self.report, self.progress = sender, report, progress
@@ -223,6 +228,8 @@ class _Marker:
     async def run(self) -> None:
         while True:
             await self.wake.wait()
+            if not self.closed:
+                await asyncio.sleep(self.GATHER)
             self.wake.clear()
             batch, self.accepted = self.accepted, []
             if batch:
