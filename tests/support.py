@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from hoering.db.migrate import upgrade
+from hoering.definitions import load_yaml_text, validate
+from hoering.domain.hearing import HearingDefinition
 from hoering.runtime import Runtime, bootstrap
 from hoering.services.registry import load_registry
 from hoering.settings import load_settings
@@ -77,6 +79,16 @@ def postgres_database() -> Iterator[str]:
         forget_databases()
         with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def jyfe(name: str = "jyfe.yaml", **changes: Any) -> HearingDefinition:
+    """The JYFE hearing from examples/, with fields changed (e.g. ``contacts=BOTH_CONTACTS``)."""
+    data = load_yaml_text((EXAMPLES / name).read_text(), source=name)
+    data.update(changes)
+    return validate(HearingDefinition, data, source=name)
+
+
+BOTH_CONTACTS = ["direktoer", "stedfortraeder"]
 
 
 def make_runtime(home: Path, database_url: str, clock: Clock, **settings: Any) -> Runtime:

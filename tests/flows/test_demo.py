@@ -32,7 +32,8 @@ def test_demo_prints_the_jyfe_result_and_keeps_the_mails(tmp_path: Path):
     assert not leftover.exists(), "each run starts clean"
     mails = list((tmp_path / "demo" / "mail").glob("*.eml"))
     kinds = Counter(p.name.split("-")[1] for p in mails)
-    assert kinds["invitation"] == 22  # the director and the deputy of each of the 11 kommuner
-    assert kinds["receipt"] == 22 and kinds["reminder"] > 0 and kinds["result"] > 0
+    assert kinds["invitation"] == 11  # the hearing asks the director of each of the 11 kommuner
+    assert kinds["receipt"] == 11 and kinds["reminder"] > 0
+    assert kinds["result"] == 12  # the 11 directors and the region's member of Socialdirektørkredsen
     assert (tmp_path / "demo" / "hoering.db").exists()
     assert (tmp_path / "prefect").is_dir(), "Prefect's home is under var/"

@@ -11,17 +11,17 @@ from collections import Counter
 
 from hoering.mail.sender import OutboxSender
 from hoering.mail.sink import running_sink
-from hoering.services.hearings import open_hearing, read_hearing_file
+from hoering.services.hearings import open_hearing
 from hoering.services.outbox import outbox_status, retry_message
 from tests.mailtools import FaultySink
-from tests.support import EXAMPLES, make_runtime
+from tests.support import BOTH_CONTACTS, jyfe, make_runtime
 
 
 def setup(tmp_path, sqlite_url, clock, controller, **settings):
     clock.ticking = True  # retries wait real (short) back-off time
     rt = make_runtime(tmp_path, sqlite_url, clock, smtp_host="127.0.0.1", smtp_port=controller.port,
                       smtp_connections=2, **settings)
-    open_hearing(rt, read_hearing_file(EXAMPLES / "jyfe.yaml"))
+    open_hearing(rt, jyfe(contacts=BOTH_CONTACTS))  # director and deputy: 22 mails
     return rt
 
 

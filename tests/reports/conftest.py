@@ -16,9 +16,10 @@ from sqlalchemy import select
 from hoering.db.models import AnswerToken, HearingRecipient, Kommune
 from hoering.runtime import Runtime, forget_databases
 from hoering.services.answers import record_answer, record_answer_by_token
-from hoering.services.hearings import close_hearing, open_hearing, read_hearing_file
+from hoering.services.hearings import close_hearing, open_hearing
 from hoering.tokens import derive_token
-from tests.support import EXAMPLES, JYFE_DEADLINE, Clock, make_runtime
+from tests.support import BOTH_CONTACTS, JYFE_DEADLINE, Clock, make_runtime
+from tests.support import jyfe as jyfe_definition
 
 POOLING = ["Brønderslev", "Frederikshavn", "Jammerbugt", "Mariagerfjord", "Rebild", "Vesthimmerland"]
 
@@ -46,7 +47,7 @@ def jyfe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jyfe]:
     home: Path = tmp_path_factory.mktemp("reports")
     clock = Clock()
     rt = make_runtime(home, f"sqlite:///{home / 'hoering.db'}", clock)
-    definition = read_hearing_file(EXAMPLES / "jyfe.yaml")
+    definition = jyfe_definition(contacts=BOTH_CONTACTS)  # director and deputy per kommune
     mixed, pooled, still_open = (open_hearing(rt, definition) for _ in range(3))
 
     clock.advance(days=1)  # 30 April 2014, 10.00

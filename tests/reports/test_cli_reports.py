@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 
 from hoering.db.models import OutboxMessage
 from hoering.services.answers import record_answer
-from hoering.services.hearings import close_hearing, open_hearing, read_hearing_file
-from tests.support import EXAMPLES, JYFE_DEADLINE, Clock, make_runtime
+from hoering.services.hearings import close_hearing, open_hearing
+from tests.support import BOTH_CONTACTS, JYFE_DEADLINE, Clock, make_runtime
+from tests.support import jyfe as jyfe_definition
 
 LAESOE = "socialdirektoer@laesoe.kommune.example"
 
@@ -38,7 +39,7 @@ def cli(tmp_path: Path, url: str):
 def test_notat_and_exports_through_the_cli(tmp_path: Path, sqlite_url: str):
     clock = Clock()
     rt = make_runtime(tmp_path, sqlite_url, clock)
-    jyfe = read_hearing_file(EXAMPLES / "jyfe.yaml")
+    jyfe = jyfe_definition(contacts=BOTH_CONTACTS)
     hid, still_open = open_hearing(rt, jyfe), open_hearing(rt, jyfe)
     for code, option in [("851", "udbetaling"), ("860", "pulje"), ("825", "pulje")]:
         record_answer(rt, hid, kommune=code, option=option)
@@ -74,7 +75,7 @@ def test_notat_and_exports_through_the_cli(tmp_path: Path, sqlite_url: str):
 
 def test_status_preview_through_the_cli(tmp_path: Path, sqlite_url: str):
     rt = make_runtime(tmp_path, sqlite_url, Clock())
-    hid = open_hearing(rt, read_hearing_file(EXAMPLES / "jyfe.yaml"))
+    hid = open_hearing(rt, jyfe_definition(contacts=BOTH_CONTACTS))
     record_answer(rt, hid, kommune="Aalborg", option="pulje")
     with rt.db.transaction() as s:
         queued = s.scalar(select(func.count()).select_from(OutboxMessage))

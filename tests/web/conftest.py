@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from hoering.mail.sender import send_outbox
 from hoering.mail.sink import MailSink, free_port
 from hoering.runtime import Runtime
-from hoering.services.hearings import open_hearing, read_hearing_file
+from hoering.services.hearings import open_hearing
 from hoering.web.app import create_app
 from hoering.web.security import hash_password
-from tests.support import EXAMPLES, Clock, make_runtime
+from tests.support import BOTH_CONTACTS, Clock, jyfe, make_runtime
 
 PASSWORD = "rigtig-adgangskode"
 API_TOKEN = "api-token-for-tests-0123456789"
@@ -53,7 +53,8 @@ def client(web_rt: Runtime) -> Iterator[TestClient]:
 
 
 def open_example(rt: Runtime, name: str = "jyfe.yaml") -> int:
-    return open_hearing(rt, read_hearing_file(EXAMPLES / name))
+    """The JYFE example, asking each kommune's director and deputy (two personal links each)."""
+    return open_hearing(rt, jyfe(name, contacts=BOTH_CONTACTS))
 
 
 def send_mail(rt: Runtime) -> int:

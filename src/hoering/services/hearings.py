@@ -52,7 +52,7 @@ def open_hearing(rt: Runtime, definition: HearingDefinition, *, actor: str = SEC
             s.add(recipient)
             s.flush()
             for person in party.contacts:
-                if person.is_hearing_contact:
+                if person.active and person.role in definition.contacts:
                     nonce = new_nonce()
                     s.add(AnswerToken(recipient_id=recipient.id, person_id=person.id, nonce=nonce,
                                       token_hash=token_hash(derive_token(rt.secret, nonce))))
