@@ -40,8 +40,8 @@ PLAN = (
             "Send what is pending in the outbox."),
     Planned("flows.cycle", "cycle_watch", "cycle-watch", "0 * * * *",
             "The governance cycle's due steps.", required=False),
-    Planned("flows.director_status", "director_status", "director-status", "0 8 * * 1",
-            "Monday status to the directors.", required=False),
+    Planned("flows.director_status", "director_status", "director-status", "0 8 * * *",
+            "Directors' status: weekly on Monday, and T-7 before their meetings (checked daily).", required=False),
 )
 
 

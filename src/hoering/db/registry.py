@@ -40,12 +40,6 @@ class Person(Base):
 
     kommune: Mapped[Kommune | None] = relationship(back_populates="contacts")
 
-    HEARING_ROLES = ("direktoer", "stedfortraeder")
-
-    @property
-    def is_hearing_contact(self) -> bool:
-        return self.active and self.role in self.HEARING_ROLES
-
 
 class Body(Base):
     """A governance body: KKR, DAS, FU, Socialdirektørkredsen, a working group."""
