@@ -25,7 +25,7 @@ CODES = [851, 810, 813, 860, 849, 825, 846, 773, 840, 787, 820]
 THREADS_PER_KOMMUNE = 2
 ROUNDS = 3
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
 @dataclass(frozen=True)

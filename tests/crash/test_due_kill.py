@@ -10,6 +10,7 @@ import random
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import Engine, create_engine, func, select
 
 from hoering.db.models import AuditEntry, Hearing
@@ -19,6 +20,8 @@ from hoering.services.answers import record_answer
 from hoering.services.hearings import open_hearing, read_hearing_file
 from tests.crash.conftest import hoering_env, kill, start_cli
 from tests.support import EXAMPLES, JYFE_DEADLINE, Clock, make_runtime
+
+pytestmark = pytest.mark.slow
 
 HEARINGS = 25
 KILLS = 10  # per database

@@ -24,7 +24,7 @@ from hoering.tokens import derive_token
 from tests.crash.conftest import ROOT, hoering_env
 from tests.support import EXAMPLES, Clock, make_runtime, postgres_available, postgres_database
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 AT = "2014-05-01T10:00"  # the JYFE hearing is open
 
 

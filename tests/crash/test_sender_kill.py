@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from hoering.db.outbox import OutboxMessage
@@ -20,6 +21,8 @@ from hoering.mail.render import Rendered
 from hoering.runtime import Runtime
 from tests.crash.conftest import hoering_env, kill, read_log, start_cli
 from tests.support import Clock, make_runtime
+
+pytestmark = pytest.mark.slow
 
 MESSAGES = 1000
 KILLS = 12  # per database; SQLite and PostgreSQL together make 24
