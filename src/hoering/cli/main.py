@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hoering.cli import hearing, outbox, reports, web
-from hoering.cli import cycle, followup, item, meeting
+from hoering.cli import cycle, followup, hearing, item, meeting, outbox, reports, web
 from hoering.cli.common import console, parse_when, runtime, set_clock
 from hoering.errors import HoeringError
 

@@ -1,9 +1,10 @@
 """Engines, sessions and the unit of work.
 
 A :class:`Database` owns one engine. ``db.transaction()`` is the unit of work: it yields a
-session, commits when the block ends, and rolls back when it raises. On SQLite every transaction
-starts with ``BEGIN IMMEDIATE`` (one writer at a time, no lock-upgrade deadlocks) in WAL mode;
-on PostgreSQL the services lock the rows they change (``with_for_update``).
+session, commits when the block ends, and rolls back when it raises. On SQLite a writing
+transaction starts with ``BEGIN IMMEDIATE`` (one writer at a time, no lock-upgrade deadlocks) in
+WAL mode, and ``db.read()`` starts a plain ``BEGIN`` so readers never wait for the write lock; on
+PostgreSQL the services lock the rows they change (``with_for_update``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+READ_ONLY = "hoering_read_only"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -41,7 +44,8 @@ def _sqlite_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -51,6 +55,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @property
     def is_postgres(self) -> bool:
@@ -67,6 +72,16 @@ class Database:
             session.rollback()
             raise
         finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work: nothing is committed; on SQLite it takes no write lock."""
+        session = self._readers()
+        try:
+            yield session
+        finally:
+            session.rollback()
             session.close()
 
     def dispose(self) -> None:

@@ -21,6 +21,7 @@ from hoering.domain.calendar import as_aware, parse_duration
 Kind = Literal["choice", "consent", "allocation", "interest", "submission"]
 OptionKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")]
 ContactRole = Literal["direktoer", "stedfortraeder"]
+DEFAULT_CONTACTS: tuple[ContactRole, ...] = ("direktoer", "stedfortraeder")
 RuleName = Literal["unanimity", "majority_of_answers", "majority_of_recipients"]
 
 
@@ -91,7 +92,7 @@ class HearingDefinition(Strict):
     recipients: Literal["all"] | list[str | int] = "all"
     # Who in each kommune is asked (each gets a personal link): the director and the deputy by
     # default; a hearing in Socialdirektørkredsen may ask the directors only.
-    contacts: list[ContactRole] = Field(default_factory=lambda: ["direktoer", "stedfortraeder"], min_length=1)
+    contacts: list[ContactRole] = Field(default_factory=lambda: list(DEFAULT_CONTACTS), min_length=1)
     deadline: datetime | WorkingDays
     reminders: list[str] = Field(default_factory=list)
     rule: RuleName | Qualified = "majority_of_answers"

@@ -17,7 +17,7 @@ from hoering.domain.hearing import HearingDefinition, Qualified, Weights
 from hoering.domain.tally import AnswerVersion
 from hoering.domain.wording import outcome_sentence
 from hoering.runtime import Runtime
-from hoering.services.hearings import get_hearing
+from hoering.services.lookups import get_hearing
 from hoering.services.registry import all_kommuner
 from hoering.services.tallying import answer_versions, definition_of, recipients_of, tally_hearing
 

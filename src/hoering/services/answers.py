@@ -13,7 +13,8 @@ from hoering.db.models import Answer, AnswerToken, Hearing, HearingRecipient, Ko
 from hoering.errors import HearingClosedError, NotFoundError, RuleViolation
 from hoering.mail import notices
 from hoering.runtime import Runtime
-from hoering.services.hearings import SECRETARIAT, get_hearing
+from hoering.services.hearings import SECRETARIAT
+from hoering.services.lookups import get_hearing
 from hoering.services.registry import find_kommune
 from hoering.services.tallying import definition_of
 from hoering.tokens import looks_like_token, token_hash

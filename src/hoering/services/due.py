@@ -16,7 +16,8 @@ from hoering.domain.calendar import parse_duration
 from hoering.errors import RuleViolation
 from hoering.mail import notices
 from hoering.runtime import Runtime
-from hoering.services.hearings import close_hearing, get_hearing
+from hoering.services.hearings import close_hearing
+from hoering.services.lookups import get_hearing
 from hoering.services.queries import hearings_open_past_deadline
 from hoering.services.tallying import definition_of, tally_hearing
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoering import audit
@@ -18,6 +17,7 @@ from hoering.domain.hearing import HearingDefinition, Weights
 from hoering.errors import DefinitionError, NotFoundError, RuleViolation
 from hoering.mail import notices
 from hoering.runtime import Runtime
+from hoering.services.lookups import get_hearing
 from hoering.services.registry import all_kommuner, find_body, find_kommune
 from hoering.services.tallying import tally_hearing
 from hoering.tokens import derive_token, new_nonce, token_hash
@@ -95,16 +95,6 @@ def _resolve(s: Session, d: HearingDefinition, source: str) -> tuple[Body, list[
     if problems or body is None:
         raise DefinitionError(source, problems)
     return body, sorted(parties, key=lambda p: p.code)
-
-
-def get_hearing(s: Session, hearing_id: int, *, lock: bool = False) -> Hearing:
-    query = select(Hearing).where(Hearing.id == hearing_id)
-    if lock:
-        query = query.with_for_update()
-    hearing = s.scalar(query)
-    if hearing is None:
-        raise NotFoundError(f"no hearing with id {hearing_id}")
-    return hearing
 
 
 @dataclass(frozen=True)

@@ -5,31 +5,44 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from hoering.danish import format_amount, format_datetime, format_time_left
-from hoering.db.models import Hearing
+from hoering.db.models import Answer, Body, Hearing, HearingRecipient
 from hoering.domain.tally import Tally
 from hoering.domain.wording import outcome_sentence
 from hoering.runtime import Runtime
-from hoering.services.hearings import get_hearing
+from hoering.services.lookups import get_hearing
 from hoering.services.registry import all_kommuner
 from hoering.services.tallying import definition_of, recipients_of, tally_hearing
 
 
 def list_hearings(rt: Runtime, *, status: str | None = None) -> list[dict[str, Any]]:
-    with rt.db.transaction() as s:
-        query = select(Hearing).order_by(Hearing.id.desc())
+    """Every hearing (or those with ``status``), newest first, with answers so far: three
+    set-based queries however many hearings there are."""
+    with rt.db.read() as s:
+        chosen = select(Hearing.id)
         if status:
-            query = query.where(Hearing.status == status)
-        hearings = list(s.scalars(query))
+            chosen = chosen.where(Hearing.status == status)
+        ids = chosen.scalar_subquery()
+        recipients = dict(s.execute(
+            select(HearingRecipient.hearing_id, func.count())
+            .where(HearingRecipient.hearing_id.in_(ids)).group_by(HearingRecipient.hearing_id)).tuples().all())
+        on_time = case((Answer.late.is_(False), Answer.recipient_id))
+        answered = {h: (in_time, any_time) for h, in_time, any_time in s.execute(
+            select(Answer.hearing_id, func.count(distinct(on_time)), func.count(distinct(Answer.recipient_id)))
+            .where(Answer.hearing_id.in_(ids)).group_by(Answer.hearing_id)).tuples()}
         rows = []
-        for h in hearings:
-            t = tally_hearing(s, h)
-            rows.append({"id": h.id, "title": h.title, "kind": h.kind, "status": h.status,
-                         "body": h.body.key, "deadline": h.deadline.isoformat(),
-                         "answered": t.answered, "recipients": len(t.lines)})
+        query = (select(Hearing.id, Hearing.title, Hearing.kind, Hearing.status, Body.key, Hearing.deadline,
+                        Hearing.definition).join(Body, Body.id == Hearing.body_id)
+                 .where(Hearing.id.in_(ids)).order_by(Hearing.id.desc()))
+        for hid, title, kind, state, body, deadline, definition in s.execute(query).tuples():
+            in_time, any_time = answered.get(hid, (0, 0))
+            rows.append({"id": hid, "title": title, "kind": kind, "status": state, "body": body,
+                         "deadline": deadline.isoformat(),
+                         "answered": any_time if definition.get("late") == "count" else in_time,
+                         "recipients": recipients.get(hid, 0)})
         return rows
 
 
@@ -41,7 +54,7 @@ def hearings_open_past_deadline(s: Session, now: datetime) -> list[int]:
 def hearing_status(rt: Runtime, hearing_id: int) -> dict[str, Any]:
     """Who has answered, who has not, and the time left."""
     now = rt.now()
-    with rt.db.transaction() as s:
+    with rt.db.read() as s:
         h = get_hearing(s, hearing_id)
         t = tally_hearing(s, h)
         lines = []
@@ -66,7 +79,7 @@ def hearing_status(rt: Runtime, hearing_id: int) -> dict[str, Any]:
 
 def hearing_result(rt: Runtime, hearing_id: int) -> dict[str, Any]:
     """The result: frozen at close, or the tally so far while the hearing is open."""
-    with rt.db.transaction() as s:
+    with rt.db.read() as s:
         h = get_hearing(s, hearing_id)
         t = tally_hearing(s, h)
         data = t.to_json() if h.result is None else dict(h.result)

@@ -8,7 +8,8 @@ from hoering import audit
 from hoering.errors import RuleViolation
 from hoering.mail import notices
 from hoering.runtime import Runtime
-from hoering.services.hearings import SECRETARIAT, get_hearing
+from hoering.services.hearings import SECRETARIAT
+from hoering.services.lookups import get_hearing
 from hoering.services.tallying import tally_hearing
 
 

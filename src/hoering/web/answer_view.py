@@ -55,7 +55,7 @@ class AnswerPage:
 def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
     """The page behind ``token``, or None for an unknown, malformed or revoked link."""
     now = rt.now()
-    with rt.db.transaction() as s:
+    with rt.db.read() as s:
         row = find_token(s, token)
         if row is None:
             return None

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hoering.danish import format_time_left
 from hoering.db.models import AuditEntry, Hearing
 from hoering.runtime import Runtime
-from hoering.services.hearings import get_hearing
+from hoering.services.lookups import get_hearing
 from hoering.services.queries import hearing_result, hearing_status
 from hoering.services.tallying import definition_of
 
@@ -31,7 +31,7 @@ CHANNELS = {"web": "Svarside", "manual": "Sekretariatet", "mail": "Mail"}
 def overview(rt: Runtime) -> list[dict[str, Any]]:
     """Open hearings, then those closed within the last 60 days; newest first."""
     now = rt.now()
-    with rt.db.transaction() as s:
+    with rt.db.read() as s:
         ids = list(s.scalars(select(Hearing.id).where(
             (Hearing.status == "open") | (Hearing.closed_at >= now - RECENT)).order_by(Hearing.id.desc())))
     rows = []
@@ -49,7 +49,7 @@ def hearing_detail(rt: Runtime, hearing_id: int) -> dict[str, Any]:
     """One hearing: the kommune × answer × when matrix, the audit trail and the result."""
     now = rt.now()
     st = hearing_status(rt, hearing_id)
-    with rt.db.transaction() as s:
+    with rt.db.read() as s:
         hearing = get_hearing(s, hearing_id)
         d = definition_of(hearing)
         labels = {o.key: o.label for o in d.answer_options}
