@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -89,6 +92,20 @@ def jyfe(name: str = "jyfe.yaml", **changes: Any) -> HearingDefinition:
 
 
 BOTH_CONTACTS = ["direktoer", "stedfortraeder"]
+
+
+def cli_runner(tmp_path: Path, **env: str) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Runs the real ``hoering`` command (a new process) on a SQLite database under ``tmp_path``;
+    ``run(*args, at=WHEN)`` fixes the clock like ``hoering --at WHEN``."""
+    full_env = {**os.environ, "HOERING_HOME": str(tmp_path / "var"), "HOERING_SECRET_KEY": "cli-test",
+                "HOERING_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", **env}
+
+    def run(*args: str, at: str | None = None) -> subprocess.CompletedProcess[str]:
+        prefix = ["--at", at] if at else []
+        return subprocess.run([sys.executable, "-m", "hoering.cli.main", *prefix, *args], capture_output=True,
+                              text=True, env=full_env, cwd=tmp_path, timeout=120)
+
+    return run
 
 
 def make_runtime(home: Path, database_url: str, clock: Clock, **settings: Any) -> Runtime:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+
+from hoering.runtime import Runtime
+from tests.support import Clock, make_runtime
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +22,24 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def flow_env(prefect_harness: None, tmp_path: Path, sqlite_url: str, smtp: Any,
+             monkeypatch: pytest.MonkeyPatch) -> Callable[[Clock], Runtime]:
+    """The flows build their runtime from the environment: point it at this test's database and
+    SMTP server. Returns a factory of runtimes (with the test's clock) for the test's own calls."""
+    controller, _ = smtp
+    env = {"HOME": tmp_path, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test-secret-key",
+           "PORTAL_URL": "http://127.0.0.1:8000", "SMTP_HOST": controller.hostname,
+           "SMTP_PORT": controller.port, "SMTP_BACKOFF_SECONDS": 0.05, "SMTP_TIMEOUT": 5.0}
+    for name, value in env.items():
+        monkeypatch.setenv(f"HOERING_{name}", str(value))
+
+    def runtime(clock: Clock) -> Runtime:
+        return make_runtime(tmp_path, sqlite_url, clock, smtp_host=controller.hostname, smtp_port=controller.port)
+
+    return runtime
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from flows.director_status import director_status
@@ -24,7 +23,7 @@ from hoering.mail.sink import MailSink
 from hoering.runtime import Runtime
 from hoering.services.answers import record_answer
 from hoering.services.hearings import close_hearing, open_hearing, read_hearing_file
-from tests.support import EXAMPLES, Clock, make_runtime
+from tests.support import EXAMPLES, Clock
 
 JYFE = "Tilbagebetaling af tiloversblevne midler fra JYFE"
 FOKUS = "Fokuskommuner i udviklingsprojektet om borgerstyret praksis"
@@ -41,15 +40,8 @@ def cph(day: int, month: int, hour: int, minute: int = 0) -> datetime:
 
 
 @pytest.fixture
-def flow_rt(prefect_harness: None, tmp_path: Path, sqlite_url: str, smtp, monkeypatch) -> Runtime:
-    controller, _ = smtp
-    env = {"HOME": tmp_path, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test-secret-key",
-           "PORTAL_URL": "http://127.0.0.1:8000", "SMTP_HOST": controller.hostname,
-           "SMTP_PORT": controller.port, "SMTP_BACKOFF_SECONDS": 0.05, "SMTP_TIMEOUT": 5.0}
-    for name, value in env.items():
-        monkeypatch.setenv(f"HOERING_{name}", str(value))
-    return make_runtime(tmp_path, sqlite_url, Clock(cph(28, 4, 10)), smtp_host=controller.hostname,
-                        smtp_port=controller.port)
+def flow_rt(flow_env) -> Runtime:
+    return flow_env(Clock(cph(28, 4, 10)))
 
 
 def hearing(title: str, kind: str, body: str, recipients: list[str], deadline: datetime) -> HearingDefinition:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flows.hearings import OpenHearingRequest, hearing_watch, open_hearing, send_outbox
@@ -16,24 +15,15 @@ from hoering.mail.sink import MailSink
 from hoering.runtime import Runtime
 from hoering.services.answers import record_answer
 from hoering.services.queries import hearing_result
-from tests.support import EXAMPLES, JYFE_DEADLINE, JYFE_OPENED, Clock, make_runtime
+from tests.support import EXAMPLES, JYFE_DEADLINE, JYFE_OPENED, Clock
 
 KOMMUNER = ["Aalborg", "Brønderslev", "Frederikshavn", "Hjørring", "Jammerbugt", "Læsø",
             "Mariagerfjord", "Morsø", "Rebild", "Thisted", "Vesthimmerland"]
 
 
 @pytest.fixture
-def flow_rt(prefect_harness: None, tmp_path: Path, sqlite_url: str, smtp, monkeypatch) -> Runtime:
-    """The flows build their runtime from the environment: point it at this test's database
-    and SMTP server, and return a runtime for the test's own service calls."""
-    controller, _ = smtp
-    env = {"HOME": tmp_path, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test-secret-key",
-           "PORTAL_URL": "http://127.0.0.1:8000", "SMTP_HOST": controller.hostname,
-           "SMTP_PORT": controller.port, "SMTP_BACKOFF_SECONDS": 0.05, "SMTP_TIMEOUT": 5.0}
-    for name, value in env.items():
-        monkeypatch.setenv(f"HOERING_{name}", str(value))
-    return make_runtime(tmp_path, sqlite_url, Clock(), smtp_host=controller.hostname,
-                        smtp_port=controller.port)
+def flow_rt(flow_env) -> Runtime:
+    return flow_env(Clock())
 
 
 def kind_of(message) -> str:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support import EXAMPLES
+from tests.support import EXAMPLES, cli_runner
 
 HOERING = [sys.executable, "-m", "hoering.cli.main"]
 EX = EXAMPLES / "das-2021"
@@ -18,14 +16,7 @@ EX = EXAMPLES / "das-2021"
 
 @pytest.fixture
 def run(tmp_path: Path):
-    env = {**os.environ, "HOERING_HOME": str(tmp_path / "var"), "HOERING_SECRET_KEY": "cli-test",
-           "HOERING_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "HOERING_SMTP_PORT": "9"}
-
-    def run(*args: str, at: str | None = None) -> subprocess.CompletedProcess[str]:
-        prefix = ["--at", at] if at else []
-        return subprocess.run([*HOERING, *prefix, *args], capture_output=True, text=True, env=env,
-                              cwd=tmp_path, timeout=120)
-
+    run = cli_runner(tmp_path, HOERING_SMTP_PORT="9")
     assert run("init").returncode == 0
     return run
 

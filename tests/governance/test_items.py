@@ -237,7 +237,7 @@ def test_the_cycle_is_configurable_per_body(rt, clock):
 
 
 def test_a_das_decision_goes_on_to_kkr_by_hand_once(rt, clock):
-    das1, _, kkr = plan(rt)
+    _, _, kkr = plan(rt)
     item = add_item(rt, case("Fælles brandingstrategi for SOSU-området"))
     route_item(rt, item, to="fu")
     route_item(rt, item, to="das")

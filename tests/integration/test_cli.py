@@ -10,21 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import EXAMPLES
+from tests.support import EXAMPLES, cli_runner
 
 HOERING = [sys.executable, "-m", "hoering.cli.main"]
 
 
 @pytest.fixture
 def run(tmp_path: Path):
-    env = {**os.environ, "HOERING_HOME": str(tmp_path / "var"), "HOERING_SECRET_KEY": "cli-test",
-           "HOERING_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
-
-    def run(*args: str, at: str | None = None) -> subprocess.CompletedProcess[str]:
-        prefix = ["--at", at] if at else []
-        return subprocess.run([*HOERING, *prefix, *args], capture_output=True, text=True, env=env,
-                              cwd=tmp_path, timeout=120)
-
+    run = cli_runner(tmp_path)
     assert run("init").returncode == 0
     return run
 

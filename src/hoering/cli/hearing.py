@@ -100,32 +100,28 @@ def close(hearing_id: IdArg, force: Annotated[bool, typer.Option(help="Close bef
     typer.echo(f"Closed hearing {closed.hearing_id}: {closed.outcome or 'no outcome for this kind'}")
 
 
+DeadlineOpt = Annotated[str, typer.Option(help="New deadline, e.g. 2014-05-20T12:00.")]
+ReasonOpt = Annotated[str, typer.Option(help="Why; sent to the kommuner.")]
+
+
 @app.command()
-def extend(
-    hearing_id: IdArg,
-    deadline: Annotated[str, typer.Option(help="New deadline, e.g. 2014-05-20T12:00.")],
-    reason: Annotated[str, typer.Option(help="Why; sent to the kommuner.")],
-) -> None:
+def extend(hearing_id: IdArg, deadline: DeadlineOpt, reason: ReasonOpt) -> None:
     """Move an open hearing's deadline later."""
-    from hoering.danish import format_datetime
-    from hoering.services.hearings import change_deadline
-
-    new = change_deadline(runtime(), hearing_id, deadline=parse_when(deadline), reason=reason, reopen=False)
-    typer.echo(f"Hearing {hearing_id} now runs until {format_datetime(new)}")
+    _change_deadline(hearing_id, deadline, reason, reopen=False)
 
 
 @app.command()
-def reopen(
-    hearing_id: IdArg,
-    deadline: Annotated[str, typer.Option(help="New deadline, e.g. 2014-05-20T12:00.")],
-    reason: Annotated[str, typer.Option(help="Why; sent to the kommuner.")],
-) -> None:
+def reopen(hearing_id: IdArg, deadline: DeadlineOpt, reason: ReasonOpt) -> None:
     """Reopen a closed hearing with a new deadline."""
+    _change_deadline(hearing_id, deadline, reason, reopen=True)
+
+
+def _change_deadline(hearing_id: int, deadline: str, reason: str, *, reopen: bool) -> None:
     from hoering.danish import format_datetime
     from hoering.services.hearings import change_deadline
 
-    new = change_deadline(runtime(), hearing_id, deadline=parse_when(deadline), reason=reason, reopen=True)
-    typer.echo(f"Hearing {hearing_id} reopened until {format_datetime(new)}")
+    new = change_deadline(runtime(), hearing_id, deadline=parse_when(deadline), reason=reason, reopen=reopen)
+    typer.echo(f"Hearing {hearing_id} {'reopened' if reopen else 'now runs'} until {format_datetime(new)}")
 
 
 @app.command()
