@@ -8,6 +8,8 @@ from typing import Any
 from docx import Document
 from docx.shared import Pt, RGBColor
 
+from hoering.documents import header_rows
+
 BLUE = RGBColor(0x00, 0x4F, 0x6E)
 
 
@@ -20,13 +22,7 @@ def render_docx(doc: dict[str, Any]) -> bytes:
     normal.font.name, normal.font.size = "Arial", Pt(10.5)
     d.add_paragraph(doc["secretariat"])
     d.add_heading(f"{doc['title']}: Møde i {doc['body']['long_name']} ({doc['body']['name']})", level=0)
-    head = [("Tid", f"{doc['weekday_date_da']}, {doc['time_da']}"), ("Sted", doc["place"])]
-    if doc["deltagere"]:
-        head.append(("Deltagere", ", ".join(doc["deltagere"])))
-    if doc["afbud"]:
-        head.append(("Afbud", ", ".join(doc["afbud"])))
-    if doc["sagsnr"]:
-        head.append(("Sagsnr./Dok.nr.", doc["sagsnr"]))
+    head = header_rows(doc)
     table = d.add_table(rows=0, cols=2)
     for key, value in head:
         cells = table.add_row().cells

@@ -12,6 +12,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from hoering.documents import header_rows
+
 BLUE = colors.HexColor("#004f6e")
 
 
@@ -46,13 +48,7 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
     story: list[Any] = [_p(doc["secretariat"], st["muted"]),
                         _p(f"{doc['title']}: Møde i {doc['body']['long_name']} ({doc['body']['name']})",
                            st["h1"])]
-    head = [("Tid", f"{doc['weekday_date_da']}, {doc['time_da']}"), ("Sted", doc["place"])]
-    if doc["deltagere"]:
-        head.append(("Deltagere", ", ".join(doc["deltagere"])))
-    if doc["afbud"]:
-        head.append(("Afbud", ", ".join(doc["afbud"])))
-    if doc["sagsnr"]:
-        head.append(("Sagsnr./Dok.nr.", doc["sagsnr"]))
+    head = header_rows(doc)
     table = Table([[_p(k, st["th"]), _p(v, st["body"])] for k, v in head], colWidths=[32 * mm, 133 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
