@@ -19,7 +19,8 @@ def main(argv: list[str]) -> int:
         module = importlib.import_module(f"bench.{name}")
         result = module.run()
         result.print()
-        print(f"  written: {result.save().relative_to(result.save().parents[2])}\n")
+        path = result.save()
+        print(f"  written: {path.relative_to(path.parents[2])}\n")
     return 0
 
 
