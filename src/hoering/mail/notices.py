@@ -12,11 +12,10 @@ from hoering.danish import format_time_left
 from hoering.db.models import Answer, Hearing, Kommune, Person
 from hoering.domain.hearing import HearingDefinition
 from hoering.domain.tally import Tally
-from hoering.domain.wording import outcome_sentence
 from hoering.mail.outbox import queue_message
 from hoering.mail.render import render
 from hoering.runtime import Runtime
-from hoering.services.tallying import definition_of, recipients_of
+from hoering.services.tallying import definition_of, outcome_summary, recipients_of
 from hoering.tokens import derive_token
 
 
@@ -141,12 +140,8 @@ def result_context(d: HearingDefinition, result: Tally, summary: str) -> dict[st
 
 def queue_results(rt: Runtime, s: Session, hearing: Hearing, result: Tally) -> int:
     d = definition_of(hearing)
-    parties = recipients_of(s, hearing.id)
-    from hoering.services.registry import all_kommuner
-
-    everyone = {k.code for _, k in parties} == {k.code for k in all_kommuner(s)}
     base = {**hearing_context(rt, hearing),
-            "result": result_context(d, result, outcome_sentence(d, result, all_kommuner=everyone))}
+            "result": result_context(d, result, outcome_summary(s, hearing, result))}
     people: dict[int, tuple[Person, Kommune | None]] = {}
     for kommune, token in _contacts(s, hearing):
         people.setdefault(token.person_id, (token.person, kommune))

@@ -15,11 +15,9 @@ from fractions import Fraction
 from hoering.domain.allocation import from_ore, key_weights, shares, to_ore
 from hoering.domain.hearing import HearingDefinition, Qualified, Weights
 from hoering.domain.tally import AnswerVersion
-from hoering.domain.wording import outcome_sentence
 from hoering.runtime import Runtime
 from hoering.services.lookups import get_hearing
-from hoering.services.registry import all_kommuner
-from hoering.services.tallying import answer_versions, definition_of, recipients_of, tally_hearing
+from hoering.services.tallying import answer_versions, definition_of, outcome_summary, recipients_of, tally_hearing
 
 CHANNELS = {"manual": "via sekretariatet", "web": "via svarlink", "mail": "via e-mail",
             "email": "via e-mail", "meeting": "på møde"}
@@ -118,7 +116,6 @@ def hearing_report(rt: Runtime, hearing_id: int) -> HearingReport:
                 counted_label=labels.get(line.counted_as) if line.counted_as else None,
                 share=splits.get(kommune.code), payout=t.payouts.get(kommune.code),
                 versions=tuple(sorted(by_code.get(kommune.code, []), key=lambda v: v.number))))
-        everyone = {k.code for _, k in parties} == {k.code for k in all_kommuner(s)}
         return HearingReport(
             id=h.id, title=h.title, kind=h.kind, status=h.status, body=h.body.name,
             body_long=h.body.long_name, question=d.question, background=d.background,
@@ -127,7 +124,7 @@ def hearing_report(rt: Runtime, hearing_id: int) -> HearingReport:
             late=late_da(d), distribution=distribution_da(d),
             rows=tuple(sorted(rows, key=lambda r: r.display_name.casefold())),
             counts=tuple((k, labels[k], n) for k, n in t.counts.items()), outcome=t.outcome,
-            summary=outcome_sentence(d, t, all_kommuner=everyone),
+            summary=outcome_summary(s, h, t),
             total=d.allocation.total if d.allocation else None, pool=t.pool)
 
 

@@ -11,11 +11,9 @@ from sqlalchemy.orm import Session
 from hoering.danish import format_amount, format_datetime, format_time_left
 from hoering.db.models import Answer, Body, Hearing, HearingRecipient
 from hoering.domain.tally import Tally
-from hoering.domain.wording import outcome_sentence
 from hoering.runtime import Runtime
 from hoering.services.lookups import get_hearing
-from hoering.services.registry import all_kommuner
-from hoering.services.tallying import definition_of, recipients_of, tally_hearing
+from hoering.services.tallying import definition_of, outcome_summary, tally_hearing
 
 
 def list_hearings(rt: Runtime, *, status: str | None = None) -> list[dict[str, Any]]:
@@ -89,13 +87,11 @@ def hearing_result(rt: Runtime, hearing_id: int) -> dict[str, Any]:
 
 def describe(s: Session, h: Hearing, t: Tally) -> dict[str, Any]:
     definition = definition_of(h)
-    codes = {k.code for _, k in recipients_of(s, h.id)}
-    everyone = codes == {k.code for k in all_kommuner(s)}
     extra: dict[str, Any] = {
         "hearing": h.id, "title": h.title, "status": h.status, "kind": h.kind,
         "body": h.body.key, "deadline": h.deadline.isoformat(),
         "closed_at": h.closed_at.isoformat() if h.closed_at else None,
-        "summary": outcome_sentence(definition, t, all_kommuner=everyone),
+        "summary": outcome_summary(s, h, t),
     }
     if definition.allocation is not None:
         extra["total"] = str(definition.allocation.total)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from hoering.db.models import Answer, Hearing, HearingRecipient, Kommune
 from hoering.domain.hearing import HearingDefinition
 from hoering.domain.tally import AnswerVersion, Party, Tally, tally
+from hoering.domain.wording import outcome_sentence
 
 
 def definition_of(hearing: Hearing) -> HearingDefinition:
@@ -43,3 +44,10 @@ def answer_versions(s: Session, hearing_id: int) -> list[AnswerVersion]:
 def tally_hearing(s: Session, hearing: Hearing) -> Tally:
     parties = [Party(k.code, k.name, k.population) for _, k in recipients_of(s, hearing.id)]
     return tally(definition_of(hearing), parties, answer_versions(s, hearing.id))
+
+
+def outcome_summary(s: Session, hearing: Hearing, result: Tally) -> str:
+    """The outcome in one Danish sentence; "alle kommuner" only when all 11 were asked."""
+    asked = {k.code for _, k in recipients_of(s, hearing.id)}
+    every_kommune = set(s.scalars(select(Kommune.code).where(Kommune.kind == "kommune")))
+    return outcome_sentence(definition_of(hearing), result, all_kommuner=asked == every_kommune)
