@@ -15,11 +15,13 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-# Debian packages the tests use: chromium (browser tests) and poppler-utils (pdftotext).
+# Debian packages the tests use: chromium (browser tests), poppler-utils (pdftotext), dovecot-imapd (inbox),
+# nginx (nginx -t on the proxy example).
 system-deps:
 	@bash .ci/system-deps.sh
 
 test: venv system-deps
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 	$(PY) -m pytest -q
 
 test-slow: venv
@@ -43,7 +45,8 @@ bench: venv
 
 lint: venv
 	$(VENV)/bin/ruff check src tests flows deployments bench
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf var .pytest_cache
+	rm -rf var .pytest_cache .import_linter_cache

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("startup", "dispatch", "tally", "web")
+BENCHMARKS = ("startup", "dispatch", "tally", "web", "inbox")
 
 
 def main(argv: list[str]) -> int:

@@ -48,8 +48,8 @@ def cpu_seconds() -> float:
 
 
 def run_sender(url: str, port: int, connections: int, home: str) -> dict[str, float]:
-    from hoering.mail.sender import OutboxSender
     from hoering.runtime import bootstrap
+    from hoering.services.outbox import outbox_sender
     from hoering.settings import load_settings
 
     settings = load_settings(database_url=url, smtp_port=port, smtp_connections=connections, home=Path(home),
@@ -58,7 +58,7 @@ def run_sender(url: str, port: int, connections: int, home: str) -> dict[str, fl
     rt.db.engine.connect().close()  # connect before the clock starts, as the raw side has no database
     before = memory_kb("VmRSS")
     cpu, start = cpu_seconds(), time.perf_counter()
-    report = asyncio.run(OutboxSender(rt).send_due())
+    report = asyncio.run(outbox_sender(rt).send_due())
     seconds = time.perf_counter() - start
     return {"sent": report.sent, "failed": report.failed, "seconds": seconds, "cpu": cpu_seconds() - cpu,
             "rss_before_kb": before,

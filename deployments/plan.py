@@ -4,12 +4,14 @@ No run waits for days: a hearing's state lives in our database, and these short 
 act on whatever is due. ``open_hearing`` has no schedule; the secretariat triggers it (the UI
 renders its parameters as a form).
 
-Flows that other parts of the project add later (``flows.cycle``, ``flows.director_status``) are
-deployed when their module exists, and skipped quietly until then.
+Every planned flow must exist: a plan naming a module or flow that is not there fails at start-up
+instead of leaving a schedule out quietly.
 """
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (Prefect loads only when schedules are built);
+# none hides an import cycle.
 import importlib
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +26,6 @@ class Planned:
     name: str
     cron: str | None
     description: str
-    required: bool = True
 
     @property
     def entrypoint(self) -> str:
@@ -38,28 +39,24 @@ PLAN = (
             "Reminders due, hearings past their deadline closed and tallied, results sent."),
     Planned("flows.hearings", "send_outbox", "send-outbox", "*/5 * * * *",
             "Send what is pending in the outbox."),
+    Planned("flows.inbox", "inbox_watch", "inbox-watch", "*/2 * * * *",
+            "Read the secretariat's mailbox: replies recorded, out-of-office and bounces acted on."),
+    Planned("flows.privacy", "privacy_watch", "privacy-watch", "30 3 * * *",
+            "Retention of personal data: inactive contacts erased, answerers pseudonymised, old mails trimmed."),
     Planned("flows.cycle", "cycle_watch", "cycle-watch", "0 * * * *",
-            "The governance cycle's due steps.", required=False),
+            "The governance cycle's due steps."),
     Planned("flows.director_status", "director_status", "director-status", "0 8 * * *",
-            "Directors' status: weekly on Monday, and T-7 before their meetings (checked daily).", required=False),
+            "Directors' status: weekly on Monday, and T-7 before their meetings (checked daily)."),
 )
 
 
 def available(plan: tuple[Planned, ...] = PLAN) -> list[tuple[Planned, Any]]:
-    """(planned, flow) for each flow that exists; a missing required flow is an error."""
+    """(planned, flow) for each planned flow; a missing module or flow is an error."""
     found = []
     for item in plan:
-        try:
-            module = importlib.import_module(item.module)
-        except ModuleNotFoundError as exc:
-            if item.required or exc.name != item.module:
-                raise
-            continue
-        flow = getattr(module, item.flow, None)
+        flow = getattr(importlib.import_module(item.module), item.flow, None)
         if flow is None:
-            if item.required:
-                raise AttributeError(f"{item.module} has no flow {item.flow!r}")
-            continue
+            raise AttributeError(f"{item.module} has no flow {item.flow!r}")
         found.append((item, flow))
     return found
 

@@ -9,6 +9,8 @@ schedules would never create runs there. The schedules stay active when this pro
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (Prefect loads after the environment is set);
+# none hides an import cycle.
 import os
 import sys
 from contextlib import ExitStack

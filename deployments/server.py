@@ -37,9 +37,11 @@ def running_server(*, port: int, home: Path, log: Path, env: dict[str, str] | No
     log.parent.mkdir(parents=True, exist_ok=True)
     server_env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     server_env.update(QUIET)
-    server_env.update({"PREFECT_HOME": str(home)})
-    server_env.update(env or {})
     api_url = f"http://127.0.0.1:{port}/api"
+    # The UI asks /ui-settings where the API is; without this it names port 4200 whatever
+    # port the server runs on, and the UI is blank on any other port.
+    server_env.update({"PREFECT_HOME": str(home), "PREFECT_UI_API_URL": api_url})
+    server_env.update(env or {})
     with log.open("ab") as out:
         proc = subprocess.Popen(
             prefect_command("server", "start", "--host", "127.0.0.1", "--port", str(port), "--analytics-off"),

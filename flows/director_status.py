@@ -13,7 +13,9 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from pydantic import BaseModel
 
-from flows.hearings import runtime, send_pending
+from flows.shared import runtime, send_pending
+from hoering.danish import utcnow
+from hoering.services.outgoing.status import queue_due_status
 
 
 class StatusRun(BaseModel):
@@ -24,29 +26,16 @@ class StatusRun(BaseModel):
 
 
 @task(cache_policy=NO_CACHE)
-def find_due_status(now: datetime) -> list[tuple[int, str]]:
-    from hoering.services.status import due_status
-
-    return due_status(runtime(now))
-
-
-@task(cache_policy=NO_CACHE)
-def queue_status_mail(person_id: int, period: str, now: datetime) -> bool:
-    from hoering.services.status import queue_status
-
-    return queue_status(runtime(now), person_id, period)
+def queue_due_status_mails(now: datetime) -> StatusRun:
+    """One status mail queued per director whose status is due at ``now``."""
+    queued = queue_due_status(runtime(now))
+    return StatusRun(due=queued.due, queued=queued.queued)
 
 
 @flow(name="director_status", log_prints=True)
 async def director_status(now: datetime | None = None) -> StatusRun:
     """One status mail per director with something to report, then send the outbox."""
-    from hoering.danish import utcnow
-
-    at = now or utcnow()
-    due = find_due_status(at)
-    report = StatusRun(due=len(due))
-    for person_id, period in due:
-        report.queued += queue_status_mail(person_id, period, at)
+    report = queue_due_status_mails(now or utcnow())
     sent = await send_pending(now)
     report.sent, report.failed = sent.sent, sent.failed
     print(f"Status due for {report.due} director(s); queued {report.queued}; sent {sent.sent}.")

@@ -18,29 +18,42 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hoering.danish import format_amount, format_datetime
+from flows.shared import SendResult, describe_actions, label_run, note_success, runtime, send_pending
+from hoering.danish import format_amount, format_datetime, utcnow
 from hoering.domain.hearing import HearingDefinition
-from hoering.runtime import Runtime, bootstrap
+from hoering.services.due import run_due_work
+from hoering.services.hearings import open_hearing as open_hearing_service
+from hoering.services.hearings import open_hearing_file as open_file_service
+from hoering.views.result import HearingResult, hearing_result
 
 
 class OpenHearingRequest(BaseModel):
-    """What the secretariat fills in to open a hearing: a hearing file, or the hearing itself."""
+    """What the secretariat fills in to open a hearing: a hearing file, or the hearing itself.
+    Titles are Danish: Prefect's form shows them to the secretariat."""
+
+    model_config = ConfigDict(title="Ny høring")
 
     hearing_file: str | None = Field(
-        default=None, title="Hearing file",
-        description="Path to a hearing YAML file (see examples/jyfe.yaml), as seen by the worker.")
+        default=None, title="Høringsfil",
+        description="Sti til en høringsfil (YAML, se examples/), som arbejderen ser den; relativ til dens mappe.")
     definition: HearingDefinition | None = Field(
-        default=None, title="Hearing", description="The hearing, when no file is given.")
+        default=None, title="Høring", description="Høringen selv, når der ikke angives en fil.")
     now: datetime | None = Field(
-        default=None, title="Act as of", description="Open the hearing as of this time (replays); "
-        "empty means now.")
+        default=None, title="Åbn pr.", description="Åbn høringen som på dette tidspunkt (genafspilning); "
+        "tom betyder nu.")
+    allow_closed_day: bool = Field(
+        default=False, title="Tillad frist på en lukkedag",
+        description="Fristen må ligge i en weekend eller på en helligdag.")
+    again: bool = Field(
+        default=False, title="Åbn igen",
+        description="Åbn høringen, selv om en høring med samme titel, organ og frist allerede findes.")
 
     @model_validator(mode="after")
     def _one_source(self) -> OpenHearingRequest:
         if (self.hearing_file is None) == (self.definition is None):
-            raise ValueError("give either hearing_file or definition")
+            raise ValueError("Angiv enten en høringsfil eller en høring (ikke begge).")
         return self
 
 
@@ -51,83 +64,36 @@ class WatchReport(BaseModel):
     failed: int = 0
 
 
-class SendResult(BaseModel):
-    sent: int = 0
-    failed: int = 0
-    retrying: int = 0
-
-
-def runtime(now: datetime | None) -> Runtime:
-    """The runtime for one task: settings from the environment, the clock fixed at ``now``."""
-    if now is None:
-        return bootstrap()
-    return bootstrap(clock=lambda: now)
-
-
 # -- tasks: one service call each -------------------------------------------------------------
 
 
 @task(cache_policy=NO_CACHE)
-def read_hearing_file(path: str) -> dict[str, Any]:
-    from hoering.services.hearings import read_hearing_file as read
-
-    return read(Path(path)).model_dump(mode="json")
-
-
-@task(cache_policy=NO_CACHE)
-def store_hearing(definition: dict[str, Any], now: datetime | None) -> int:
-    from hoering.services.hearings import open_hearing as open_
-
-    return open_(runtime(now), HearingDefinition.model_validate(definition))
+def open_hearing_file(path: str, now: datetime | None, allow_closed_day: bool, again: bool) -> int:
+    """Check the file (every mistake at once), store the hearing, queue its invitations."""
+    return open_file_service(runtime(now), Path(path), allow_closed_day=allow_closed_day, again=again)
 
 
 @task(cache_policy=NO_CACHE)
-def find_due_reminders(now: datetime) -> list[tuple[int, str]]:
-    from hoering.services.due import hearings_due_for_reminder
-
-    return hearings_due_for_reminder(runtime(now), now)
+def store_hearing(definition: dict[str, Any], now: datetime | None, allow_closed_day: bool, again: bool) -> int:
+    return open_hearing_service(runtime(now), definition, allow_closed_day=allow_closed_day, again=again)
 
 
 @task(cache_policy=NO_CACHE)
-def queue_reminders(hearing_id: int, offset: str, now: datetime) -> int:
-    from hoering.services.due import queue_due_reminders
-
-    return queue_due_reminders(runtime(now), hearing_id, offset)
-
-
-@task(cache_policy=NO_CACHE)
-def find_past_deadline(now: datetime) -> list[int]:
-    from hoering.services.due import hearings_past_deadline
-
-    return hearings_past_deadline(runtime(now), now)
-
-
-@task(cache_policy=NO_CACHE)
-def close_and_tally(hearing_id: int, now: datetime) -> bool:
-    """Close, tally and queue the result mails (False: another run closed it first)."""
-    from hoering.services.due import close_due
-
-    return close_due(runtime(now), hearing_id)
+def do_due_work(now: datetime) -> tuple[int, list[int], list[int]]:
+    """Reminders due and hearings past their deadline closed, tallied, results queued:
+    (reminders queued, hearings reminded, hearings closed)."""
+    report = run_due_work(runtime(now))
+    return report.reminders, report.reminded, report.closed
 
 
 @task(cache_policy=NO_CACHE)
 async def publish_result(hearing_id: int, now: datetime | None) -> None:
     """The tally as a table artifact and the result text as markdown, keyed by hearing."""
-    from hoering.services.queries import hearing_result
-
     result = hearing_result(runtime(now), hearing_id)
     await acreate_table_artifact(table=tally_rows(result), key=f"hearing-{hearing_id}-tally",
-                                 description=f"Optælling: {result['title']}")
+                                 description=f"Optælling: {result.title}")
     await acreate_markdown_artifact(markdown=result_markdown(result), key=f"hearing-{hearing_id}-result",
-                                    description=f"Resultat: {result['title']}")
-
-
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
-async def send_pending(now: datetime | None) -> SendResult:
-    from hoering.mail.sender import OutboxSender
-
-    report = await OutboxSender(runtime(now)).send_due()
-    return SendResult(sent=report.sent, failed=report.failed, retrying=report.retrying)
+                                    description=f"Resultat: {result.title}")
 
 
 # -- flows ----------------------------------------------------------------------------------
@@ -136,12 +102,13 @@ async def send_pending(now: datetime | None) -> SendResult:
 @flow(name="open_hearing", log_prints=True)
 async def open_hearing(request: OpenHearingRequest) -> int:
     """Validate the hearing, store it, queue the invitations and send them."""
+    flags = {"allow_closed_day": request.allow_closed_day, "again": request.again}
     if request.hearing_file is not None:
-        definition = read_hearing_file(request.hearing_file)
+        hearing_id = open_hearing_file(request.hearing_file, request.now, **flags)
     else:
         assert request.definition is not None
-        definition = request.definition.model_dump(mode="json")
-    hearing_id = store_hearing(definition, request.now)
+        hearing_id = store_hearing(request.definition.model_dump(mode="json"), request.now, **flags)
+    await label_run(*describe_actions([(f"hearing-{hearing_id}", "open")]))
     sent = await send_pending(request.now)
     print(f"Hearing {hearing_id} opened; {sent.sent} invitation(s) sent.")
     return hearing_id
@@ -151,26 +118,24 @@ async def open_hearing(request: OpenHearingRequest) -> int:
 async def hearing_watch(now: datetime | None = None) -> WatchReport:
     """The due work: reminders due, hearings past their deadline closed and tallied, results
     queued, then send. Running it twice at the same time does nothing new the second time."""
-    from hoering.danish import utcnow
-
     at = now or utcnow()
-    report = WatchReport()
-    for hearing_id, offset in find_due_reminders(at):
-        report.reminders += queue_reminders(hearing_id, offset, at)
-    for hearing_id in find_past_deadline(at):
-        if close_and_tally(hearing_id, at):
-            report.closed.append(hearing_id)
-            await publish_result(hearing_id, at)
+    reminders, reminded, closed = do_due_work(at)
+    await label_run(*describe_actions([(f"hearing-{h}", "reminder") for h in reminded]
+                                      + [(f"hearing-{h}", "close") for h in closed]))
+    for hearing_id in closed:
+        await publish_result(hearing_id, at)
     sent = await send_pending(now)
-    report.sent, report.failed = sent.sent, sent.failed
-    print(f"Reminders queued: {report.reminders}; closed: {report.closed or 'none'}; sent: {sent.sent}.")
-    return report
+    note_success("hearing_watch")
+    print(f"Reminders queued: {reminders}; closed: {closed or 'none'}; sent: {sent.sent}.")
+    return WatchReport(reminders=reminders, closed=closed, sent=sent.sent, failed=sent.failed)
 
 
 @flow(name="send_outbox", log_prints=True, retries=2, retry_delay_seconds=30)
 async def send_outbox(now: datetime | None = None) -> SendResult:
     """Send what is pending in the outbox (each message's own retries live in the outbox)."""
     result = await send_pending(now)
+    await label_run(*describe_actions([("outbox", f"sent-{result.sent}")] if result.sent else [],
+                                      idle="nothing to send"))
     print(f"Sent {result.sent}; failed {result.failed}; waiting to retry {result.retrying}.")
     return result
 
@@ -178,32 +143,29 @@ async def send_outbox(now: datetime | None = None) -> SendResult:
 # -- artifacts --------------------------------------------------------------------------------
 
 
-def tally_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    payouts = (result.get("allocation") or {}).get("payouts", {})
+def tally_rows(result: HearingResult) -> list[dict[str, Any]]:
     rows = []
-    for line in result["lines"]:
-        answer = line["answer"] or {}
-        row = {"kommune": line["name"], "svar": answer.get("option") or "intet svar",
-               "kanal": answer.get("channel") or "",
-               "modtaget": format_datetime(datetime.fromisoformat(answer["received_at"]))
-               if answer.get("received_at") else ""}
-        if "allocation" in result:
-            row["udbetaling"] = format_amount(Decimal(payouts.get(str(line["code"]), "0")))
+    for line in result.lines:
+        a = line.answer
+        row = {"kommune": line.name, "svar": (a.option if a else None) or "intet svar",
+               "kanal": a.channel if a else "",
+               "modtaget": format_datetime(a.received_at) if a else ""}
+        if result.allocation is not None:
+            row["udbetaling"] = format_amount(line.payout or Decimal(0))
         rows.append(row)
     return rows
 
 
-def result_markdown(result: dict[str, Any]) -> str:
-    lines = [f"# {result['title']}", "", result["summary"], "",
-             f"- Svar: {result['answered']} af {result['recipients']}"]
-    if result.get("counts"):
-        lines.append("- Fordeling: " + ", ".join(f"{k}: {n}" for k, n in result["counts"].items()))
-    if "allocation" in result:
-        payouts = result["allocation"]["payouts"]
-        lines.append(f"- Samlet beløb: {result.get('total_da', '')}")
-        lines.append(f"- I fælles pulje: {format_amount(Decimal(result['allocation']['pool']))}")
+def result_markdown(result: HearingResult) -> str:
+    lines = [f"# {result.title}", "", result.summary, "",
+             f"- Svar: {result.answered} af {result.recipients}"]
+    if result.counts:
+        lines.append("- Fordeling: " + ", ".join(f"{k}: {n}" for k, n in result.counts.items()))
+    if result.allocation is not None:
+        lines.append(f"- Samlet beløb: {result.total_da}")
+        lines.append(f"- I fælles pulje: {format_amount(result.allocation.pool)}")
         lines.append("- Udbetalinger: " + (", ".join(
-            f"{code}: {format_amount(Decimal(v))}" for code, v in payouts.items()) or "ingen"))
-    if result.get("closed_at"):
-        lines.append(f"- Lukket: {format_datetime(datetime.fromisoformat(result['closed_at']))}")
+            f"{code}: {format_amount(v)}" for code, v in result.allocation.payouts.items()) or "ingen"))
+    if result.closed_at:
+        lines.append(f"- Lukket: {format_datetime(result.closed_at)}")
     return "\n".join(lines) + "\n"

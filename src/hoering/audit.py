@@ -1,4 +1,4 @@
-"""Writing to the append-only audit log."""
+"""Writing to the append-only audit log (sealed into its hash chain at commit: ``db.audit``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from hoering.db.audit import AuditEntry
+from hoering.db.audit import AuditEntry, stage
+
+SECRETARIAT = "sekretariatet"  # the actor when the secretariat acts through the CLI or its pages
 
 
 def record(
@@ -21,5 +23,5 @@ def record(
     hearing_id: int | None = None,
     **details: Any,
 ) -> None:
-    session.add(AuditEntry(at=at, actor=actor, action=action, entity=entity, entity_id=entity_id,
-                           hearing_id=hearing_id, details=details))
+    stage(session, AuditEntry(at=at, actor=actor, action=action, entity=entity, entity_id=entity_id,
+                              hearing_id=hearing_id, details=details))

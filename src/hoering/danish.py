@@ -16,6 +16,7 @@ from babel.dates import format_time as _babel_time
 from babel.numbers import format_decimal
 
 from hoering.domain.calendar import COPENHAGEN
+from hoering.domain.labels import CHANNEL
 
 LOCALE = "da_DK"
 
@@ -59,6 +60,12 @@ def format_amount(amount: Decimal | str | int) -> str:
     return f"{format_decimal(value, format='#,##0.00', locale=LOCALE)} kr."
 
 
+def format_remaining(deadline: datetime, now: datetime) -> str:
+    """``2 dage og 3 timer tilbage``, or ``fristen er overskredet`` (never "... overskredet tilbage")."""
+    left = format_time_left(deadline, now)
+    return left if now >= deadline else f"{left} tilbage"
+
+
 def format_time_left(deadline: datetime, now: datetime) -> str:
     """``2 dage og 3 timer``, ``45 minutter``, or ``fristen er overskredet``."""
     left = deadline - now
@@ -88,3 +95,21 @@ def join_names(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " og " + names[-1]
+
+
+CHANNELS = CHANNEL  # domain.labels: the same words in the CLI, the pages, mails and documents
+
+
+def channel_da(channel: str | None) -> str:
+    """How an answer came in, in Danish ("via svarlink")."""
+    return CHANNELS.get(channel or "", channel or "")
+
+
+def format_size(size: int) -> str:
+    """A file size in Danish: ``512 byte``, ``14 kB``, ``2,5 MB``."""
+    if size < 1024:
+        return f"{size} byte"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} kB"
+    mb = size / (1024 * 1024)
+    return (f"{mb:.1f}".replace(".", ",") if mb < 10 else f"{round(mb)}") + " MB"

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from hoering.domain.text import clean_tree
 from hoering.errors import DefinitionError
 
 M = TypeVar("M", bound=BaseModel)
@@ -62,11 +63,12 @@ def read_yaml(path: Path) -> Any:
 
 
 def validate(model: type[M], data: Any, *, source: str, context: dict[str, Any] | None = None) -> M:
-    """``model`` validated from ``data``, or a DefinitionError with one line per wrong field."""
+    """``model`` validated from ``data``, or a DefinitionError with one line per wrong field.
+    Every string in ``data`` is cleaned first (``domain.text``): files and forms alike."""
     if not isinstance(data, dict):
         raise DefinitionError(source, ["the file must be a mapping of field: value"])
     try:
-        return model.model_validate(data, context=context)
+        return model.model_validate(clean_tree(data), context=context)
     except ValidationError as exc:
         raise DefinitionError(source, describe_errors(exc)) from None
 
@@ -85,7 +87,8 @@ def describe_errors(exc: ValidationError) -> list[str]:
             msg = "unknown field"
         elif msg.startswith("Value error, "):
             msg = msg.removeprefix("Value error, ")
-        if not loc and "\n" in msg:  # a model validator's list of problems, one per line
+        if not loc and all(_NAMES_FIELD.match(line) for line in msg.splitlines()):
+            # a model validator's problems, one per line, each naming its field already
             for line in msg.splitlines():
                 by_field.setdefault(line, [])
             continue
@@ -97,6 +100,9 @@ def describe_errors(exc: ValidationError) -> list[str]:
         else:
             lines.append(f"{loc}: " + "; or ".join(dict.fromkeys(messages)))
     return lines
+
+
+_NAMES_FIELD = re.compile(r"^[A-Za-z_][\w.]*: ")
 
 
 def _is_union_tag(part: object) -> bool:

@@ -8,9 +8,13 @@ turns it into a 4xx page. Anything else is a bug and is allowed to surface as on
     ├── ConfigurationError      a setting is missing or malformed
     ├── DefinitionError         a hearing / item / registry file does not validate
     ├── NotFoundError           an id, kommune, option or token that does not exist
+    ├── FileRefused             a file we do not keep (wrong type, too big, empty, bad name, zip bomb)
     ├── RuleViolation           a valid request the rules refuse (close too early, answer after close)
     │   └── HearingClosedError  the hearing no longer takes answers
-    └── DeliveryError           mail could not be handed to the SMTP server
+    └── MailboxError            the IMAP mailbox could not be read (login, TLS, server)
+
+Mail that cannot be delivered is no exception: the outbox keeps the SMTP reply on the row and
+the secretariat is told (``services.outgoing.failures``).
 """
 
 from __future__ import annotations
@@ -49,5 +53,15 @@ class HearingClosedError(RuleViolation):
     """The hearing is closed (or past its deadline) and takes no more answers."""
 
 
-class DeliveryError(HoeringError):
-    """An e-mail could not be delivered."""
+class FileRefused(HoeringError):
+    """A file we do not keep. ``reason`` is a short code (``empty``, ``too_big``, ``zip_bomb`` ...);
+    ``message`` is one Danish sentence, shown as it is on the page, in the CLI and in mails."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        self.message = message
+        super().__init__(message)
+
+
+class MailboxError(HoeringError):
+    """The secretariat's IMAP mailbox could not be read."""

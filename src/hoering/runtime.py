@@ -6,6 +6,8 @@ Every entry point (CLI command, flow task, web app) calls ``bootstrap()`` and ha
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +15,7 @@ from datetime import datetime
 from hoering.danish import utcnow
 from hoering.db.session import Database
 from hoering.settings import Settings, load_settings
+from hoering.tokens import derive_token
 
 Clock = Callable[[], datetime]
 
@@ -28,9 +31,20 @@ class Runtime:
     def now(self) -> datetime:
         return self.clock()
 
+    def __post_init__(self) -> None:
+        self.db.audit_key = self.audit_key
+
     @property
     def secret(self) -> bytes:
         return self.settings.secret()
+
+    def answer_link(self, nonce: str) -> str:
+        """The personal answer link for a token's nonce (the token itself is never stored)."""
+        return f"{self.settings.portal_url}/svar/{derive_token(self.secret, nonce)}"
+
+    def audit_key(self) -> bytes:
+        """The key of the audit log's hash chain (``db.audit``), derived from the secret."""
+        return hmac.new(self.secret, b"hoering-audit-chain", hashlib.sha256).digest()
 
 
 def database_for(url: str) -> Database:

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from hoering.errors import ConfigurationError
 
 SmtpSecurity = Literal["none", "starttls", "tls"]
+ImapSecurity = Literal["tls", "starttls"]
 
 
 class Settings(BaseSettings):
@@ -32,7 +33,6 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         default=None, description="Derives answer tokens and signs sessions; default: a key file under home."
     )
-    timezone: str = "Europe/Copenhagen"
 
     # The answer portal (the public address put in mails) and the secretariat's login.
     portal_url: str = "http://127.0.0.1:8000"
@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8000, ge=1, le=65535)
     admin_password_hash: str | None = None
     api_token: SecretStr | None = None
+    trusted_proxies: str = Field(default="", description="Reverse proxies (addresses or networks, "
+                                 "comma-separated) whose X-Forwarded-For is believed; empty: none.")
+    session_hours: float = Field(default=8, gt=0, le=24 * 30,
+                                 description="A login lasts at most this long.")
+    session_idle_minutes: float = Field(default=120, gt=0,
+                                        description="A login ends after this long without a request.")
 
     # Mail.
     mail_from: str = "Sekretariat for Nordjysk Socialaftale <sekretariat@socialaftale.example>"
@@ -59,6 +65,24 @@ class Settings(BaseSettings):
         default=600.0, gt=0, description="After this long a row left 'sending' by a dead sender is sent again."
     )
 
+    # Mail that comes back (hoering inbox): reply and bounce addresses with a {key}, and the mailbox.
+    reply_address: str | None = Field(
+        default=None, description="Per-recipient Reply-To with {key}, e.g. sekretariat+{key}@socialaftale.example.")
+    bounce_address: str | None = Field(
+        default=None, description="Envelope sender (VERP) with {key}, e.g. bounce+{key}@socialaftale.example.")
+    imap_host: str | None = None
+    imap_port: int = Field(default=993, ge=1, le=65535)
+    imap_security: ImapSecurity = "tls"
+    imap_username: str | None = None
+    imap_password: SecretStr | None = None
+    imap_oauth2_token_command: str | None = Field(
+        default=None, description="XOAUTH2: a command printing a fresh access token (Microsoft 365, Google).")
+    imap_folder: str = "INBOX"
+    imap_processed_folder: str = Field(
+        default="Behandlet", description="Read messages are moved here; empty: flagged $HoeringRead instead.")
+    imap_ca_file: Path | None = None
+    imap_validate_certs: bool = True
+
     # The directors' status mail (flows/director_status.py): weekly, and before each meeting.
     status_weekday: int = Field(default=0, ge=0, le=6, description="Weekly status day (0 = Monday).")
     status_time: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
@@ -69,8 +93,44 @@ class Settings(BaseSettings):
     status_meeting_horizon_days: int = Field(default=14, ge=1, le=120,
                                              description="Meetings this close are listed.")
     status_send_empty: bool = Field(default=False, description="Mail directors with nothing to report.")
+    followup_reminder_days: int = Field(default=3, ge=0, le=60, description="A follow-up's owner is "
+                                        "reminded this many working days before it is due (once).")
     agenda_url: str | None = Field(default=None, description="A meeting's agenda link, with {meeting} "
                                    "for its id; shown in the status mail once the agenda is out.")
+
+    # Operations: forced TLS, health thresholds, the accessibility statement.
+    smtp_require_tls: bool = Field(default=False, description="Send only over TLS 1.2 or newer; "
+                                   "without it mail stays pending and the secretariat is told.")
+    health_outbox_max_age_minutes: int = Field(default=30, ge=1, description="/healthz is 503 when the "
+                                               "oldest pending mail waited longer than this.")
+    health_watch_max_age_minutes: int = Field(default=60, ge=1, description="/healthz is 503 when the "
+                                              "last successful hearing_watch is older than this.")
+    health_inbox_max_age_minutes: int = Field(default=60, ge=1, description="/healthz is 503 when the "
+                                              "last successful inbox fetch is older than this.")
+    accessibility_url: str | None = Field(default=None, description="The accessibility statement "
+                                          "(tilgængelighedserklæring), linked in every page's footer.")
+
+    # Retention of personal data (privacy_watch applies it daily; empty: keep).
+    retention_contact_days: int | None = Field(default=365, ge=1, description="Contacts no longer in the "
+                                               "registry are erased this long after the last record about them.")
+    retention_answer_personal_days: int | None = Field(default=1095, ge=1, description="Who answered "
+                                                       "is pseudonymised this long after the hearing closed.")
+    retention_mail_days: int | None = Field(default=730, ge=1, description="Stored mails keep their "
+                                            "headers only after this long (the journal copy is in the ESDH).")
+
+    # Documents: a hearing's bilag go with the invitation up to this total (above it, links
+    # instead); each file a kommune uploads with its answer may be this big.
+    max_attachment_mb: float = Field(default=10, gt=0, le=100,
+                                     description="Total size of the bilag attached to an invitation.")
+    max_upload_mb: float = Field(default=20, gt=0, le=200, description="Largest file an answer may carry.")
+
+    @property
+    def max_attachment_bytes(self) -> int:
+        return int(self.max_attachment_mb * 1024 * 1024)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
 
     @field_validator("portal_url")
     @classmethod
@@ -79,15 +139,23 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
-    @field_validator("timezone")
+    @field_validator("accessibility_url")
     @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    def _accessibility_url_is_http(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value or None
 
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        from ipaddress import ip_network
+
+        for part in value.replace(",", " ").split():
+            try:
+                ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"{part!r} is not an IP address or network") from None
         return value
 
     @field_validator("database_url")
@@ -103,6 +171,10 @@ class Settings(BaseSettings):
     def _defaults_under_home(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.home / 'hoering.db').as_posix()}"
+        for name in ("reply_address", "bounce_address"):
+            value = getattr(self, name)
+            if value is not None and (value.count("{key}") != 1 or "@" not in value):
+                raise ValueError(f"HOERING_{name.upper()} must be an address with one {{key}}")
         if (self.smtp_username is None) != (self.smtp_password is None):
             raise ValueError("HOERING_SMTP_USERNAME and HOERING_SMTP_PASSWORD go together")
         return self
@@ -113,7 +185,7 @@ class Settings(BaseSettings):
             return self.secret_key.get_secret_value().encode()
         path = self.home / "secret.key"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             path.touch(mode=0o600)
             path.write_text(secrets.token_hex(32))
         return path.read_text().strip().encode()

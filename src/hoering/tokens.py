@@ -4,6 +4,12 @@ A token is derived, never stored: ``HMAC-SHA256(secret, "answer:<nonce>")`` with
 128-bit nonce per contact and hearing, written as 43 URL-safe characters (256 bits). The
 database keeps the nonce and the SHA-256 of the token; a leaked database gives no working link,
 and a mail (invitation or reminder) derives the same link again from the nonce.
+
+Reply and bounce addresses carry a key of the same kind (``make_key``/``find_key`` below):
+``HOERING_REPLY_ADDRESS`` (``sekretariat+{key}@…``, a contact's Reply-To; the key names the
+contact's answer link) and ``HOERING_BOUNCE_ADDRESS`` (``bounce+{key}@…``, the envelope sender,
+VERP; the key names the outbox row). A key is ``<kind><id>-<tag>``, the tag 16 hex digits of an
+HMAC over kind and id with the secret: without the secret no valid key can be made up.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Iterable
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
@@ -32,3 +39,31 @@ def token_hash(token: str) -> str:
 
 def looks_like_token(text: str) -> bool:
     return bool(TOKEN_PATTERN.match(text))
+
+
+KEY = r"([a-z])(\d+)-([0-9a-f]{16})"
+
+
+def _tag(secret: bytes, kind: str, ident: int) -> str:
+    return hmac.new(secret, f"inbox:{kind}:{ident}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def make_key(secret: bytes, kind: str, ident: int) -> str:
+    return f"{kind}{ident}-{_tag(secret, kind, ident)}"
+
+
+def address_for(template: str, secret: bytes, kind: str, ident: int) -> str:
+    return template.replace("{key}", make_key(secret, kind, ident))
+
+
+def find_key(template: str | None, secret: bytes, kind: str, addresses: Iterable[str]) -> int | None:
+    """The id in the first address matching ``template`` whose key verifies, else None."""
+    if not template or "{key}" not in template:
+        return None
+    head, _, tail = template.lower().partition("{key}")
+    pattern = re.compile(re.escape(head) + KEY + re.escape(tail) + "$")
+    for address in addresses:
+        m = pattern.match(address.strip().lower())
+        if m and m.group(1) == kind and hmac.compare_digest(m.group(3), _tag(secret, kind, int(m.group(2)))):
+            return int(m.group(2))
+    return None

@@ -21,6 +21,7 @@ from hoering.db.models import Answer, AnswerToken, Hearing, HearingRecipient, Ko
 from hoering.mail.sink import free_port
 from hoering.services.hearings import close_hearing, open_hearing, read_hearing_file
 from hoering.tokens import derive_token
+from hoering.views.result import hearing_result
 from tests.crash.conftest import ROOT, hoering_env
 from tests.support import EXAMPLES, Clock, make_runtime, postgres_available, postgres_database
 
@@ -88,11 +89,11 @@ def test_page_answers_race_the_close(tmp_path):
                              .join(HearingRecipient, HearingRecipient.id == Answer.recipient_id)
                              .join(Kommune, Kommune.id == HearingRecipient.kommune_id)
                              .where(Answer.hearing_id == hid)).all()
-            result = hearing.result
         stored = [(code, comment) for code, _, comment in rows]
         accepted = [(code, comment) for code, comment, status in posts if status == 303]
         refused = [(code, comment) for code, comment, status in posts if status == 409]
-        assert hearing.status == "closed" and result is not None
+        result = hearing_result(rt, hid).as_json()  # the stored record, with the answers' content
+        assert hearing.status == "closed" and result["frozen"] is True
         assert sorted(stored) == sorted(accepted), "the stored answers are not exactly the accepted POSTs"
         assert len(refused) == len(tokens)
         versions: dict[int, list[int]] = defaultdict(list)

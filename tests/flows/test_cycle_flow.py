@@ -11,6 +11,7 @@ import pytest
 from flows.cycle import cycle_watch
 from icalendar import Calendar
 
+from hoering.mail.outbox import ics_uid_for
 from hoering.mail.sink import MailSink
 from hoering.runtime import Runtime
 from hoering.services.meetings import approve_minutes
@@ -55,7 +56,7 @@ def test_cycle_watch_runs_the_das_meeting_and_never_sends_twice(flow_rt: Runtime
         ics = next(p for p in message.iter_attachments() if p.get_filename() == "moede.ics")
         event = Calendar.from_ical(ics.get_payload(decode=True)).walk("VEVENT")[0]
         assert event.decoded("DTSTART") == local(2021, 3, 15, 13)
-        assert str(event["UID"]) == f"meeting-{replay.das}@socialaftale.example"
+        assert str(event["UID"]) == ics_uid_for(f"meeting:{replay.das}", flow_rt.settings)
 
     replay.das_decides()
     assert watch(local(2021, 3, 16)).steps == [f"meeting {replay.das}: minutes_draft (1)"]

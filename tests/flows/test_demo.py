@@ -26,6 +26,7 @@ def test_demo_prints_the_jyfe_result_and_keeps_the_mails(tmp_path: Path):
     assert done.returncode == 0, out + done.stderr
     assert "Svar: 11 af 11" in out and "I fælles pulje: 120.000,00 kr." in out
     assert "Udbetalinger: ingen" in out and "Tilslutning fra alle kommuner" in out
+    assert "Hjørring answers «pulje» by replying to the mail: recorded" in out
     assert "reminder(s) to the silent kommuner" in out and "hearing closed and tallied" in out
     assert "Traceback" not in done.stderr and "| INFO" not in done.stderr + out
 
@@ -37,3 +38,10 @@ def test_demo_prints_the_jyfe_result_and_keeps_the_mails(tmp_path: Path):
     assert kinds["result"] == 12  # the 11 directors and the region's member of Socialdirektørkredsen
     assert (tmp_path / "demo" / "hoering.db").exists()
     assert (tmp_path / "prefect").is_dir(), "Prefect's home is under var/"
+    import docx  # the høringsnotat with the secretariat's responses, read back
+
+    notat = docx.Document(str(tmp_path / "demo" / "hoeringsnotat-jyfe.docx"))
+    text = "\n".join(p.text for p in notat.paragraphs)
+    assert "Sekretariatets bemærkning: Delvist imødekommet. Alle kommuner kan søge puljen" in text
+    assert text.count("Sekretariatets bemærkning:") == 11 and "(14 dage)" in text
+    assert (tmp_path / "demo" / "hoeringsnotat-jyfe.pdf").read_bytes().startswith(b"%PDF-")

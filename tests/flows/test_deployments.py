@@ -36,11 +36,9 @@ def test_a_copenhagen_cron_follows_daylight_saving():
     assert winter.astimezone(ZoneInfo(TIMEZONE)).hour == summer.astimezone(ZoneInfo(TIMEZONE)).hour == 8
 
 
-def test_later_flows_are_deployed_once_they_exist():
-    missing = Planned("flows.not_built_yet", "later", "later", "0 * * * *", "", required=False)
-    assert available((missing,)) == []
+def test_every_planned_flow_is_deployed_and_a_missing_one_fails_loudly():
     with pytest.raises(ModuleNotFoundError):
-        available((Planned("flows.not_built_yet", "later", "later", None, ""),))
-    names = {item.name for item, _ in available()}
-    assert {"open-hearing", "hearing-watch", "send-outbox"} <= names
-    assert names <= {p.name for p in PLAN}
+        available((Planned("flows.not_built_yet", "later", "later", "0 * * * *", ""),))
+    with pytest.raises(AttributeError, match="no flow 'later'"):
+        available((Planned("flows.hearings", "later", "later", None, ""),))
+    assert [item.name for item, _ in available()] == [p.name for p in PLAN]

@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from hoering.db.models import AnswerToken, Body, Followup, HearingRecipient, Item, Kommune, Meeting, Person
 from hoering.domain.hearing import HearingDefinition
-from hoering.mail.notices import answer_link
 from hoering.mail.sink import MailSink
 from hoering.runtime import Runtime
 from hoering.services.answers import record_answer
@@ -157,7 +156,7 @@ def test_one_status_mail_per_director_with_exactly_their_items(flow_rt: Runtime,
         nonce = s.scalar(select(AnswerToken.nonce).join(HearingRecipient).join(Kommune)
                          .where(HearingRecipient.hearing_id == jyfe, Kommune.code == 825,
                                 AnswerToken.person_id == director.id))
-    assert f"Svar her: {answer_link(rt, nonce)}" in laesoe
+    assert f"Svar her: {rt.answer_link(nonce)}" in laesoe
 
     # The same period again: nothing new.
     seen = len(sink.messages)

@@ -14,7 +14,7 @@ from hoering.errors import DefinitionError
 from hoering.mail.sink import MailSink
 from hoering.runtime import Runtime
 from hoering.services.answers import record_answer
-from hoering.services.queries import hearing_result
+from hoering.views.result import hearing_result
 from tests.support import EXAMPLES, JYFE_DEADLINE, JYFE_OPENED, Clock
 
 KOMMUNER = ["Aalborg", "Brønderslev", "Frederikshavn", "Hjørring", "Jammerbugt", "Læsø",
@@ -44,7 +44,7 @@ def run(coro):
 
 
 def test_request_needs_exactly_one_source():
-    with pytest.raises(ValidationError, match="either hearing_file or definition"):
+    with pytest.raises(ValidationError, match="Angiv enten en høringsfil eller en høring"):
         OpenHearingRequest()
     with pytest.raises(ValidationError):
         OpenHearingRequest(hearing_file="x.yaml", definition=None, now="not a time")
@@ -77,7 +77,7 @@ def test_a_hearing_runs_to_its_result_mails(flow_rt: Runtime, sink: MailSink):
     text = results[0].get_body(preferencelist=("plain",)).get_content()
     assert "8 af 11 har svaret" in text
 
-    result = hearing_result(flow_rt, hid)
+    result = hearing_result(flow_rt, hid).as_json()
     assert result["status"] == "closed" and result["answered"] == 8 and len(result["silent"]) == 3
     tally = Artifact.get(f"hearing-{hid}-tally")
     markdown = Artifact.get(f"hearing-{hid}-result")

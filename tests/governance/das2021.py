@@ -14,7 +14,8 @@ from hoering.domain.meetings import ItemDefinition
 from hoering.runtime import Runtime
 from hoering.services.cycle import CycleReport, run_cycle
 from hoering.services.items import add_item, decide_item, read_item_file, route_item
-from hoering.services.meetings import approve_minutes, plan_meetings, read_plan_file
+from hoering.services.meetings import approve_minutes
+from hoering.services.planning import plan_meetings, read_plan_file
 from tests.support import EXAMPLES, Clock
 
 EX = EXAMPLES / "das-2021"

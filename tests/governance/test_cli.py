@@ -21,8 +21,16 @@ def run(tmp_path: Path):
     return run
 
 
+def plan_without_standard_items(tmp_path: Path) -> Path:
+    """The DAS plan of 2021 for a walk-through of one item (standard items: test_standard_items)."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text((EX / "plan-das-2021.yaml").read_text(encoding="utf-8") + "standard_items: []\n",
+                    encoding="utf-8")
+    return plan
+
+
 def test_an_item_through_the_cli(run, tmp_path):
-    planned = run("meeting", "plan", str(EX / "plan-das-2021.yaml"), at="2021-02-15T10:00")
+    planned = run("meeting", "plan", str(plan_without_standard_items(tmp_path)), at="2021-02-15T10:00")
     assert planned.returncode == 0 and planned.stdout.strip() == "5 meeting(s): 1, 2, 3, 4, 5"
     das = 2  # the second meeting of the plan: 15 March 2021
     item = run("item", "add", str(EX / "items" / "08-svenstrupgaard.yaml"), at="2021-02-15T10:00").stdout.strip()
@@ -42,7 +50,7 @@ def test_an_item_through_the_cli(run, tmp_path):
     assert bad.returncode == 2 and "decided already" in bad.stdout
     followups = json.loads(run("followup", "list", "--open", "--json").stdout)
     assert [(f["what"], f["who"], f["due"]) for f in followups] == [
-        ("Ny takst meldes ud", "Aalborg Kommune", "2021-04-01")]
+        ("Ny takst meldes ud", "Socialdirektør, Aalborg Kommune", "2021-04-01")]  # the kommune's director
     out = tmp_path / "referat.docx"
     assert run("meeting", "minutes", str(das), "--format", "docx", "--out", str(out)).returncode == 0
     assert out.read_bytes()[:2] == b"PK"

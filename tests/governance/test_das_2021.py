@@ -9,9 +9,10 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from hoering.db.models import AuditEntry, Item, ItemMove, OutboxMessage
-from hoering.mail.sender import send_outbox
+from hoering.domain.meetings import STANDARD_KINDS
 from hoering.services.cycle import run_cycle
 from hoering.services.followups import list_followups
+from hoering.services.outbox import send_outbox
 from tests.governance.das2021 import local
 
 
@@ -95,7 +96,8 @@ def test_item_9_goes_to_kkr_as_orientation(das2021):
         assert (kkr_item.meeting_id, kkr_item.kind, kkr_item.state) == (replay.kkr, "orientering", "paa_dagsorden")
         assert kkr_item.title == "KKR temadrøftelse om rekruttering og fastholdelse på SOSU området"
         assert "Hjørring Kommune melder sig" in kkr_item.resume
-        assert s.scalar(select(func.count()).select_from(Item).where(Item.meeting_id == replay.kkr)) == 1
+        assert s.scalar(select(func.count()).select_from(Item).where(  # besides KKR's own standard items
+                Item.meeting_id == replay.kkr, Item.kind.not_in(STANDARD_KINDS))) == 1
         moves = [m.action for m in s.scalars(select(ItemMove).where(ItemMove.item_id == source.id))]
         assert moves == ["to_fu", "to_meeting", "decide", "to_kkr"]
         audited = s.scalar(select(func.count()).select_from(AuditEntry).where(
@@ -137,3 +139,15 @@ def test_kkr_gets_its_agenda_with_the_orientation_a_week_before_its_meeting(das2
     assert section["items"][0]["indstillinger"] == ["KKR Nordjylland tager orienteringen til efterretning"]
     assert section["items"][0]["resume"].startswith(
         "Den Administrative Styregruppe behandlede sagen på mødet den 15. marts 2021 og besluttede:")
+
+
+def test_fu_prepares_from_the_case_material(das2021):
+    """FU's T-14 mail carries each case's resumé, indstilling, sagsbeskrivelse and bilag."""
+    _, sink = das2021
+    mails = [m for m in sink.messages if str(m["Subject"]).startswith("FU")]
+    assert mails, [str(m["Subject"]) for m in sink.messages][:5]
+    text = mails[0].get_body(("plain",)).get_content()
+    assert "Plan for arbejdet med fokusområde 2" in text
+    assert "Indstilling – det indstilles, at:" in text and "Resumé:" in text
+    assert "Bilag (vedhæftet): Kommissorium for arbejdsgruppe vedr. fokusområde 2" in text
+    assert any(a.get_filename() for a in mails[0].iter_attachments())

@@ -18,7 +18,8 @@ from hoering.services.documents import document_view
 from hoering.services.followups import close_followup, list_followups
 from hoering.services.hearings import close_hearing, open_hearing, read_hearing_file
 from hoering.services.items import add_item, decide_item, postpone_item, read_item_file, route_item
-from hoering.services.meetings import approve_minutes, plan_meetings
+from hoering.services.meetings import approve_minutes
+from hoering.services.planning import plan_meetings
 from tests.governance.das2021 import local
 from tests.support import EXAMPLES
 
@@ -29,7 +30,8 @@ def plan(rt) -> tuple[int, int, int]:
     """DAS on 12 June and 12 August 2014, KKR on 20 June 2014 (the clock stands at 29 April)."""
     das = plan_meetings(rt, MeetingPlan.model_validate(
         {"body": "das", "year": 2014, "meetings": [{"date": "2014-06-12", "place": "Dronninglund Slot"},
-                                                   {"date": "2014-08-12", "place": "Børnehus Nord"}]}))
+                                                   {"date": "2014-08-12", "place": "Børnehus Nord"}],
+         "standard_items": []}))  # the routing rules alone; standard items: test_standard_items
     kkr = plan_meetings(rt, MeetingPlan.model_validate(
         {"body": "kkr", "year": 2014, "meetings": [{"date": "2014-06-20", "start": "09:00", "end": "12:00"}]}))
     return das[0], das[1], kkr[0]
@@ -227,6 +229,10 @@ def test_the_cycle_is_configurable_per_body(rt, clock):
     [meeting] = plan_meetings(rt, MeetingPlan.model_validate({
         "body": "socialudviklingsgruppen", "year": 2014, "meetings": [{"date": "2014-06-16"}],
         "cycle": {"call_for_items": None, "fu_agenda": None, "agenda": -10}}))
+    clock.set(local(2014, 6, 5, 10))
+    item = add_item(rt, case("Arbejdsgruppens kommissorium"))
+    route_item(rt, item, to="fu")
+    route_item(rt, item, to="socialudviklingsgruppen", meeting_id=meeting)
     clock.set(local(2014, 6, 6, 7, 59))
     assert due_steps(rt, clock.now) == []
     clock.set(local(2014, 6, 6, 8))

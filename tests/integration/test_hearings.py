@@ -7,12 +7,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
+from hoering.db.lookup import find_token
 from hoering.db.models import Answer, AnswerToken, AuditEntry, Hearing
 from hoering.errors import DefinitionError, HearingClosedError, NotFoundError, RuleViolation
-from hoering.services.answers import find_token, record_answer
+from hoering.services.answers import record_answer
 from hoering.services.hearings import change_deadline, close_hearing, open_hearing, read_hearing_file
-from hoering.services.queries import hearing_result, hearing_status
 from hoering.tokens import derive_token, token_hash
+from hoering.views.result import hearing_result
+from hoering.views.status import hearing_status
 from tests.support import EXAMPLES, JYFE_DEADLINE
 
 KOMMUNER = ["Aalborg", "Brønderslev", "Frederikshavn", "Hjørring", "Jammerbugt", "Læsø",
@@ -31,7 +33,7 @@ def test_jyfe_all_pool(rt, clock):
     clock.set(JYFE_DEADLINE)
     clock.advance(minutes=1)
     close_hearing(rt, hid)
-    result = hearing_result(rt, hid)
+    result = hearing_result(rt, hid).as_json()
     assert result["status"] == "closed" and result["outcome"] == "passed"
     assert result["allocation"] == {"payouts": {}, "pool": "120000.00"}
     assert result["counts"] == {"pulje": 11, "udbetaling": 0} and result["silent"] == []
@@ -44,7 +46,7 @@ def test_two_payouts_equal_key(rt, clock):
     for name in KOMMUNER:
         record_answer(rt, hid, kommune=name, option="udbetaling" if name in ("Aalborg", "Læsø") else "pulje")
     close_hearing(rt, hid)  # everyone answered: may close before the deadline
-    result = hearing_result(rt, hid)
+    result = hearing_result(rt, hid).as_json()
     payouts = {k: Decimal(v) for k, v in result["allocation"]["payouts"].items()}
     assert set(payouts) == {"851", "825"}
     assert all(v in (Decimal("10909.09"), Decimal("10909.10")) for v in payouts.values())
@@ -59,7 +61,7 @@ def test_every_version_is_kept_and_the_latest_counts(rt, clock):
     assert second.version == 2
     with rt.db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(Answer)) == 2
-    status = hearing_status(rt, hid)
+    status = hearing_status(rt, hid).as_json()
     aalborg = next(ln for ln in status["lines"] if ln["kommune"] == 851)
     assert aalborg["option"] == "pulje" and aalborg["versions"] == 2
 
@@ -81,7 +83,7 @@ def test_answer_after_deadline_before_close_is_late_and_not_counted(rt, clock):
     r = record_answer(rt, hid, kommune="Thisted", option="udbetaling")
     assert r.late
     close_hearing(rt, hid)
-    result = hearing_result(rt, hid)
+    result = hearing_result(rt, hid).as_json()
     assert result["late"] == [787] and "787" not in result["answers"]
     assert result["allocation"]["payouts"] == {}
 

@@ -9,22 +9,22 @@ from email.header import decode_header
 import pytest
 from sqlalchemy import func, select
 
+from hoering.db.lookup import find_token
 from hoering.db.models import Hearing, OutboxMessage
-from hoering.mail import notices
-from hoering.mail.sender import send_outbox
 from hoering.mail.sink import running_sink
-from hoering.services.answers import find_token, record_answer
+from hoering.services.answers import record_answer
 from hoering.services.due import run_due_work
 from hoering.services.hearings import open_hearing, read_hearing_file
-from hoering.services.outbox import outbox_status
+from hoering.services.outbox import outbox_status, send_outbox
+from hoering.services.outgoing import hearings as notices
 from tests.mailtools import PASSWORD, USER, authenticator, self_signed, server_tls_context
 from tests.support import EXAMPLES, JYFE_DEADLINE, make_runtime
 
 LINK = re.compile(r"http://127\.0\.0\.1:8000/svar/([A-Za-z0-9_-]{43})")
 
 
-def open_jyfe(rt) -> int:
-    return open_hearing(rt, read_hearing_file(EXAMPLES / "jyfe.yaml"))
+def open_jyfe(rt, *, again: bool = False) -> int:
+    return open_hearing(rt, read_hearing_file(EXAMPLES / "jyfe.yaml"), again=again)
 
 
 def test_jyfe_invitations_arrive_with_working_personal_links(rt, sink):
@@ -87,7 +87,7 @@ def test_queuing_twice_and_due_twice_send_nothing_twice(rt, sink, clock):
         assert notices.queue_invitations(rt, s, s.get(Hearing, hid)) == 0  # same keys: nothing new
     send_outbox(rt)
     record_answer(rt, hid, kommune="Aalborg", option="pulje")
-    clock.set(JYFE_DEADLINE.replace(day=10))  # P3D before the deadline
+    clock.set(JYFE_DEADLINE.replace(day=9))  # P3D before the deadline is a Saturday: the Friday
     first = run_due_work(rt)
     send_outbox(rt)
     second = run_due_work(rt)
@@ -127,13 +127,13 @@ def test_reminder_goes_only_to_the_silent_and_says_time_left(rt, sink, clock):
 def test_two_senders_at_once_never_send_a_row_twice(rt, sink, two):
     import asyncio
 
-    from hoering.mail.sender import OutboxSender
+    from hoering.services.outbox import outbox_sender
 
     for _ in range(3):
-        open_jyfe(rt)
+        open_jyfe(rt, again=True)
 
     async def both():
-        return await asyncio.gather(OutboxSender(rt).send_due(), OutboxSender(rt).send_due())
+        return await asyncio.gather(outbox_sender(rt).send_due(), outbox_sender(rt).send_due())
 
     reports = asyncio.run(both())
     assert sum(r.sent for r in reports) == 33

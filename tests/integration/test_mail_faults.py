@@ -9,10 +9,9 @@ import subprocess
 import sys
 from collections import Counter
 
-from hoering.mail.sender import OutboxSender
 from hoering.mail.sink import running_sink
 from hoering.services.hearings import open_hearing
-from hoering.services.outbox import outbox_status, retry_message
+from hoering.services.outbox import outbox_sender, outbox_status, retry_message
 from tests.mailtools import FaultySink
 from tests.support import BOTH_CONTACTS, jyfe, make_runtime
 
@@ -26,7 +25,7 @@ def setup(tmp_path, sqlite_url, clock, controller, **settings):
 
 
 def send_all(rt, wait=30.0):
-    return asyncio.run(OutboxSender(rt).send_due(wait_for_retries=wait))
+    return asyncio.run(outbox_sender(rt).send_due(wait_for_retries=wait))
 
 
 def assert_each_contact_got_exactly_one(sink):

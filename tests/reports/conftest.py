@@ -48,7 +48,7 @@ def jyfe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jyfe]:
     clock = Clock()
     rt = make_runtime(home, f"sqlite:///{home / 'hoering.db'}", clock)
     definition = jyfe_definition(contacts=BOTH_CONTACTS)  # director and deputy per kommune
-    mixed, pooled, still_open = (open_hearing(rt, definition) for _ in range(3))
+    mixed, pooled, still_open = (open_hearing(rt, definition, again=True) for _ in range(3))
 
     clock.advance(days=1)  # 30 April 2014, 10.00
     record_answer(rt, mixed, kommune="Aalborg", option="udbetaling",

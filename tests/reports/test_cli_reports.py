@@ -40,7 +40,7 @@ def test_notat_and_exports_through_the_cli(tmp_path: Path, sqlite_url: str):
     clock = Clock()
     rt = make_runtime(tmp_path, sqlite_url, clock)
     jyfe = jyfe_definition(contacts=BOTH_CONTACTS)
-    hid, still_open = open_hearing(rt, jyfe), open_hearing(rt, jyfe)
+    hid, still_open = open_hearing(rt, jyfe), open_hearing(rt, jyfe, again=True)
     for code, option in [("851", "udbetaling"), ("860", "pulje"), ("825", "pulje")]:
         record_answer(rt, hid, kommune=code, option=option)
     clock.set(JYFE_DEADLINE + timedelta(minutes=30))

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from hoering.db.models import OutboxMessage, Person
 from hoering.errors import NotFoundError
-from hoering.reports.status_items import assigned_to
 from hoering.runtime import Runtime
 from hoering.services.answers import record_answer
 from hoering.services.hearings import open_hearing, read_hearing_file
-from hoering.services.status import due_status, preview_status, queue_status, week_period
+from hoering.services.outgoing.status import due_status, preview_status, queue_status, week_period
+from hoering.views.director_status import assigned_to
 from tests.support import EXAMPLES, JYFE_OPENED, Clock, make_runtime
 
 LAESOE = "socialdirektoer@laesoe.kommune.example"

@@ -20,3 +20,20 @@ def test_help_lists_the_command_groups():
     assert out.returncode == 0
     for group in ("init", "due", "hearing", "outbox"):
         assert group in out.stdout
+
+
+def test_help_shows_every_global_option():
+    """Issue 12 item 19: `hoering --help` names --at and every other option of the root command."""
+    import typer.main
+
+    from hoering.cli.main import app
+
+    root = typer.main.get_command(app)
+    out = subprocess.run([sys.executable, "-m", "hoering.cli.main", "--help"], capture_output=True, text=True,
+                         timeout=60, env={**__import__("os").environ, "COLUMNS": "200"})
+    assert out.returncode == 0
+    options = [name for p in root.params for name in p.opts if name.startswith("--")]
+    assert "--at" in options
+    for name in options:
+        assert name in out.stdout, f"{name} missing from hoering --help"
+    assert "2014-04-29T10:00" in out.stdout

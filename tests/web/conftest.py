@@ -14,10 +14,10 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from hoering.mail.sender import send_outbox
 from hoering.mail.sink import MailSink, free_port
 from hoering.runtime import Runtime
 from hoering.services.hearings import open_hearing
+from hoering.services.outbox import send_outbox
 from hoering.web.app import create_app
 from hoering.web.security import hash_password
 from tests.support import BOTH_CONTACTS, Clock, jyfe, make_runtime
@@ -53,8 +53,9 @@ def client(web_rt: Runtime) -> Iterator[TestClient]:
 
 
 def open_example(rt: Runtime, name: str = "jyfe.yaml") -> int:
-    """The JYFE example, asking each kommune's director and deputy (two personal links each)."""
-    return open_hearing(rt, jyfe(name, contacts=BOTH_CONTACTS))
+    """The JYFE example, asking each kommune's director and deputy (two personal links each);
+    tests open it (and its equal-key twin, same title and deadline) more than once."""
+    return open_hearing(rt, jyfe(name, contacts=BOTH_CONTACTS), again=True)
 
 
 def send_mail(rt: Runtime) -> int:

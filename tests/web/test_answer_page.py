@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from hoering.db.models import Answer, AnswerToken
 from hoering.domain.hearing import HearingDefinition
-from hoering.mail.sender import send_outbox
 from hoering.services.hearings import close_hearing, open_hearing
+from hoering.services.outbox import send_outbox
 from hoering.web.app import create_app
 from tests.support import JYFE_DEADLINE
 from tests.web.conftest import csrf_of, invitation_links, open_example, path_of
@@ -41,7 +41,7 @@ def test_invitation_link_shows_the_hearing_in_danish_with_a_labelled_form(web_rt
     assert "120.000,00 kr." in html
     # every field has a label; the options are radio buttons
     ids = set(re.findall(r'<(?:input|textarea)[^>]*\bid="([^"]+)"', html))
-    assert ids == {"svar-pulje", "svar-udbetaling", "comment"}
+    assert ids == {"svar-pulje", "svar-udbetaling", "comment", "files"}
     for field_id in ids:
         assert f'<label for="{field_id}">' in html
     assert "Midlerne samles i en fælles pulje" in html and "<script" not in html
@@ -124,8 +124,9 @@ def test_repeated_failed_guesses_are_rate_limited_per_address(web_rt, sink):
         assert c.get(path).status_code == 200  # a good link is no failure
         for n in range(3):
             assert c.get(f"/svar/{'A' * 42}{n}").status_code == 404
-        blocked = c.get(path)
+        blocked = c.get(f"/svar/{'A' * 42}9")
         assert blocked.status_code == 429 and "For mange forsøg" in blocked.text
+        assert c.get(path).status_code == 200  # a valid link is never refused for guesses
 
 
 def test_after_the_deadline_answers_are_late_and_after_close_refused(web_rt, sink, client, clock):

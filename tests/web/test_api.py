@@ -21,7 +21,8 @@ def test_hearings_status_and_result(web_rt, client, clock):
     assert listed.status_code == 200
     assert listed.json() == [{"id": hid, "title": "Tilbagebetaling af tiloversblevne midler fra JYFE",
                               "kind": "allocation", "status": "open", "body": "socialdirektoerkredsen",
-                              "deadline": "2014-05-13T10:00:00+00:00", "answered": 1, "recipients": 11}]
+                              "deadline": "2014-05-13T10:00:00+00:00", "closed_at": None, "answered": 1,
+                              "recipients": 11}]
     assert client.get("/api/hearings?status=closed", headers=AUTH).json() == []
     status = client.get(f"/api/hearings/{hid}", headers=AUTH).json()
     assert status["answered"] == 1 and status["time_left"] == "14 dage og 2 timer"
@@ -75,7 +76,9 @@ def test_without_a_configured_api_token_only_the_session_gets_in(web_rt, client)
 def test_openapi_documents_the_api_only(client):
     schema = client.get("/api/openapi.json").json()
     assert set(schema["paths"]) == {"/api/hearings", "/api/hearings/{hearing_id}",
-                                    "/api/hearings/{hearing_id}/result"}
+                                    "/api/hearings/{hearing_id}/result", "/api/drafts",
+                                    "/api/drafts/{draft_id}/open", "/api/hearings/{hearing_id}/answers",
+                                    "/api/hearings/{hearing_id}/extend", "/api/hearings/{hearing_id}/close"}
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert client.get("/api/docs").status_code == 200
 

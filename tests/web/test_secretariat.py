@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from hoering.db.models import AuditEntry, OutboxMessage
 from hoering.errors import RuleViolation
-from hoering.mail.sender import send_outbox
 from hoering.services.answers import record_answer
+from hoering.services.outbox import send_outbox
 from hoering.services.reminders import remind_now
 from hoering.web.app import create_app
 from tests.web.conftest import PASSWORD, csrf_of, login, open_example, web_runtime
@@ -79,7 +79,7 @@ def test_hearing_page_matrix_trail_remind_and_close(web_rt, sink, client, clock)
     page = client.get(f"/sekretariat/hoering/{hid}").text
     row = re.search(r"<tr class=\"answered\">\s*<th scope=\"row\">Hjørring</th>(.*?)</tr>", page, re.S).group(1)
     assert "Midlerne samles i en fælles pulje" in row and "29. april 2014 kl. 10.00" in row
-    assert "Sekretariatet" in row and "Klart &lt;ja&gt;" in row
+    assert "via sekretariatet" in row and "Klart &lt;ja&gt;" in row
     assert "Læsø" in page and "Andelen udbetales til egen kommune" in page
     assert page.count('<tr class="silent">') == 9
     assert "Høringen blev åbnet" in page and page.count("Svar registreret") == 2
@@ -115,7 +115,7 @@ def test_hearing_page_matrix_trail_remind_and_close(web_rt, sink, client, clock)
     with web_rt.db.transaction() as s:
         actors = {e.actor for e in s.scalars(select(AuditEntry).where(
             AuditEntry.action.in_(["hearing.closed", "hearing.reminded"])))}
-    assert actors == {"sekretariatet (web)"}
+    assert actors == {"sekretariatet (fælles adgangskode)"}  # the bootstrap account: no user yet
 
 
 def test_unknown_hearing_page(web_rt, client):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (hoering --help and every command start fast);
+# none hides an import cycle.
 import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,14 +28,28 @@ def set_clock(moment: datetime) -> None:
     _fixed_now = moment
 
 
-def runtime() -> Runtime:
-    """The runtime for a command (imported lazily: ``hoering --help`` needs no database)."""
+def runtime(*, check_schema: bool = True) -> Runtime:
+    """The runtime for a command (imported lazily: ``hoering --help`` needs no database).
+
+    Unless ``check_schema`` is off (``init``, ``backup``, ``restore``: they migrate or copy the
+    schema themselves), a database whose migrations are behind or ahead of the code stops the
+    command with one line. The check is one ``SELECT`` on ``alembic_version`` against the head read
+    from the migration files' text (``db.schema_version``): Alembic itself is never imported here.
+    """
+    from hoering.db.schema_version import revisions
     from hoering.runtime import bootstrap
 
     if _fixed_now is not None:
         fixed = _fixed_now
-        return bootstrap(clock=lambda: fixed)
-    return bootstrap()
+        rt = bootstrap(clock=lambda: fixed)
+    else:
+        rt = bootstrap()
+    if check_schema:
+        current, heads = revisions(rt.db)
+        if current and current != heads:
+            raise HoeringError(f"the database is at migration {', '.join(sorted(current))}, the code at "
+                               f"{', '.join(sorted(heads))}: run `hoering init`")
+    return rt
 
 
 def parse_when(text: str, *, option: str = "--deadline") -> datetime:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (hoering --help and every command start fast);
+# none hides an import cycle.
 from typing import Annotated
 
 import typer
@@ -23,7 +25,15 @@ def due(send: Annotated[bool, typer.Option(help="Send the outbox afterwards.")] 
         console.print(f"meeting {meeting_id}: {step} ({queued} mail(s) queued)")
     for item_id in report.orientations:
         console.print(f"hearing result on the DAS agenda as item {item_id}")
-    if not report.done and not report.orientations:
+    for meeting_id, step, late in report.late:
+        console.print(f"meeting {meeting_id}: {step} udført {int(late.total_seconds() // 3600)} timer for sent "
+                      "(sekretariatet har fået besked)")
+    for meeting_id in report.empty_agendas:
+        console.print(f"meeting {meeting_id}: dagsordenen er ikke sendt – ingen sager på den "
+                      "(sekretariatet har fået besked)")
+    if report.followup_reminders:
+        console.print(f"{report.followup_reminders} påmindelse(r) om opfølgning i udbakken")
+    if not (report.done or report.orientations or report.followup_reminders or report.empty_agendas):
         console.print("Nothing due.")
     if send:
         send_with_progress(rt)

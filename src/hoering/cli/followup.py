@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (hoering --help and every command start fast);
+# none hides an import cycle.
 from typing import Annotated
 
 import typer

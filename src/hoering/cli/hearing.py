@@ -2,74 +2,104 @@
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (hoering --help and every command start fast);
+# none hides an import cycle.
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from hoering.cli.common import console, parse_when, print_json, runtime
+from hoering.domain.labels import CHANNEL, HEARING_STATUS, KIND, OUTCOME, label
+
+if TYPE_CHECKING:  # the views load lazily: ``hoering --help`` needs no database
+    from hoering.views.result import HearingResult
+    from hoering.views.status import HearingStatus
 
 app = typer.Typer(help="Mail hearings: open, follow, answer and close them.", no_args_is_help=True)
 
 IdArg = Annotated[int, typer.Argument(help="The hearing's id.", min=1)]
 
 
-@app.command("open")
-def open_(file: Annotated[Path, typer.Argument(help="The hearing file (YAML).")]) -> None:
-    """Open a hearing from a file, queue its invitations; prints the new hearing's id."""
-    from hoering.services.hearings import open_hearing, read_hearing_file
+AllowClosedDayOpt = Annotated[bool, typer.Option(
+    "--allow-closed-day", help="Accept a deadline on a weekend or Danish closing day.")]
 
-    definition = read_hearing_file(file)
-    hearing_id = open_hearing(runtime(), definition, source=str(file))
+
+@app.command("open")
+def open_(
+    file: Annotated[Path, typer.Argument(help="The hearing file (YAML).")],
+    allow_closed_day: AllowClosedDayOpt = False,
+    again: Annotated[bool, typer.Option(
+        "--again", help="Open it although a hearing with the same title, body and deadline exists.")] = False,
+) -> None:
+    """Open a hearing from a file, queue its invitations; prints the new hearing's id."""
+    from hoering.services.hearings import open_hearing_file, opened_deadline
+
+    rt = runtime()
+    hearing_id = open_hearing_file(rt, file, allow_closed_day=allow_closed_day, again=again)
+    if allow_closed_day:
+        warn_closed_day(opened_deadline(rt, hearing_id))
     typer.echo(hearing_id)
+
+
+def warn_closed_day(deadline: datetime) -> None:
+    """On stderr: the deadline accepted with --allow-closed-day still falls on a closed day."""
+    from hoering.danish import format_datetime
+    from hoering.domain.calendar import closed_because, local_date
+
+    reason = closed_because(local_date(deadline))
+    if reason:
+        typer.echo(f"warning: the deadline {format_datetime(deadline)} is a {reason}, when the "
+                   "kommuners' offices are closed", err=True)
 
 
 @app.command("list")
 def list_(status: Annotated[str | None, typer.Option(help="open or closed")] = None) -> None:
     """List hearings, newest first."""
     from hoering.danish import format_datetime
-    from hoering.services.queries import list_hearings
+    from hoering.views.hearings import list_hearings
 
     rows = list_hearings(runtime(), status=status)
     table = Table("Id", "Titel", "Art", "Status", "Frist", "Svar")
     for r in rows:
-        from datetime import datetime
-
-        table.add_row(str(r["id"]), r["title"], r["kind"], r["status"],
-                      format_datetime(datetime.fromisoformat(r["deadline"])),
-                      f"{r['answered']}/{r['recipients']}")
+        table.add_row(str(r.id), r.title, label(KIND, r.kind), label(HEARING_STATUS, r.status),
+                      format_datetime(r.deadline),
+                      f"{r.answered}/{r.recipients}")
     console.print(table if rows else "No hearings yet.")
 
 
 @app.command()
 def status(hearing_id: IdArg, json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Who has answered, who has not, and the time left."""
-    from hoering.services.queries import hearing_status
+    from hoering.views.status import hearing_status
 
-    data = hearing_status(runtime(), hearing_id)
+    view = hearing_status(runtime(), hearing_id)
     if json:
-        print_json(data)
+        print_json(view.as_json())
         return
-    console.print(f"[bold]{data['title']}[/bold] (høring {data['hearing']}, {data['kind']}, {data['status']})")
-    console.print(f"Frist: {data['deadline_da']}" + (f" – {data['time_left']} tilbage" if data["time_left"] else ""))
-    console.print(f"Svar: {data['answered']} af {data['recipients']}")
-    console.print(_status_table(data["lines"]))
+    console.print(f"[bold]{view.title}[/bold] (høring {view.hearing}, {label(KIND, view.kind)}, "
+                  f"{label(HEARING_STATUS, view.status)})")
+    console.print(f"Frist: {view.deadline_da}" + (f" – {view.remaining}" if view.remaining else ""))
+    console.print(f"Svar: {view.answered} af {view.recipients}")
+    for b in view.bilag:
+        console.print(f"Bilag {b.number}: {b.title} ({b.filename}, {b.size_da})")
+    console.print(_status_table(view))
 
 
-def _status_table(lines: list[dict[str, Any]]) -> Table:
-    from datetime import datetime
-
+def _status_table(view: HearingStatus) -> Table:
     from hoering.danish import format_datetime
 
-    table = Table("Kode", "Kommune", "Svar", "Modtaget", "Kanal", "Af", "Bemærkning")
-    for ln in lines:
-        when = format_datetime(datetime.fromisoformat(ln["received_at"])) if ln["received_at"] else ""
-        answer = ln["option"] or ("(tekst)" if ln["status"] == "answered" else "—")
-        if ln["late"]:
-            answer += " (for sent)"
-        table.add_row(str(ln["kommune"]), ln["name"], answer, when, ln["channel"] or "",
-                      ln["answered_by"] or "", ln["comment"] or "")
+    table = Table("Kode", "Kommune", "Svar", "Modtaget", "Kanal", "Af", "Bemærkning", "Dokumenter")
+    for ln in view.lines:
+        when = format_datetime(ln.received_at) if ln.received_at else ""
+        answer = ln.option or ("(tekst)" if ln.status == "answered" else "—")
+        if ln.late:
+            answer += " (efter fristen)"
+        table.add_row(str(ln.kommune), ln.name, answer, when, label(CHANNEL, ln.channel),
+                      ln.answered_by or "", ln.comment or "",
+                      "\n".join(f"{f.filename} ({f.size_da})" for f in ln.files))
     return table
 
 
@@ -81,14 +111,39 @@ def answer(
     text: Annotated[str | None, typer.Option(help="The text (submission hearings).")] = None,
     comment: Annotated[str | None, typer.Option(help="The kommune's comment.")] = None,
     by: Annotated[str, typer.Option(help="Who received it.")] = "sekretariatet",
+    file: Annotated[list[Path] | None, typer.Option(
+        "--file", help="A document the answer came with (PDF, DOCX, ODT, XLSX); repeat for several.")] = None,
 ) -> None:
     """Record an answer received by phone, letter or mail (channel: manual)."""
-    from hoering.services.answers import record_answer
+    from hoering.errors import HoeringError
+    from hoering.services.answers import GivenFile, record_answer
 
+    given = []
+    for path in file or []:
+        try:
+            given.append(GivenFile(path.name, path.read_bytes()))
+        except OSError as exc:
+            raise HoeringError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     r = record_answer(runtime(), hearing_id, kommune=kommune, option=option, text=text,
-                      comment=comment, channel="manual", answered_by=by)
+                      comment=comment, channel="manual", answered_by=by, files=given)
     late = " (after the deadline)" if r.late else ""
-    typer.echo(f"Recorded answer v{r.version} from {r.kommune_code}: {r.option or 'text'}{late}")
+    files = f" with {len(given)} file(s)" if given else ""
+    typer.echo(f"Recorded answer v{r.version} from {r.kommune_code}: {r.option or 'text'}{files}{late}")
+
+
+@app.command()
+def respond(
+    hearing_id: IdArg,
+    kommune: Annotated[str, typer.Option(help="Name or code of the kommune whose answer this responds to.")],
+    stance: Annotated[str, typer.Option(
+        help="imoedekommet | delvist | ikke_imoedekommet | efterretning")],
+    text: Annotated[str, typer.Option(help="The response and its reasons (Danish; stands in the høringsnotat).")],
+) -> None:
+    """The secretariat's response to a kommune's answer, for the høringsnotat (latest counts)."""
+    from hoering.services.responses import respond as record
+
+    r = record(runtime(), hearing_id, kommune=kommune, stance=stance, text=text)
+    typer.echo(f"Response v{r.version} to {r.kommune_code}: {r.stance}")
 
 
 @app.command()
@@ -97,7 +152,7 @@ def close(hearing_id: IdArg, force: Annotated[bool, typer.Option(help="Close bef
     from hoering.services.hearings import close_hearing
 
     closed = close_hearing(runtime(), hearing_id, force=force)
-    typer.echo(f"Closed hearing {closed.hearing_id}: {closed.outcome or 'no outcome for this kind'}")
+    typer.echo(f"Closed hearing {closed.hearing_id}: {label(OUTCOME, closed.outcome, empty='intet udfald')}")
 
 
 DeadlineOpt = Annotated[str, typer.Option(help="New deadline, e.g. 2014-05-20T12:00.")]
@@ -105,56 +160,61 @@ ReasonOpt = Annotated[str, typer.Option(help="Why; sent to the kommuner.")]
 
 
 @app.command()
-def extend(hearing_id: IdArg, deadline: DeadlineOpt, reason: ReasonOpt) -> None:
+def extend(hearing_id: IdArg, deadline: DeadlineOpt, reason: ReasonOpt,
+           allow_closed_day: AllowClosedDayOpt = False) -> None:
     """Move an open hearing's deadline later."""
-    _change_deadline(hearing_id, deadline, reason, reopen=False)
+    _change_deadline(hearing_id, deadline, reason, reopen=False, allow_closed_day=allow_closed_day)
 
 
 @app.command()
-def reopen(hearing_id: IdArg, deadline: DeadlineOpt, reason: ReasonOpt) -> None:
-    """Reopen a closed hearing with a new deadline."""
-    _change_deadline(hearing_id, deadline, reason, reopen=True)
+def reopen(hearing_id: IdArg, deadline: DeadlineOpt, reason: ReasonOpt,
+           allow_closed_day: AllowClosedDayOpt = False) -> None:
+    """Reopen a closed hearing with a new deadline (not before the current one)."""
+    _change_deadline(hearing_id, deadline, reason, reopen=True, allow_closed_day=allow_closed_day)
 
 
-def _change_deadline(hearing_id: int, deadline: str, reason: str, *, reopen: bool) -> None:
+def _change_deadline(hearing_id: int, deadline: str, reason: str, *, reopen: bool, allow_closed_day: bool) -> None:
     from hoering.danish import format_datetime
     from hoering.services.hearings import change_deadline
 
-    new = change_deadline(runtime(), hearing_id, deadline=parse_when(deadline), reason=reason, reopen=reopen)
+    new = change_deadline(runtime(), hearing_id, deadline=parse_when(deadline), reason=reason, reopen=reopen,
+                          allow_closed_day=allow_closed_day)
+    warn_closed_day(new)
     typer.echo(f"Hearing {hearing_id} {'reopened' if reopen else 'now runs'} until {format_datetime(new)}")
 
 
 @app.command()
 def result(hearing_id: IdArg, json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """The result (the tally so far while the hearing is open)."""
-    from hoering.services.queries import hearing_result
+    """The result: the stored record once closed (the tally so far while the hearing is open)."""
+    from hoering.views.result import hearing_result
 
-    data = hearing_result(runtime(), hearing_id)
+    view = hearing_result(runtime(), hearing_id)
     if json:
-        print_json(data)
+        print_json(view.as_json())
         return
-    print_result(data)
+    print_result(view)
 
 
-def print_result(data: dict[str, Any]) -> None:
-    from hoering.danish import format_amount
+def print_result(view: HearingResult) -> None:
+    from hoering.danish import format_amount, format_datetime
 
-    console.print(f"[bold]{data['title']}[/bold] (høring {data['hearing']}, {data['status']})")
+    console.print(f"[bold]{view.title}[/bold] (høring {view.hearing}, {label(HEARING_STATUS, view.status)})")
     table = Table("Kode", "Kommune", "Svar", "Tæller som", "Udbetaling")
-    payouts = data.get("allocation", {}).get("payouts", {})
-    for ln in data["lines"]:
-        a = ln["answer"]
-        shown = (a["option"] or "(tekst)") if a else "intet svar"
-        if a and a["late"]:
-            shown += " (for sent)"
-        pay = payouts.get(str(ln["code"]))
-        table.add_row(str(ln["code"]), ln["name"], shown, ln["counted_as"] or "—",
-                      format_amount(pay) if pay else "")
+    for ln in view.lines:
+        a = ln.answer
+        shown = (a.option or "(tekst)") if a else "intet svar"
+        if a and a.late:
+            shown += " (efter fristen)"
+        table.add_row(str(ln.code), ln.name, shown, ln.counted_as or "—",
+                      format_amount(ln.payout) if ln.payout is not None else "")
     console.print(table)
-    console.print(f"Besvaret: {data['answered']} af {data['recipients']}")
-    if "allocation" in data:
-        console.print(f"Samlet beløb: {data['total_da']}; i fælles pulje: "
-                      f"{format_amount(data['allocation']['pool'])}; udbetalinger: {len(payouts)}")
-    if data["outcome"]:
-        console.print(f"Udfald: {data['outcome']}")
-    console.print(f"[bold]{data['summary']}[/bold]")
+    console.print(f"Besvaret: {view.answered} af {view.recipients}")
+    if view.allocation is not None:
+        console.print(f"Samlet beløb: {view.total_da}; i fælles pulje: "
+                      f"{format_amount(view.allocation.pool)}; udbetalinger: {len(view.allocation.payouts)}")
+    if view.outcome:
+        console.print(f"Udfald: {label(OUTCOME, view.outcome)}")
+    console.print(f"[bold]{view.summary}[/bold]")
+    if view.recorded_at is not None:
+        console.print(f"Gemt {format_datetime(view.recorded_at)} (resultat version {view.version}); "
+                      "ændres ikke, selv om registret ændres.")

@@ -1,7 +1,9 @@
-"""``hoering item ...``: add, route, decide, postpone, attach a hearing, show its moves."""
+"""``hoering item ...``: add, list, show, edit, route, decide, correct, postpone, attach a hearing, moves."""
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (hoering --help and every command start fast);
+# none hides an import cycle.
 from pathlib import Path
 from typing import Annotated
 
@@ -15,11 +17,75 @@ IdArg = Annotated[int, typer.Argument(help="The item's id.", min=1)]
 
 
 @app.command()
-def add(file: Annotated[Path, typer.Argument(help="The item file (YAML, or Markdown with front matter).")]) -> None:
+def add(
+    file: Annotated[Path, typer.Argument(help="The item file (YAML, or Markdown with front matter).")],
+    again: Annotated[bool, typer.Option("--again", help="Raise it although an undecided item has its title.")] = False,
+) -> None:
     """Raise an item from a file; prints the new item's id."""
     from hoering.services.items import add_item, read_item_file
 
-    typer.echo(add_item(runtime(), read_item_file(file), source=str(file), base_dir=file.parent))
+    typer.echo(add_item(runtime(), read_item_file(file), source=str(file), base_dir=file.parent, again=again))
+
+
+@app.command("list")
+def list_(
+    state: Annotated[str | None, typer.Option(help="Only items in this state: rejst, hos_fu, returneret, "
+                                                   "paa_dagsorden, besluttet.")] = None,
+    json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List items, newest first, with where each is."""
+    from rich.table import Table
+
+    from hoering.cli.common import console
+    from hoering.services.items import list_items
+
+    rows = list_items(runtime(), state=state)
+    if json:
+        print_json(rows)
+        return
+    table = Table("Id", "Titel", "Status", "Møde", "Punkt", "Rejst af")
+    for r in rows:
+        table.add_row(str(r["id"]), str(r["title"]), str(r["state_da"]), str(r["meeting"] or ""),
+                      str(r["number"] or ""), str(r["raised_by"]))
+    console.print(table if rows else "Ingen punkter.")
+
+
+@app.command()
+def show(item_id: IdArg, json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """One item whole: texts, bilag, decision, follow-ups and its way so far (sagens gang)."""
+    from hoering.cli.common import console
+    from hoering.services.items import show_item
+
+    data = show_item(runtime(), item_id)
+    if json:
+        print_json(data)
+        return
+    console.print(f"[bold]Punkt {data['id']}: {data['title']}[/bold] "
+                  f"({data['state_da']}, rejst af {data['raised_by']})")
+    if data["resume"]:
+        console.print(f"Resumé: {data['resume']}")
+    for text in data["indstillinger"]:  # type: ignore[attr-defined]
+        console.print(f"Indstilling: {text}")
+    if data["beslutning"]:
+        console.print(f"Beslutning: {data['beslutning']}")
+    console.print("Sagens gang:")
+    for m in data["moves"]:  # type: ignore[attr-defined]
+        console.print(f"  {m['at'][:16]}  {m['action']}: {m['from']} → {m['to']}"
+                      + (f" (møde {m['meeting']})" if m["meeting"] else "") + (f" – {m['note']}" if m["note"] else ""))
+
+
+@app.command()
+def edit(
+    item_id: IdArg,
+    title: Annotated[str | None, typer.Option(help="New title.")] = None,
+    resume: Annotated[str | None, typer.Option(help="New resumé.")] = None,
+    indstilling: Annotated[list[str] | None, typer.Option(help="The indstillinger (repeat; replaces them).")] = None,
+) -> None:
+    """Change an item's texts until its agenda is sent."""
+    from hoering.services.items import edit_item
+
+    edit_item(runtime(), item_id, title=title, resume=resume, indstillinger=indstilling or None)
+    typer.echo(f"Punkt {item_id} er ændret")
 
 
 @app.command()
@@ -63,6 +129,19 @@ def decide(
     moved_to = decide_item(runtime(), item_id, outcome=outcome, text=text, followups=followups)
     typer.echo(f"Item {item_id} postponed to meeting {moved_to}" if moved_to
                else f"Item {item_id} decided: {outcome}")
+
+
+@app.command()
+def correct(
+    item_id: IdArg,
+    text: Annotated[str, typer.Option(help="The corrected beslutning.")],
+    reason: Annotated[str | None, typer.Option(help="Why (required once the minutes are approved).")] = None,
+) -> None:
+    """Correct a decided item's beslutning (after approval: kept and shown as a correction)."""
+    from hoering.services.items import correct_decision
+
+    correct_decision(runtime(), item_id, text=text, reason=reason)
+    typer.echo(f"Beslutningen i punkt {item_id} er rettet")
 
 
 @app.command()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (hoering --help and every command start fast);
+# none hides an import cycle.
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from hoering.cli import cycle, followup, hearing, item, meeting, outbox, reports, web
+from hoering.cli import audit, contact, cycle, followup, hearing, inbox, item, meeting, ops, outbox, reports, user, web
 from hoering.cli.common import console, parse_when, runtime, set_clock
+from hoering.domain.text import clean_text
 from hoering.errors import HoeringError
 
 app = typer.Typer(
@@ -23,8 +26,10 @@ app = typer.Typer(
 
 @app.callback()
 def _root(
-    at: Annotated[str | None, typer.Option("--at", hidden=True,
-                                           help="Act as if it were this time (replays, demos).")] = None,
+    at: Annotated[str | None, typer.Option(
+        "--at", metavar="WHEN",
+        help="Act as if it were this time, e.g. 2014-04-29T10:00 (Copenhagen time without an "
+             "offset): for replays and demos.")] = None,
 ) -> None:
     if at:
         set_clock(parse_when(at, option="--at"))
@@ -32,12 +37,21 @@ def _root(
 
 app.add_typer(hearing.app, name="hearing")
 app.add_typer(outbox.app, name="outbox")
+app.add_typer(inbox.app, name="inbox")
 app.add_typer(meeting.app, name="meeting")
 app.add_typer(item.app, name="item")
 app.add_typer(followup.app, name="followup")
 app.add_typer(cycle.app, name="cycle")
 app.add_typer(web.app, name="web")
+app.add_typer(user.app, name="user")
 app.add_typer(reports.status_app, name="status")
+app.command()(ops.doctor)
+app.command()(ops.backup)
+app.command()(ops.restore)
+app.add_typer(ops.journal_app, name="journal")
+app.add_typer(audit.app, name="audit")
+app.add_typer(contact.app, name="contact")
+app.add_typer(ops.privacy_app, name="privacy")
 
 
 @app.command()
@@ -48,7 +62,7 @@ def init(
     from hoering.db.migrate import upgrade
     from hoering.services.registry import load_registry
 
-    rt = runtime()
+    rt = runtime(check_schema=False)
     upgrade(rt.db)
     summary = load_registry(rt, registry)
     console.print(
@@ -65,9 +79,11 @@ def due(
     """Run the due work once: reminders, closing hearings past their deadline, results, sending."""
     from hoering.cli.outbox import send_with_progress
     from hoering.services.due import run_due_work
+    from hoering.services.health import WATCH, record_heartbeat
 
     rt = runtime()
     report = run_due_work(rt)
+    record_heartbeat(rt, WATCH)  # `hoering due` does hearing_watch's work (cron instead of Prefect)
     console.print(f"Reminders queued: {report.reminders}; hearings closed: {len(report.closed)}"
                   + (f" ({', '.join(map(str, report.closed))})" if report.closed else ""))
     if send:
@@ -78,7 +94,8 @@ def main() -> None:
     """Run the CLI. Click handles usage errors itself (message, exit 2); a HoeringError is the
     user's to fix and prints one line, exit 2; anything else is a bug and shows its traceback."""
     try:
-        app()
+        # every option and argument cleaned once, here (control characters, broken encodings)
+        app(args=[clean_text(arg) for arg in sys.argv[1:]])
     except HoeringError as exc:
         console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         sys.exit(2)

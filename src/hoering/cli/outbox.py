@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (hoering --help and every command start fast);
+# none hides an import cycle.
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,8 +19,7 @@ app = typer.Typer(help="The outbox: every e-mail the engine sends.", no_args_is_
 
 
 def send_with_progress(rt: Runtime, *, wait: float = 0.0) -> None:
-    from hoering.mail.sender import send_outbox
-    from hoering.services.outbox import outbox_status
+    from hoering.services.outbox import outbox_status, send_outbox
 
     pending = outbox_status(rt)["counts"]["pending"]
     with Progress(TextColumn("Sending"), BarColumn(), MofNCompleteColumn(), console=console,
@@ -26,8 +27,11 @@ def send_with_progress(rt: Runtime, *, wait: float = 0.0) -> None:
         task = bar.add_task("send", total=pending or None)
         report = send_outbox(rt, progress=lambda n: bar.advance(task, n), wait_for_retries=wait)
     console.print(f"Sent: {report.sent}; failed: {report.failed}; waiting for retry: {report.retrying}")
+    if report.held:
+        console.print(f"[red]Not sent, held for TLS: {report.held}[/red] (HOERING_SMTP_REQUIRE_TLS is set and the "
+                      "SMTP server gives no TLS 1.2+; the messages stay pending; see `hoering doctor`)")
     for line in report.errors:
-        console.print(f"  [red]failed[/red] {line}")
+        console.print(f"  [red]{'held' if ': held, ' in line else 'failed'}[/red] {line.replace(': held, ', ': ')}")
 
 
 @app.command()

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (hoering --help and every command start fast);
+# none hides an import cycle.
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -41,7 +43,7 @@ def notat(
     output: OutputOpt = None,
 ) -> None:
     """Write the høringsnotat of a closed hearing (default file: hoeringsnotat-ID.FORMAT)."""
-    from hoering.reports.notat import write_notat
+    from hoering.services.hearing_reports import write_notat
 
     data = write_notat(runtime(), hearing_id, format.lower())
     deliver(data, output, default=Path(f"hoeringsnotat-{hearing_id}.{format.lower()}"))
@@ -56,7 +58,7 @@ def export(
     """One row per hørt part: answer, comment, channel, time, late (JSON: every version).
 
     CSV and JSON go to standard output unless --output is given; XLSX to hoering-ID.xlsx."""
-    from hoering.reports.export import export_hearing
+    from hoering.services.hearing_reports import export_hearing
 
     data = export_hearing(runtime(), hearing_id, format.lower())
     default = Path(f"hoering-{hearing_id}.xlsx") if format.lower() == "xlsx" else None
@@ -70,7 +72,7 @@ def preview(
                                                 help="Write the mail here (.html: the HTML part).")] = None,
 ) -> None:
     """Show the status mail a director would get now, without queuing or sending it."""
-    from hoering.services.status import preview_status
+    from hoering.services.outgoing.status import preview_status
 
     mail = preview_status(runtime(), director=director)
     if mail is None:

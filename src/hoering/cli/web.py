@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (hoering --help and every command start fast);
+# none hides an import cycle.
 import logging
 import re
 import sys
@@ -24,6 +26,8 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default HOERING_WEB_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default HOERING_WEB_PORT, 8000).",
                                              min=1, max=65535)] = None,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes (production: about one per core).",
+                                         min=1, max=64)] = 1,
 ) -> None:
     """Serve the web app with uvicorn (127.0.0.1:8000 unless configured otherwise)."""
     if ctx.invoked_subcommand is not None:
@@ -40,8 +44,28 @@ def serve(
     if not settings.admin_password_hash:
         typer.echo("Note: HOERING_ADMIN_PASSWORD_HASH is not set; /sekretariat cannot be logged into "
                    "(create one with: hoering web hash-password).")
+    if workers > 1:
+        # Each worker process builds its own app from the environment (the same HOERING_* settings).
+        uvicorn.run("hoering.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                    proxy_headers=False, server_header=False, log_level="info",
+                    log_config=redacting_log_config())
+        return
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
-    uvicorn.run(create_app(rt), host=host, port=port, proxy_headers=False, log_level="info")
+    uvicorn.run(create_app(rt), host=host, port=port, proxy_headers=False, server_header=False,
+                log_level="info")
+
+
+def redacting_log_config() -> dict[str, object]:
+    """uvicorn's logging configuration with :class:`RedactTokens` on the access log (worker
+    processes are spawned, so the filter has to be named in the configuration they load)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"redact_tokens": {"()": "hoering.cli.web.RedactTokens"}}
+    config["handlers"]["access"]["filters"] = ["redact_tokens"]
+    return config
 
 
 class RedactTokens(logging.Filter):

@@ -1,15 +1,50 @@
-"""The append-only audit log: who did what, when. Triggers refuse UPDATE and DELETE."""
+"""The append-only audit log, chained so that an edit, a deletion or a forged row shows.
+
+Triggers refuse UPDATE and DELETE; that stops the application, not someone with ``sqlite3`` or
+``psql``. So every entry is also sealed into a hash chain when its transaction commits:
+
+    content_digest = SHA-256(canonical JSON of {"actor": actor, "details": details})
+    entry_hash     = HMAC-SHA256(key, canonical JSON of
+                       [seq, prev_hash, at, action, hearing_id, entity, entity_id, content_digest])
+
+``seq`` counts 1, 2, 3 … in commit order (ids come from a sequence and may commit out of order);
+``prev_hash`` is the previous entry's ``entry_hash`` (the first one follows 64 zeros). The key is
+derived from the installation's secret (``HOERING_SECRET_KEY`` or ``home/secret.key``), so a
+copy of the database alone cannot re-seal an edited chain. ``audit_head`` (one row) holds the
+last ``seq`` and hash under a MAC of its own, so deleting the newest entries shows too.
+
+Sealing happens in a ``before_commit`` hook, after every other lock the transaction took: the
+head row is the last lock taken, so sealing never deadlocks with the services' row locks
+(it does serialise committing writers on PostgreSQL for the moment of the commit).
+
+**Personal data and erasure (GDPR).** The chain covers ``actor`` and ``details`` only through
+``content_digest``, stored in its own column. Erasing a person may therefore rewrite ``actor`` (or
+personal keys of ``details``) to a pseudonym without breaking the chain: ``hoering audit verify``
+then sees that the content no longer matches its digest and accepts it only for rows named by a
+later entry with action ``privacy.erased`` and details ``{"audit": [ids], "answer": [ids]}`` (that
+entry is itself chained). The same holds for an answer's content hash (``details.content`` of
+its ``answer.recorded`` entry, see ``services.audit_verify``). Details should name people by id,
+not by name, where they can.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoering.db.base import Base
 from hoering.db.types import UTCDateTime
+
+GENESIS = "0" * 64
+PENDING = "hoering_audit_pending"
+KEY = "hoering_audit_key"
 
 
 class AuditEntry(Base):
@@ -23,3 +58,84 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None]
     details: Mapped[dict[str, Any]]
+    seq: Mapped[int | None] = mapped_column(index=True, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    content_digest: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's newest ``seq`` and ``entry_hash`` (one row, id 1), with ``mac`` over both."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str).encode()
+
+
+def content_digest(actor: str, details: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical({"actor": actor, "details": details})).hexdigest()
+
+
+def entry_hash(key: bytes, entry: AuditEntry, *, seq: int, prev_hash: str, digest: str) -> str:
+    payload = [seq, prev_hash, entry.at.astimezone(UTC).isoformat(), entry.action, entry.hearing_id, entry.entity,
+               entry.entity_id, digest]
+    return hmac.new(key, canonical(payload), hashlib.sha256).hexdigest()
+
+
+def head_mac(key: bytes, seq: int, last_hash: str) -> str:
+    return hmac.new(key, f"audit-head:{seq}:{last_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def stage(session: Session, entry: AuditEntry) -> None:
+    """Queue ``entry``; it is sealed into the chain and inserted when ``session`` commits."""
+    session.info.setdefault(PENDING, []).append(entry)
+
+
+def set_chain_key(session: Session, key: Callable[[], bytes] | None) -> None:
+    session.info[KEY] = key
+
+
+@event.listens_for(Session, "before_commit")
+def _seal(session: Session) -> None:
+    entries: list[AuditEntry] = session.info.pop(PENDING, [])
+    if not entries:
+        return
+    key_source = session.info.get(KEY)
+    if key_source is None:
+        raise RuntimeError("audit entries written outside a Database transaction: no chain key")
+    key = key_source()
+    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head is None:
+        raise RuntimeError("audit_head is missing: run the migrations (hoering init)")
+    seq, last = head.seq, head.entry_hash
+    for entry in entries:
+        seq += 1
+        digest = content_digest(entry.actor, entry.details)
+        entry.seq, entry.prev_hash, entry.content_digest = seq, last, digest
+        entry.entry_hash = last = entry_hash(key, entry, seq=seq, prev_hash=entry.prev_hash, digest=digest)
+        session.add(entry)
+    head.seq, head.entry_hash, head.mac = seq, last, head_mac(key, seq, last)
+
+
+ANSWER_FIELDS = ("id", "hearing_id", "recipient_id", "version", "option", "channel",
+                 "answered_by_person_id", "late")
+ANSWER_PERSONAL = ("text", "comment", "answered_by")
+
+
+def answer_digest(answer: Any) -> str:
+    """The content hash of one answer version, kept in its ``answer.recorded`` audit entry.
+    Personal fields enter by their own SHA-256, so erasure can be recognised field by field."""
+    fields: dict[str, Any] = {name: getattr(answer, name) for name in ANSWER_FIELDS}
+    fields["received_at"] = answer.received_at.astimezone(UTC).isoformat()
+    for name in ANSWER_PERSONAL:
+        value = getattr(answer, name)
+        fields[name] = None if value is None else hashlib.sha256(value.encode()).hexdigest()
+    return hashlib.sha256(canonical(fields)).hexdigest()

@@ -15,7 +15,8 @@ from hoering.db.types import UTCDateTime
 
 class Hearing(Base):
     """A mail hearing. ``definition`` is the validated hearing file (the source of the options,
-    rule, silence, late and allocation settings); ``result`` is the tally frozen at close."""
+    rule, silence, late and allocation settings). The result frozen at close lives in
+    ``hearing_result`` (db/results.py), one version per close."""
 
     __tablename__ = "hearing"
 
@@ -30,7 +31,6 @@ class Hearing(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_by: Mapped[str] = mapped_column(String(200))
-    result: Mapped[dict[str, Any] | None]
 
     body: Mapped[Body] = relationship()
     recipients: Mapped[list[HearingRecipient]] = relationship(

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hoering.db.base import Base
+from hoering.db.documents import Document
 from hoering.db.hearings import Hearing
-from hoering.db.registry import Body
+from hoering.db.registry import Body, Person
 from hoering.db.types import UTCDateTime
 
 
@@ -33,6 +34,10 @@ class Meeting(Base):
     minutes_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     minutes_approved_by: Mapped[str | None] = mapped_column(String(200))
     minutes_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised each time the meeting is moved or cancelled: the SEQUENCE of its ICS invitation.
+    ics_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    change_reason: Mapped[str | None] = mapped_column(Text)
 
     body: Mapped[Body] = relationship()
     attendance: Mapped[list[Attendance]] = relationship(
@@ -107,7 +112,8 @@ class Indstilling(Base):
 
 
 class Bilag(Base):
-    """An attachment; ``content`` and its SHA-256 when it is a file, just a title when a link."""
+    """An item's attachment: a stored document when it is a file, just a title when a link.
+    The bytes, size, type and SHA-256 are the document's (one store for every file)."""
 
     __tablename__ = "bilag"
 
@@ -116,16 +122,31 @@ class Bilag(Base):
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
     filename: Mapped[str | None] = mapped_column(String(300))
-    mime_type: Mapped[str | None] = mapped_column(String(100))
-    size: Mapped[int | None]
-    sha256: Mapped[str | None] = mapped_column(String(64))
-    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
 
     item: Mapped[Item] = relationship(back_populates="bilag")
+    document: Mapped[Document | None] = relationship(lazy="joined")
+
+    @property
+    def sha256(self) -> str | None:
+        return self.document.sha256 if self.document else None
+
+    @property
+    def size(self) -> int | None:
+        return self.document.size if self.document else None
+
+    @property
+    def mime_type(self) -> str | None:
+        return self.document.mime_type if self.document else None
+
+    @property
+    def content(self) -> bytes | None:
+        return self.document.content if self.document else None
 
 
 class Followup(Base):
-    """An opfølgning created by a decision: what, who, by when (a date or the next meeting)."""
+    """An opfølgning created by a decision: what, who, by when (a date or the next meeting).
+    ``who`` is the owner's name as shown; the owner itself is a person or a body of the registry."""
 
     __tablename__ = "followup"
 
@@ -140,8 +161,13 @@ class Followup(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_note: Mapped[str | None] = mapped_column(Text)
+    owner_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    owner_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     item: Mapped[Item] = relationship(back_populates="followups")
+    owner_person: Mapped[Person | None] = relationship()
+    owner_body: Mapped[Body | None] = relationship()
 
 
 class ItemMove(Base):
@@ -159,6 +185,20 @@ class ItemMove(Base):
     from_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
     to_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    from_number: Mapped[int | None]  # the item's Punkt number at the meeting it left (a postponement)
+
+
+class MeetingCorrection(Base):
+    """A change to attendance or a decision after the chair approved the minutes: kept and shown."""
+
+    __tablename__ = "meeting_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class CycleStep(Base):

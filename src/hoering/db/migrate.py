@@ -7,7 +7,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from hoering.db.schema_version import revisions
 from hoering.db.session import Database
+
+__all__ = ["alembic_config", "revisions", "upgrade"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

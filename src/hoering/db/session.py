@@ -9,7 +9,8 @@ PostgreSQL the services lock the rows they change (``with_for_update``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from hoering.db.audit import set_chain_key
+
 READ_ONLY = "hoering_read_only"
 
 
@@ -25,11 +28,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _sqlite_transactions(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def private_file(path: Path) -> None:
+    """Create ``path``'s folder (0700) and the file itself (0600) when missing: the database holds
+    answers and personal data, so other local users get no access. SQLite gives its -wal and
+    -shm files the database file's mode. Existing files and folders are left as they are."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _sqlite_transactions(engine: Engine) -> None:
@@ -56,6 +68,8 @@ class Database:
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        #: the audit chain's key (set by ``bootstrap()``: it is derived from the secret)
+        self.audit_key: Callable[[], bytes] | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -65,6 +79,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """The unit of work: commit at the end of the block, roll back on error."""
         session = self._sessions()
+        set_chain_key(session, self.audit_key)
         try:
             yield session
             session.commit()

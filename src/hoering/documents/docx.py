@@ -8,7 +8,8 @@ from typing import Any
 from docx import Document
 from docx.shared import Pt, RGBColor
 
-from hoering.documents import header_rows
+from hoering.documents import closing_lines, header_rows, kind_line
+from hoering.page_numbers import docx_page_footer
 
 BLUE = RGBColor(0x00, 0x4F, 0x6E)
 
@@ -20,6 +21,8 @@ def render_docx(doc: dict[str, Any]) -> bytes:
     d.core_properties.language = "da-DK"
     normal = d.styles["Normal"]
     normal.font.name, normal.font.size = "Arial", Pt(10.5)
+    docx_page_footer(d.sections[0], header=f"{doc['body']['long_name']} – {doc['date_da']}",
+                     left=f"{doc['body']['name']} – {doc['title'].lower()} {doc['date_da']}")
     d.add_paragraph(doc["secretariat"])
     d.add_heading(f"{doc['title']}: Møde i {doc['body']['long_name']} ({doc['body']['name']})", level=0)
     head = header_rows(doc)
@@ -38,19 +41,24 @@ def render_docx(doc: dict[str, Any]) -> bytes:
         for f in doc["followups"]:
             d.add_paragraph(f"{f['what']} ({f['who']}; frist: {f['due_da']}; fra «{f['item_title']}»)",
                             style="List Bullet")
+    for line in closing_lines(doc):
+        d.add_paragraph(line)
     buffer = io.BytesIO()
     d.save(buffer)
     return buffer.getvalue()
 
 
 def _label(d: Any, text: str) -> None:
-    run = d.add_paragraph().add_run(text)
+    paragraph = d.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True  # never a label alone at the foot of a page
+    run = paragraph.add_run(text)
     run.bold, run.font.color.rgb = True, BLUE
 
 
 def _item(d: Any, item: dict[str, Any], mode: str) -> None:
     d.add_heading(f"Punkt {item['number']}. {item['title']}", level=2)
-    d.add_paragraph(item["kind_label"] + (" · sendes videre til KKR" if item["for_kkr"] else ""))
+    if kind := kind_line(item):
+        d.add_paragraph(kind)
     if item["resume"]:
         _label(d, "Resumé")
         d.add_paragraph(item["resume"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hoering.mail.render import environment
+from hoering.templating import environment
 
 
 def render_html(view: dict[str, Any]) -> str:

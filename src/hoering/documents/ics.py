@@ -1,5 +1,9 @@
-"""A meeting invitation as an iCalendar file (METHOD:REQUEST), in Europe/Copenhagen with its
-VTIMEZONE, so calendar programs place it right on both sides of a daylight-saving change."""
+"""A meeting invitation as an iCalendar file, in Europe/Copenhagen with its VTIMEZONE, so
+calendar programs place it right on both sides of a daylight-saving change.
+
+RFC 5546 (iTIP): the first invitation and every change are ``METHOD:REQUEST`` with the same UID
+and a higher SEQUENCE; a cancellation is ``METHOD:CANCEL`` with ``STATUS:CANCELLED``. Outlook and
+the other calendar programs then update or remove the one event instead of adding another."""
 
 from __future__ import annotations
 
@@ -18,11 +22,11 @@ def _copenhagen() -> Timezone:
 
 def meeting_ics(*, uid: str, summary: str, starts_at: datetime, ends_at: datetime, location: str,
                 description: str, organizer: str, attendees: list[tuple[str, str]],
-                stamp: datetime, sequence: int = 0) -> bytes:
+                stamp: datetime, sequence: int = 0, cancelled: bool = False) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Sekretariat for Nordjysk Socialaftale//hoering//DA")
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", "CANCEL" if cancelled else "REQUEST")
     cal.add_component(_copenhagen())
     event = Event()
     event.add("uid", uid)
@@ -33,6 +37,7 @@ def meeting_ics(*, uid: str, summary: str, starts_at: datetime, ends_at: datetim
     event.add("location", location)
     event.add("description", description)
     event.add("sequence", sequence)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     org = vCalAddress(f"mailto:{organizer}")
     org.params["cn"] = vText("Sekretariat for Nordjysk Socialaftale")
     event.add("organizer", org)

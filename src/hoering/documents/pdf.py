@@ -12,7 +12,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from hoering.documents import header_rows
+from hoering.documents import closing_lines, header_rows, kind_line
+from hoering.page_numbers import numbered_canvas
 
 BLUE = colors.HexColor("#004f6e")
 
@@ -26,7 +27,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h1": ParagraphStyle("h1", parent=body, fontName="Helvetica-Bold", fontSize=16, leading=20,
                              textColor=BLUE, spaceAfter=8),
         "section": ParagraphStyle("section", parent=body, fontName="Helvetica-Bold", fontSize=13,
-                                  leading=17, textColor=BLUE, spaceBefore=12, spaceAfter=6),
+                                  leading=17, textColor=BLUE, spaceBefore=12, spaceAfter=6, keepWithNext=1),
         "item": ParagraphStyle("item", parent=body, fontName="Helvetica-Bold", fontSize=11.5,
                                leading=15, spaceBefore=12, spaceAfter=2, keepWithNext=1),
         "label": ParagraphStyle("label", parent=body, fontName="Helvetica-Bold", textColor=BLUE,
@@ -62,26 +63,29 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
         story.append(_p("Opfølgning på tidligere beslutninger", st["section"]))
         story.append(_bullets([f"{f['what']} ({f['who']}; frist: {f['due_da']}; fra «{f['item_title']}»)"
                                for f in doc["followups"]], st["body"]))
+    for line in closing_lines(doc):
+        story += [Spacer(1, 6), _p(line, st["body"])]
     buffer = io.BytesIO()
     title = f"{doc['title']} {doc['body']['name']} {doc['date_da']}"
 
-    def _footer(canvas: Any, pdf: Any) -> None:
+    def _footer(canvas: Any, page: int, pages: int) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
-        canvas.drawString(20 * mm, 10 * mm, f"{doc['body']['name']} – {doc['title'].lower()} {doc['date_da']}")
-        canvas.drawRightString(190 * mm, 10 * mm, f"Side {pdf.page}")
+        canvas.drawString(22 * mm, 287 * mm, f"{doc['body']['long_name']} – {doc['date_da']}")
+        canvas.drawString(22 * mm, 10 * mm, f"{doc['body']['name']} – {doc['title'].lower()} {doc['date_da']}")
+        canvas.drawRightString(188 * mm, 10 * mm, f"Side {page} af {pages}")
         canvas.restoreState()
 
     SimpleDocTemplate(buffer, pagesize=A4, title=title, author=doc["secretariat"], lang="da",
                       leftMargin=22 * mm, rightMargin=22 * mm, topMargin=18 * mm,
-                      bottomMargin=18 * mm).build(story, onFirstPage=_footer, onLaterPages=_footer)
+                      bottomMargin=18 * mm).build(story, canvasmaker=numbered_canvas(_footer))
     return buffer.getvalue()
 
 
 def _item(item: dict[str, Any], mode: str, st: dict[str, ParagraphStyle]) -> list[Any]:
-    out: list[Any] = [_p(f"Punkt {item['number']}. {item['title']}", st["item"]),
-                      _p(item["kind_label"] + (" · sendes videre til KKR" if item["for_kkr"] else ""),
-                         st["muted"])]
+    out: list[Any] = [_p(f"Punkt {item['number']}. {item['title']}", st["item"])]
+    if kind := kind_line(item):
+        out.append(_p(kind, st["muted"]))
     if item["resume"]:
         out += [_p("Resumé", st["label"]), _p(item["resume"], st["body"])]
     if item["indstillinger"]:

@@ -25,18 +25,40 @@ def easter_sunday(year: int) -> date:
     return date(year, month, day)
 
 
+_EASTER_OFFSETS = {-3: "skærtorsdag", -2: "langfredag", 0: "påskedag", 1: "2. påskedag",
+                   39: "Kristi himmelfartsdag", 49: "pinsedag", 50: "2. pinsedag"}
+_FIXED = {(1, 1): "nytårsdag", (6, 5): "grundlovsdag", (12, 24): "juleaftensdag",
+          (12, 25): "juledag", (12, 26): "2. juledag", (12, 31): "nytårsaftensdag"}
+_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
 @cache
-def closing_days(year: int) -> frozenset[date]:
+def closing_day_names(year: int) -> dict[date, str]:
     """The official Danish public holidays (helligdage), store bededag until 2023, and the days
-    public offices close by custom: grundlovsdag, juleaftensdag and nytårsaftensdag."""
+    public offices close by custom: grundlovsdag, juleaftensdag and nytårsaftensdag; by name."""
     easter = easter_sunday(year)
-    offsets = [-3, -2, 0, 1, 39, 49, 50]  # skærtorsdag ... 2. pinsedag
+    names = {easter + timedelta(days=o): name for o, name in _EASTER_OFFSETS.items()}
     if year <= 2023:
-        offsets.append(26)  # store bededag, abolished from 2024
-    days = {easter + timedelta(days=o) for o in offsets}
-    days |= {date(year, 1, 1), date(year, 6, 5), date(year, 12, 24), date(year, 12, 25),
-             date(year, 12, 26), date(year, 12, 31)}
-    return frozenset(days)
+        names[easter + timedelta(days=26)] = "store bededag"  # abolished from 2024
+    names.update({date(year, m, d): name for (m, d), name in _FIXED.items()})
+    return names
+
+
+def closing_days(year: int) -> frozenset[date]:
+    return frozenset(closing_day_names(year))
+
+
+def closed_because(day: date) -> str | None:
+    """Why the offices are closed on ``day`` ("lørdag", "2. påskedag"), or None on a working day."""
+    holiday = closing_day_names(day.year).get(day)
+    if holiday:
+        return holiday
+    return _WEEKDAYS[day.weekday()] if day.weekday() >= 5 else None
+
+
+def local_date(moment: datetime) -> date:
+    """The Copenhagen calendar day of ``moment``."""
+    return as_aware(moment).astimezone(COPENHAGEN).date()
 
 
 def is_working_day(day: date) -> bool:
@@ -51,6 +73,27 @@ def add_working_days(start: date, count: int) -> date:
         if is_working_day(day):
             count -= 1
     return day
+
+
+def previous_working_day(day: date) -> date:
+    """``day`` itself when it is a working day, else the nearest working day before it."""
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def reminder_time(deadline: datetime, before: timedelta, *, opened_at: datetime) -> datetime | None:
+    """When a reminder ``before`` the deadline goes out, in UTC, or None when it never does.
+
+    Nobody reads mail on a Saturday or 2. påskedag: a reminder falling on a weekend or Danish
+    closing day goes out on the working day before, at the same Copenhagen wall-clock time. A
+    reminder whose (moved) time lies before the hearing opened is not sent: the invitation
+    has only just gone out.
+    """
+    local = (deadline - before).astimezone(COPENHAGEN)
+    day = previous_working_day(local.date())
+    moved = datetime.combine(day, local.time(), tzinfo=COPENHAGEN).astimezone(UTC)
+    return moved if moved >= opened_at else None
 
 
 def working_days_deadline(opened_at: datetime, count: int, at: time) -> datetime:

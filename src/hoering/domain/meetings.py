@@ -6,8 +6,9 @@ Pure: pydantic models and small functions, no database, no templates.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -47,6 +48,7 @@ ALLOWED_OUTCOMES: dict[str, frozenset[str]] = {
 }
 # Standard items the secretariat puts on every agenda; they do not pass through FU.
 STANDARD_KINDS = frozenset({"dagsorden", "referat", "eventuelt", "naeste_moede"})
+DEFAULT_STANDARD_ITEMS = ("dagsorden", "referat", "eventuelt", "naeste_moede")
 OPENING_KINDS = ("dagsorden", "referat")
 CLOSING_KINDS = ("eventuelt", "naeste_moede")
 
@@ -61,6 +63,20 @@ def section_of(kind: str) -> str:
 
 
 SECTION_ORDER = {"aabning": 0, "behandling": 1, "orientering": 2, "afslutning": 3}
+
+
+class Placed(Protocol):
+    id: int
+    kind: str
+    number: int | None
+
+
+P = TypeVar("P", bound=Placed)
+
+
+def agenda_order(items: Iterable[P]) -> list[P]:
+    """Items in the order the agenda lists them: by section, then by number, then as raised."""
+    return sorted(items, key=lambda i: (SECTION_ORDER[section_of(i.kind)], i.number or 10_000, i.id))
 
 
 class Strict(BaseModel):
@@ -220,6 +236,14 @@ class MeetingPlan(Strict):
     meetings: list[PlannedMeeting] = []
     rule: Rule | None = None
     cycle: CycleConfig | None = None
+    # The standard items a new meeting gets (default: all four, in every body).
+    standard_items: list[Literal["dagsorden", "referat", "eventuelt", "naeste_moede"]] | None = None
+
+    def standard_items_for(self, body_key: str) -> list[str]:
+        """KKR's meetings are KKR's own (hoering only sends it orientations): none by default."""
+        if self.standard_items is not None:
+            return list(self.standard_items)
+        return [] if body_key == "kkr" else list(DEFAULT_STANDARD_ITEMS)
 
     @model_validator(mode="after")
     def _some_meetings(self) -> MeetingPlan:

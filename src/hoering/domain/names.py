@@ -16,6 +16,12 @@ def normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text)
 
 
+def alphabetical(name: str) -> str:
+    """The sort key of a name: every list, mail, page and document shows kommuner in this
+    (alphabetical) order, Aalborg first."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def name_keys(name: str, code: int) -> set[str]:
     """Every string that names this party."""
     keys = {normalise(name), str(code)}

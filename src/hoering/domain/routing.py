@@ -129,6 +129,15 @@ def postpone(item: ItemFacts, *, next_meeting: MeetingFacts | None, now: datetim
     return _to_next(item, next_meeting, now=now, action="postpone", outcome=None)
 
 
+def meeting_cancelled(item: ItemFacts) -> Move:
+    """The meeting an item was on is cancelled: a case item goes back to FU's list."""
+    if item.state != PAA_DAGSORDEN:
+        raise _refuse(item, "go back to FU", "only an item on a meeting's agenda follows its meeting")
+    if item.kind in STANDARD_KINDS:
+        raise _refuse(item, "go back to FU", "a standard item belongs to its meeting")
+    return Move("meeting_cancelled", item.state, HOS_FU)
+
+
 def to_kkr(item: ItemFacts, kkr_meeting: MeetingFacts | None, *, now: datetime) -> Move:
     """Send a DAS decision on to KKR's next agenda as an orientation item."""
     if item.state != BESLUTTET or item.decided_by not in DECIDING_BODIES:

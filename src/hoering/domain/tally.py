@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -11,6 +12,7 @@ from typing import Any, Literal
 
 from hoering.domain.allocation import from_ore, key_weights, shares, to_ore
 from hoering.domain.hearing import HearingDefinition, Qualified, Weights
+from hoering.domain.names import alphabetical
 
 Outcome = Literal["passed", "failed"]
 
@@ -54,11 +56,19 @@ class Tally:
     lines: tuple[RecipientLine, ...]
     counts: dict[str, int]
     outcome: Outcome | None
-    winner: str | None
+    winner: str | None  # the option chosen (choice) or the proposal, only when the outcome passed
     interested: tuple[int, ...] = ()
     submissions: dict[int, str] = field(default_factory=dict)
     payouts: dict[int, Decimal] = field(default_factory=dict)
     pool: Decimal | None = None
+    # Why the outcome is what it is: the votes the proposal (or the leading option) needed under
+    # the rule, and the option(s) with the most votes (more than one: a tie).
+    needed: int | None = None
+    leading: tuple[str, ...] = ()
+
+    @property
+    def tie(self) -> bool:
+        return len(self.leading) > 1
 
     @property
     def answers(self) -> dict[int, str | None]:
@@ -87,6 +97,9 @@ class Tally:
             "recipients": len(self.lines),
             "outcome": self.outcome,
             "winner": self.winner,
+            "needed": self.needed,
+            "leading": list(self.leading),
+            "tie": self.tie,
             "lines": [_line_json(ln) for ln in self.lines],
         }
         if self.kind == "interest":
@@ -128,7 +141,7 @@ def tally(
     recipients: Iterable[Party],
     answers: Iterable[AnswerVersion],
 ) -> Tally:
-    parties = sorted(recipients, key=lambda p: p.code)
+    parties = sorted(recipients, key=lambda p: (alphabetical(p.name), p.code))
     by_code: dict[int, list[AnswerVersion]] = {p.code: [] for p in parties}
     for answer in answers:
         if answer.code not in by_code:
@@ -155,9 +168,10 @@ def tally(
         if line.counted_as is not None:
             counts[line.counted_as] += 1
 
-    winner, outcome = _decide(definition, counts, len(lines))
-    result = Tally(kind=definition.kind, lines=tuple(lines), counts=counts, outcome=outcome,
-                   winner=winner)
+    decision = _decide(definition, counts, len(lines))
+    result = Tally(kind=definition.kind, lines=tuple(lines), counts=counts, outcome=decision.outcome,
+                   winner=decision.proposal if decision.outcome == "passed" else None,
+                   needed=decision.needed, leading=decision.leading)
     if definition.kind == "interest":
         result = _replace(result, interested=tuple(ln.code for ln in lines if ln.counted_as == "ja"))
     if definition.kind == "submission":
@@ -170,36 +184,46 @@ def tally(
 
 
 def _replace(t: Tally, **changes: Any) -> Tally:
-    from dataclasses import replace
-
     return replace(t, **changes)
 
 
-def _decide(
-    definition: HearingDefinition, counts: Mapping[str, int], recipients: int
-) -> tuple[str | None, Outcome | None]:
+@dataclass(frozen=True)
+class _Decision:
+    proposal: str | None
+    outcome: Outcome | None
+    needed: int | None = None
+    leading: tuple[str, ...] = ()
+
+
+def votes_needed(rule: object, *, positions: int, recipients: int) -> int:
+    """The fewest votes for the proposal that pass under ``rule``, given the counted positions
+    and the number of recipients (unanimity: every counted position, at least one)."""
+    if rule == "unanimity":
+        return max(positions, 1)
+    if rule == "majority_of_answers":
+        return positions // 2 + 1
+    if rule == "majority_of_recipients":  # absolut flertal
+        return recipients // 2 + 1
+    assert isinstance(rule, Qualified)
+    base = recipients if rule.of == "recipients" else positions
+    share = Fraction(str(rule.qualified)) * base
+    return max(math.ceil(share), 1)
+
+
+def _decide(definition: HearingDefinition, counts: Mapping[str, int], recipients: int) -> _Decision:
     if definition.kind in ("interest", "submission"):
-        return None, None
+        return _Decision(None, None)
+    positions = sum(counts.values())
+    needed = votes_needed(definition.rule, positions=positions, recipients=recipients)
+    most = max(counts.values(), default=0)
+    leading = tuple(k for k, n in counts.items() if n == most) if most else ()
     proposal = definition.proposal
     if proposal is None:  # choice: the leading option, if one leads alone
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
-            return None, "failed"
-        proposal = ranked[0][0]
-    support = counts.get(proposal, 0)
-    positions = sum(counts.values())
-    rule = definition.rule
-    if rule == "unanimity":
-        ok = support > 0 and support == positions
-    elif rule == "majority_of_answers":
-        ok = 2 * support > positions
-    elif rule == "majority_of_recipients":
-        ok = 2 * support > recipients
-    else:
-        assert isinstance(rule, Qualified)
-        base = recipients if rule.of == "recipients" else positions
-        ok = base > 0 and Fraction(support, base) >= Fraction(str(rule.qualified))
-    return proposal, "passed" if ok else "failed"
+        if len(leading) != 1:
+            return _Decision(None, "failed", needed, leading)
+        proposal = leading[0]
+    ok = counts.get(proposal, 0) >= needed
+    return _Decision(proposal, "passed" if ok else "failed", needed, leading)
 
 
 def _allocate(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
-from hoering.danish import format_amount, join_names
-from hoering.domain.hearing import HearingDefinition
+from hoering.danish import format_amount, format_datetime, format_deadline, join_names
+from hoering.domain.hearing import HearingDefinition, Qualified
 from hoering.domain.tally import Tally
 
 
@@ -32,13 +33,11 @@ def outcome_sentence(definition: HearingDefinition, result: Tally, *, all_kommun
     if definition.kind == "consent":
         yes, no = result.counts.get("enig", 0), result.counts.get("indsigelse", 0)
         verdict = "Forslaget er vedtaget" if result.outcome == "passed" else "Forslaget er ikke vedtaget"
-        return f"{verdict}: {yes} tilslutter sig, {no} gør indsigelse, {n - yes - no} har ikke taget stilling."
+        why = "" if result.outcome == "passed" else f"; {rule_phrase(definition, n)} kræver {result.needed}"
+        return (f"{verdict}: {yes} tilslutter sig, {no} gør indsigelse, {n - yes - no} har ikke taget "
+                f"stilling{why}.")
     if definition.kind == "choice":
-        if result.outcome == "passed" and result.winner:
-            option = definition.option(result.winner)
-            label = option.label if option else result.winner
-            return f"«{label}» er valgt med {result.counts[result.winner]} af {n} stemmer."
-        return "Ingen svarmulighed opnåede det nødvendige flertal."
+        return choice_sentence(definition, result)
     if definition.kind == "interest":
         if not result.interested:
             return "Ingen har meldt interesse."
@@ -48,3 +47,68 @@ def outcome_sentence(definition: HearingDefinition, result: Tally, *, all_kommun
     if count == 0:
         return "Der er ikke indsendt bidrag."
     return f"{count} af {n} har indsendt bidrag."
+
+
+def rule_phrase(definition: HearingDefinition, recipients: int | None) -> str:
+    """The hearing's rule in Danish: "enstemmighed", "absolut flertal (over halvdelen af alle 11
+    hørte parter)", ..."""
+    rule = definition.rule
+    if rule == "unanimity":
+        return "enstemmighed"
+    if rule == "majority_of_answers":
+        return "simpelt flertal af de afgivne svar"
+    everyone = f"alle {recipients} hørte parter" if recipients is not None else "alle hørte parter"
+    if rule == "majority_of_recipients":
+        return f"absolut flertal (over halvdelen af {everyone})"
+    assert isinstance(rule, Qualified)
+    share = format(Decimal(str(rule.qualified)).scaleb(2).normalize(), "f").replace(".", ",")
+    of = everyone if rule.of == "recipients" else "de afgivne svar"
+    return f"kvalificeret flertal på {share} % af {of}"
+
+
+def choice_sentence(definition: HearingDefinition, result: Tally) -> str:
+    """Which option was chosen, or why none was: the votes needed, the leading option and its
+    votes, a tie named."""
+    n = len(result.lines)
+    rule = rule_phrase(definition, n)
+
+    def label(key: str) -> str:
+        option = definition.option(key)
+        return f"«{option.label if option else key}»"
+
+    def votes(k: int) -> str:
+        return f"{k} {'stemme' if k == 1 else 'stemmer'}"
+
+    if result.outcome == "passed" and result.winner:
+        return (f"{label(result.winner)} er valgt med {result.counts[result.winner]} af {n} stemmer "
+                f"efter reglen om {rule}.")
+    failed = "Ingen svarmulighed opnåede det nødvendige flertal"
+    if not result.leading:
+        return f"{failed}: der er ikke afgivet stemmer, og {rule} kræver {votes(result.needed or 0)}."
+    top = result.counts[result.leading[0]]
+    if result.tie:
+        return (f"{failed}: stemmelighed mellem {join_names([label(k) for k in result.leading])} "
+                f"med {votes(top)} hver; {rule} kræver {votes(result.needed or 0)} til én svarmulighed.")
+    return (f"{failed}: {label(result.leading[0])} fik flest stemmer ({top} af {n}), men {rule} "
+            f"kræver {votes(result.needed or 0)}.")
+
+
+def closing_note(*, deadline: datetime, closed_at: datetime | None, silent: int,
+                 silence_label: str | None) -> str | None:
+    """What a hearing closed before its deadline must say (None when it ran its full time).
+
+    Parties that had not answered when it closed did not miss the deadline, so they are
+    described as not having answered yet; silence counted as consent before the deadline is
+    stated, because the kommuner still had time to object."""
+    if closed_at is None or closed_at >= deadline:
+        return None
+    text = (f"Høringen blev lukket før fristen, den {format_datetime(closed_at)} "
+            f"(fristen var {format_deadline(deadline)}).")
+    if silent:
+        who = "1 hørt part" if silent == 1 else f"{silent} hørte parter"
+        had = f"{who} havde ikke svaret, da høringen blev lukket"
+        if silence_label:
+            text += f" Stiltiende accept er anvendt før fristen: {had}, og tælles som «{silence_label}»."
+        else:
+            text += f" {had[0].upper()}{had[1:]}."
+    return text

@@ -1,13 +1,22 @@
 """Queuing e-mails: one outbox row per message, in the caller's transaction.
 
 ``queue_message`` is the only way mail enters the system. The key makes it idempotent: queuing
-the same key twice queues nothing new. The Message-ID is derived from the key, so every attempt
-to send a row (and any re-send after a crash) carries the same Message-ID.
+the same key twice queues nothing new. The Message-ID is derived from the key and the
+installation's secret (HMAC), so every attempt to send a row (and any re-send after a crash)
+carries the same Message-ID, and two installations never make the same one (a reply to another
+installation's mail, or a test system's, is not mistaken for a reply to ours). Calendar UIDs are
+derived the same way.
+
+Threading: a mail that follows up on a contact's invitation (reminder, receipt, deadline change,
+result) carries ``In-Reply-To`` and ``References`` with the invitation's Message-ID, so Outlook
+shows the hearing as one thread; ``Reply-To`` can be a per-contact reply address
+(``HOERING_REPLY_ADDRESS``) that the inbox reads back.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,14 +40,28 @@ class Attachment:
     mime_type: str  # e.g. "text/calendar; method=REQUEST"
 
 
+def mail_domain(settings: Settings) -> str:
+    return parseaddr(settings.mail_from)[1].rpartition("@")[2] or "hoering.example"
+
+
+def _derived(key: str, settings: Settings, purpose: str) -> str:
+    return hmac.new(settings.secret(), f"{purpose}:{key}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
 def message_id_for(key: str, settings: Settings) -> str:
-    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "hoering.example"
-    return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
+    """``<hmac(secret, key)@domain>``: stable for a row, unique to the installation."""
+    return f"<{_derived(key, settings, 'message-id')}@{mail_domain(settings)}>"
+
+
+def ics_uid_for(key: str, settings: Settings) -> str:
+    """A calendar UID for ``key`` (e.g. ``meeting:7``), derived like the Message-IDs."""
+    return f"{_derived(key, settings, 'ics-uid')}@{mail_domain(settings)}"
 
 
 def build_message(
     *, settings: Settings, key: str, to: str, to_name: str | None, rendered: Rendered,
-    now: datetime, attachments: Sequence[Attachment] = (),
+    now: datetime, attachments: Sequence[Attachment] = (), reply_to: str | None = None,
+    in_reply_to: str | None = None,
 ) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
     msg["From"] = settings.mail_from
@@ -47,6 +70,11 @@ def build_message(
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = message_id_for(key, settings)
     msg["Auto-Submitted"] = "auto-generated"
+    if reply_to:
+        msg["Reply-To"] = Address(display_name=parseaddr(settings.mail_from)[0], addr_spec=reply_to)
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+        msg["References"] = in_reply_to
     msg.set_content(rendered.text, subtype="plain", charset="utf-8")
     msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
     for a in attachments:
@@ -62,13 +90,14 @@ def queue_message(
     session: Session, *, settings: Settings, key: str, kind: str, to: str, rendered: Rendered,
     now: datetime, to_name: str | None = None, hearing_id: int | None = None,
     kommune_id: int | None = None, person_id: int | None = None,
-    attachments: Sequence[Attachment] = (),
+    attachments: Sequence[Attachment] = (), reply_to: str | None = None, in_reply_to: str | None = None,
 ) -> OutboxMessage | None:
-    """Queue one message under ``key``; None when that key is queued already."""
+    """Queue one message under ``key``; None when that key is queued already. ``reply_to`` is a
+    Reply-To address; ``in_reply_to`` the Message-ID of the mail this one follows up on."""
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
         return None
     msg = build_message(settings=settings, key=key, to=to, to_name=to_name, rendered=rendered,
-                        now=now, attachments=attachments)
+                        now=now, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to)
     row = OutboxMessage(key=key, message_id=msg["Message-ID"], kind=kind, hearing_id=hearing_id,
                         kommune_id=kommune_id, person_id=person_id, to_addr=to,
                         subject=rendered.subject, raw=msg.as_string(), status="pending",

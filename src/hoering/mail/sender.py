@@ -6,6 +6,10 @@ at a time), so no row is sent by both. A row is marked ``sent`` in its own trans
 after the server accepted it. A sender killed between the two leaves its rows ``sending``;
 when the lease expires they return to ``pending`` and go out again with the same Message-ID:
 only the messages in flight at the crash can arrive twice.
+
+The sender knows nothing of hearings or people: a message that fails for good is handed to the
+``on_undeliverable`` callback it was given (``services.outbox`` gives it the notice to the
+secretariat), inside the transaction that marks it failed.
 """
 
 from __future__ import annotations
@@ -20,15 +24,18 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.orm import Session
 
 from hoering.db.outbox import OutboxMessage
 from hoering.mail import smtp
-from hoering.mail.failures import notify_undeliverable
+from hoering.mail.redact import redact_answer_links
 from hoering.runtime import Runtime
+from hoering.tokens import address_for
 
 Connect = Callable[[], Awaitable[smtp.Connection]]
 Progress = Callable[[int], None]
+OnUndeliverable = Callable[[Session, int], object]  # (session, outbox id), in the failing transaction
 
 
 @dataclass
@@ -37,6 +44,7 @@ class SendReport:
     failed: int = 0
     retrying: int = 0
     reclaimed: int = 0
+    held: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -50,8 +58,9 @@ class Claimed:
 
 class OutboxSender:
     def __init__(self, rt: Runtime, *, connect: Connect | None = None, lease: timedelta | None = None,
-                 batch: int | None = None) -> None:
+                 batch: int | None = None, on_undeliverable: OnUndeliverable | None = None) -> None:
         self.rt = rt
+        self.on_undeliverable = on_undeliverable
         self.settings = rt.settings
         self.connect = connect or (lambda: smtp.connect(self.settings))
         self.lease = lease or timedelta(seconds=self.settings.outbox_lease_seconds)
@@ -59,6 +68,15 @@ class OutboxSender:
         self.batch = batch or self.connections * 16
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.envelope_from = parseaddr(self.settings.mail_from)[1]
+        self.bounce_template = self.settings.bounce_address
+        self.secret = rt.secret if self.bounce_template else b""
+
+    def envelope_for(self, row_id: int) -> str:
+        """The envelope sender: the per-row bounce address (VERP) when HOERING_BOUNCE_ADDRESS is
+        set, so a bounce names the row it belongs to; otherwise the From address."""
+        if self.bounce_template:
+            return address_for(self.bounce_template, self.secret, "o", row_id)
+        return self.envelope_from
 
     # -- the database side -------------------------------------------------------------------
 
@@ -85,22 +103,17 @@ class OutboxSender:
                           .values(status="sending", claimed_by=self.worker, claimed_at=now))
             return rows
 
-    def mark_sent(self, row: Claimed, reply: str) -> None:
-        with self.rt.db.transaction() as s:
-            s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == self.worker)
-                      .values(status="sent", sent_at=self.rt.now(), smtp_reply=reply,
-                              attempts=row.attempts + 1, last_error=None))
-
     def mark_sent_many(self, accepted: list[tuple[Claimed, str]]) -> None:
         """Mark rows the server has accepted, in one transaction (a group commit: the rows
-        accepted while the previous commit ran). Same effect as ``mark_sent`` per row."""
+        accepted while the previous commit ran)."""
         table = cast(Table, OutboxMessage.__table__)
         with self.rt.db.transaction() as s:
             s.connection().execute(
                 update(table).where(table.c.id == bindparam("row_id"), table.c.claimed_by == self.worker)
                 .values(status="sent", sent_at=self.rt.now(), smtp_reply=bindparam("reply"),
-                        attempts=bindparam("tries"), last_error=None),
-                [{"row_id": row.id, "reply": reply, "tries": row.attempts + 1} for row, reply in accepted])
+                        attempts=bindparam("tries"), last_error=None, raw=bindparam("stored")),
+                [{"row_id": row.id, "reply": reply, "tries": row.attempts + 1,
+                  "stored": redact_answer_links(row.raw)} for row, reply in accepted])
 
     def mark_failed(self, row: Claimed, failure: smtp.Failure) -> str:
         attempts = row.attempts + 1
@@ -114,9 +127,18 @@ class OutboxSender:
                 values.update(status="pending", next_attempt_at=now + self.backoff(attempts))
             s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == self.worker)
                       .values(**values))
-            if permanent:
-                notify_undeliverable(self.rt, s, row.id)
+            if permanent and self.on_undeliverable is not None:
+                self.on_undeliverable(s, row.id)
         return "failed" if permanent else "retrying"
+
+    def hold(self, row: Claimed, reason: str) -> None:
+        """Forced TLS refused the connection: the row goes back to pending (not the message's
+        fault, so no attempt is counted and it never turns ``failed``), retried after a pause,
+        with the reason shown by ``hoering outbox status``."""
+        with self.rt.db.transaction() as s:
+            s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.claimed_by == self.worker)
+                      .values(status="pending", claimed_by=None, last_error=reason,
+                              next_attempt_at=self.rt.now() + self.backoff(row.attempts + 1)))
 
     def backoff(self, attempts: int) -> timedelta:
         base = self.settings.smtp_backoff_seconds * (2 ** (attempts - 1))
@@ -149,8 +171,6 @@ class OutboxSender:
         return report
 
     def count(self, status: str) -> int:
-        from sqlalchemy import func
-
         with self.rt.db.transaction() as s:
             return s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == status)) or 0
 
@@ -185,7 +205,13 @@ class OutboxSender:
                 try:
                     if conn is None or not conn.is_connected:
                         conn = await self.connect()
-                    _, reply = await conn.sendmail(self.envelope_from, [row.to_addr], row.raw)
+                    _, reply = await conn.sendmail(self.envelope_for(row.id), [row.to_addr], row.raw)
+                except smtp.TlsRequired as exc:
+                    self.hold(row, str(exc))
+                    report.held += 1
+                    if len(report.errors) < 5:
+                        report.errors.append(f"{row.to_addr}: held, {exc}")
+                    conn = None
                 except Exception as exc:
                     failure = smtp.classify(exc)
                     state = self.mark_failed(row, failure)
@@ -253,7 +279,3 @@ async def _discard(conn: smtp.Connection | None, *, polite: bool = False) -> Non
         except Exception:
             pass
 
-
-def send_outbox(rt: Runtime, *, progress: Progress | None = None, wait_for_retries: float = 0.0) -> SendReport:
-    """Send what is due (the service that the CLI, the flows and ``hoering due`` call)."""
-    return asyncio.run(OutboxSender(rt).send_due(progress=progress, wait_for_retries=wait_for_retries))

@@ -5,13 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from hoering.domain.text import has_line_break
 
 DEFAULT_REGISTRY = Path(__file__).parent / "registry.yaml"
 
 EmailStr = Annotated[
     str, StringConstraints(pattern=r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$", strip_whitespace=True, to_lower=True)
 ]
+
+
+def _one_line(value: str) -> str:
+    if has_line_break(value):
+        raise ValueError("must be on one line (it holds a line break)")
+    return value
+
+
+# A name goes into mail headers (To:, the signature's From:): a line break there is refused.
+OneLine = Annotated[str, StringConstraints(min_length=2, strip_whitespace=True), AfterValidator(_one_line)]
 
 Role = Literal["direktoer", "stedfortraeder", "borgmester", "medarbejder"]
 
@@ -22,13 +34,13 @@ class _Strict(BaseModel):
 
 class Contact(_Strict):
     role: Role
-    name: Annotated[str, StringConstraints(min_length=2, strip_whitespace=True)]
+    name: OneLine
     email: EmailStr
 
 
 class Party(_Strict):
     code: int = Field(ge=100, le=9999)
-    name: Annotated[str, StringConstraints(min_length=2, strip_whitespace=True)]
+    name: OneLine
     population: int | None = Field(default=None, ge=1)
     contacts: list[Contact]
 
@@ -40,14 +52,14 @@ class Member(_Strict):
 
 class BodyDef(_Strict):
     key: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
-    name: str
-    long_name: str
+    name: OneLine
+    long_name: OneLine
     delegates_to: str | None = None
     members: list[Member]
 
 
 class Secretariat(_Strict):
-    name: str
+    name: OneLine
     email: EmailStr
 
 

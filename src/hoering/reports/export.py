@@ -4,31 +4,29 @@ every answer version)."""
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (openpyxl loads only when a spreadsheet is written);
+# none hides an import cycle.
 import csv
 import io
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hoering.danish import local
+from hoering.danish import channel_da, local
+from hoering.domain.text import clean_text
 from hoering.errors import RuleViolation
-from hoering.reports.report import HearingReport, PartyRow, Version, channel_da, hearing_report
-from hoering.runtime import Runtime
+from hoering.reports.cells import csv_text, xlsx_text_only
+
+if TYPE_CHECKING:  # the exports render the report view; they do not read it
+    from hoering.views.report import HearingReport, PartyRow, Version
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "json")
 
 COLUMNS = ("Kommunekode", "Part", "Kontakt", "Status", "Svar", "Svarmulighed", "Tekst",
            "Bemærkning", "Kanal", "Modtaget", "For sent", "Besvaret af", "Tæller som",
-           "Versioner", "Andel", "Udbetaling")
+           "Versioner", "Andel", "Udbetaling", "Dokumenter")
 STATUS_DA = {"answered": "svar modtaget", "late": "svar modtaget efter fristen",
              "silent": "intet svar"}
-
-
-def export_hearing(rt: Runtime, hearing_id: int, fmt: str) -> bytes:
-    """A hearing (open or closed) exported as CSV, XLSX or JSON bytes."""
-    if fmt not in FORMATS:
-        raise RuleViolation(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    return export(hearing_report(rt, hearing_id), fmt)
 
 
 def export(report: HearingReport, fmt: str) -> bytes:
@@ -51,6 +49,7 @@ def _cells(row: PartyRow) -> list[Any]:
         local(a.received_at).replace(tzinfo=None) if a else None,
         ("ja" if a.late else "nej") if a else None, a.answered_by if a else None,
         row.counted_as, len(row.versions), row.share, row.payout,
+        "; ".join(f"{f.filename} ({f.size} byte, SHA-256 {f.sha256})" for f in a.files) if a and a.files else None,
     ]
 
 
@@ -71,6 +70,8 @@ def _csv_value(value: Any) -> str:
         return f"{value:.2f}".replace(".", ",")
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str):
+        return csv_text(value)
     return str(value)
 
 
@@ -83,7 +84,7 @@ def to_xlsx(report: HearingReport) -> bytes:
     sheet.title = "Svar"
     sheet.append(COLUMNS)
     for row in report.rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in _cells(row)])
+        _append(sheet, [float(v) if isinstance(v, Decimal) else v for v in _cells(row)])
     money = '#,##0.00 "kr."'
     for cells in sheet.iter_rows(min_row=2):
         cells[9].number_format = "dd-mm-yyyy hh:mm"
@@ -93,34 +94,40 @@ def to_xlsx(report: HearingReport) -> bytes:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    for letter, width in zip("ABCDEFGHIJKLMNOP", (12, 26, 40, 24, 12, 36, 30, 40, 24, 17, 9, 30,
-                                                  12, 10, 14, 14), strict=True):
+    for letter, width in zip("ABCDEFGHIJKLMNOPQ", (12, 26, 40, 24, 12, 36, 30, 40, 24, 17, 9, 30,
+                                                   12, 10, 14, 14, 60), strict=True):
         sheet.column_dimensions[letter].width = width
 
     summary = wb.create_sheet("Resultat")
-    summary.append(["Høring", report.title])
-    summary.append(["Spørgsmål", report.question])
-    summary.append(["Frist", local(report.deadline).replace(tzinfo=None)])
+    _append(summary, ["Høring", report.title])
+    _append(summary, ["Spørgsmål", report.question])
+    _append(summary, ["Frist", local(report.deadline).replace(tzinfo=None)])
     summary["B3"].number_format = "dd-mm-yyyy hh:mm"
-    summary.append(["Besvaret", f"{report.answered} af {len(report.rows)}"])
-    summary.append(["Resultat", report.summary])
-    summary.append([])
-    summary.append(["Svarmulighed", "Antal"])
+    _append(summary, ["Besvaret", f"{report.answered} af {len(report.rows)}"])
+    _append(summary, ["Resultat", report.summary])
+    _append(summary, [])
+    _append(summary, ["Svarmulighed", "Antal"])
     for _, label, count in report.counts:
-        summary.append([label, count])
+        _append(summary, [label, count])
     if report.total is not None and report.pool is not None:
-        summary.append([])
+        _append(summary, [])
         names = {r.code: r.display_name for r in report.rows}
         amounts = [(f"Udbetales til {names[c]}", a) for c, a in report.payouts.items()]
         amounts += [("Samles i fælles pulje", report.pool), ("I alt", report.total)]
         for label, amount in amounts:
-            summary.append([label, float(amount)])
+            _append(summary, [label, float(amount)])
             summary.cell(row=summary.max_row, column=2).number_format = money
     summary.column_dimensions["A"].width = 34
     summary.column_dimensions["B"].width = 80
+    xlsx_text_only(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _append(sheet: Any, values: list[Any]) -> None:
+    """``sheet.append`` with text cleaned: openpyxl refuses control characters."""
+    sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
 
 
 def to_json(report: HearingReport) -> bytes:
@@ -131,6 +138,7 @@ def to_json(report: HearingReport) -> bytes:
             "options": [{"key": k, "label": label} for k, label in report.options],
             "opened_at": report.opened_at.isoformat(), "deadline": report.deadline.isoformat(),
             "closed_at": report.closed_at.isoformat() if report.closed_at else None,
+            "result_version": report.version,
             "rule": report.rule, "silence": report.silence, "late": report.late,
         },
         "result": {
@@ -142,7 +150,8 @@ def to_json(report: HearingReport) -> bytes:
         "rows": [{
             "code": r.code, "name": r.name, "contacts": list(r.contacts), "status": r.status,
             "answer": _version_json(r.answer) if r.answer else None,
-            "counted_as": r.counted_as, "share": _amount(r.share), "payout": _amount(r.payout),
+            "counted_as": r.counted_as, "key_value": None if r.key_value is None else str(r.key_value),
+            "share": _amount(r.share), "payout": _amount(r.payout),
             "versions": [_version_json(v) for v in r.versions],
         } for r in report.rows],
     }
@@ -154,6 +163,8 @@ def _amount(value: Decimal | None) -> str | None:
 
 
 def _version_json(v: Version) -> dict[str, Any]:
-    return {"version": v.number, "option": v.option, "label": v.label, "text": v.text,
+    return {"version": v.version, "option": v.option, "label": v.label, "text": v.text,
             "comment": v.comment, "channel": v.channel, "answered_by": v.answered_by,
-            "received_at": v.received_at.isoformat(), "late": v.late}
+            "received_at": v.received_at.isoformat(), "late": v.late,
+            "files": [{"filename": f.filename, "size": f.size, "sha256": f.sha256, "kind": f.kind}
+                      for f in v.files]}

@@ -6,11 +6,15 @@ replaced rather than drawn as empty boxes.
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (reportlab loads only when a PDF is written);
+# none hides an import cycle.
 import io
 from typing import Any
 from xml.sax.saxutils import escape
 
-from hoering.reports.notat import Grid, Heading, Notat, Para
+from hoering.reports.blocks import Grid, Heading, Notat, Para
+
+SECRETARIAT = "Sekretariat for Nordjysk Socialaftale"
 
 
 def _safe(text: str) -> str:
@@ -25,6 +29,8 @@ def write_pdf(notat: Notat) -> bytes:
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from hoering.page_numbers import numbered_canvas
 
     styles = getSampleStyleSheet()
     blue = colors.HexColor("#004f6e")
@@ -81,8 +87,15 @@ def write_pdf(notat: Notat) -> bytes:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.setFillColor(colors.HexColor("#5b6770"))
-        canvas.drawString(20 * mm, 12 * mm, footer[:110])
-        canvas.drawRightString(190 * mm, 12 * mm, f"Side {doc.page}")
+        canvas.drawString(20 * mm, 287 * mm, f"{SECRETARIAT} · {notat.title}")
+        canvas.drawString(20 * mm, 12 * mm, footer[:95])
+        canvas.restoreState()
+
+    def page_number(canvas: Any, page: int, pages: int) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(colors.HexColor("#5b6770"))
+        canvas.drawRightString(190 * mm, 12 * mm, f"Side {page} af {pages}")
         canvas.restoreState()
 
     buffer = io.BytesIO()
@@ -90,7 +103,7 @@ def write_pdf(notat: Notat) -> bytes:
                             topMargin=20 * mm, bottomMargin=22 * mm, lang="da-DK",
                             title=f"{notat.title}: {notat.subject}",
                             author="Sekretariat for Nordjysk Socialaftale")
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=numbered_canvas(page_number))
     return buffer.getvalue()
 
 
@@ -99,4 +112,8 @@ def _widths(columns: int, width: float) -> list[float]:
         return [width * f for f in (0.27, 0.29, 0.24, 0.20)]
     if columns == 2:
         return [width * 0.7, width * 0.3]
+    if columns == 5:
+        return [width * f for f in (0.25, 0.08, 0.27, 0.22, 0.18)]
+    if columns == 3:
+        return [width * f for f in (0.12, 0.53, 0.35)]
     return [width / columns] * columns

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
-import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hoering import audit
-from hoering.db.models import Answer, AnswerToken, Hearing, HearingRecipient, Kommune, Person
-from hoering.errors import HearingClosedError, NotFoundError, RuleViolation
-from hoering.mail import notices
+from hoering.audit import SECRETARIAT
+from hoering.db.audit import answer_digest
+from hoering.db.lookup import find_token, get_hearing
+from hoering.db.models import Answer, AnswerFile, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
+from hoering.db.tallying import definition_of
+from hoering.docstore import store_document
+from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA, clean_filename
+from hoering.domain.text import clean_text
+from hoering.errors import FileRefused, HearingClosedError, NotFoundError, RuleViolation
 from hoering.runtime import Runtime
-from hoering.services.hearings import SECRETARIAT
-from hoering.services.lookups import get_hearing
+from hoering.services.outgoing import hearings as notices
 from hoering.services.registry import find_kommune
-from hoering.services.tallying import definition_of
-from hoering.tokens import looks_like_token, token_hash
 
 MAX_COMMENT = 5000
+RECEIPTS_PER_CONTACT_PER_HOUR = 3
 MAX_TEXT = 20000
+MAX_FILES = 10  # per answer version
+
+
+@dataclass(frozen=True)
+class GivenFile:
+    """A file given with an answer: its name as the sender had it, and its bytes."""
+
+    filename: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -43,8 +57,12 @@ def record_answer(
     comment: str | None = None,
     channel: str = "manual",
     answered_by: str = SECRETARIAT,
+    files: Sequence[GivenFile] = (),
+    actor: str | None = None,
 ) -> Recorded:
-    """An answer the secretariat received by phone, letter or mail (channel ``manual``)."""
+    """An answer the secretariat received by phone, letter or mail (channel ``manual``), with
+    the files it came with; ``actor`` is who recorded it (the audit log's name; default
+    ``answered_by``)."""
     with rt.db.transaction() as s:
         hearing = get_hearing(s, hearing_id, lock=True)
         party = find_kommune(s, kommune)
@@ -53,25 +71,33 @@ def record_answer(
         if recipient is None:
             raise NotFoundError(f"{party.display_name} is not asked in hearing {hearing_id}")
         return _store(rt, s, hearing, recipient, party, option=option, text=text, comment=comment,
-                      channel=channel, person=None, answered_by=answered_by)
+                      channel=channel, person=None, answered_by=answered_by, files=files,
+                      actor=actor)
 
 
-def find_token(s: Session, token: str) -> AnswerToken | None:
-    """The live token row for ``token``, or None (unknown, malformed or revoked look the same)."""
-    if not looks_like_token(token):
-        return None
-    digest = token_hash(token)
-    row = s.scalar(select(AnswerToken).where(AnswerToken.token_hash == digest))
-    if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, digest):
-        return None
-    return row
+def record_answer_in(
+    rt: Runtime, s: Session, *, hearing_id: int, kommune_id: int, option: str | None, text: str | None,
+    comment: str | None, channel: str, person_id: int | None, answered_by: str,
+) -> Recorded:
+    """The same recording in the caller's transaction: the inbox records a reply and marks the
+    message processed in one unit of work, so a reader killed in between records nothing twice."""
+    hearing = get_hearing(s, hearing_id, lock=True)
+    recipient = s.scalar(select(HearingRecipient).where(
+        HearingRecipient.hearing_id == hearing.id, HearingRecipient.kommune_id == kommune_id))
+    if recipient is None:
+        raise NotFoundError(f"kommune {kommune_id} is not asked in hearing {hearing_id}")
+    person = s.get(Person, person_id) if person_id is not None else None
+    return _store(rt, s, hearing, recipient, recipient.kommune, option=option, text=text, comment=comment,
+                  channel=channel, person=person, answered_by=answered_by)
 
 
 def record_answer_by_token(
     rt: Runtime, token: str, *, option: str | None, text: str | None = None,
-    comment: str | None = None, channel: str = "web",
+    comment: str | None = None, channel: str = "web", files: Sequence[GivenFile] = (),
+    keep_files: Sequence[int] = (),
 ) -> Recorded:
-    """An answer given through a contact's personal link; it answers for that contact's kommune."""
+    """An answer given through a contact's personal link; it answers for that contact's kommune.
+    ``keep_files`` are ids of the previous version's files that this version lists again."""
     with rt.db.transaction() as s:
         row = find_token(s, token)
         if row is None:
@@ -80,42 +106,95 @@ def record_answer_by_token(
         hearing = get_hearing(s, recipient.hearing_id, lock=True)
         party = recipient.kommune
         return _store(rt, s, hearing, recipient, party, option=option, text=text, comment=comment,
-                      channel=channel, person=row.person, answered_by=row.person.name)
+                      channel=channel, person=row.person, answered_by=row.person.name, files=files,
+                      keep_files=keep_files)
 
 
 def _store(
     rt: Runtime, s: Session, hearing: Hearing, recipient: HearingRecipient, party: Kommune, *,
     option: str | None, text: str | None, comment: str | None, channel: str,
-    person: Person | None, answered_by: str,
+    person: Person | None, answered_by: str, files: Sequence[GivenFile] = (),
+    keep_files: Sequence[int] = (), actor: str | None = None,
 ) -> Recorded:
     now = rt.now()
     if hearing.status != "open":
         raise HearingClosedError(f"hearing {hearing.id} is closed and takes no more answers")
     definition = definition_of(hearing)
-    comment = (comment or "").strip() or None
-    text = (text or "").strip() or None
+    comment = clean_text(comment or "").strip() or None
+    text = clean_text(text or "").strip() or None
+    option = clean_text(option)
     if comment and len(comment) > MAX_COMMENT:
         raise RuleViolation(f"the comment is longer than {MAX_COMMENT} characters")
     if definition.kind == "submission":
         if option:
             raise RuleViolation("a submission hearing is answered with text, not an option")
-        if not text:
-            raise RuleViolation("a submission needs a text")
-        if len(text) > MAX_TEXT:
+        if not text and not files and not keep_files:
+            raise RuleViolation("a submission needs a text or a document")
+        if text and len(text) > MAX_TEXT:
             raise RuleViolation(f"the text is longer than {MAX_TEXT} characters")
     else:
         keys = [o.key for o in definition.answer_options]
         if option not in keys:
             raise NotFoundError(f"no option {option!r} in hearing {hearing.id}; options: {', '.join(keys)}")
-    version = (s.scalar(select(func.max(Answer.version)).where(Answer.recipient_id == recipient.id)) or 0) + 1
+    kept = _kept_files(s, recipient, keep_files)
+    if len(kept) + len(files) > MAX_FILES:
+        raise FileRefused("too_many", f"Et svar kan højst have {MAX_FILES} filer.")
+    documents = [store_document(s, f.data, f.filename, allowed=ANSWER_TYPES, allowed_da=ANSWER_TYPES_DA,
+                                max_bytes=rt.settings.max_upload_bytes, now=now) for f in files]
+    previous = s.scalar(select(Answer).where(Answer.recipient_id == recipient.id)
+                        .order_by(Answer.version.desc()).limit(1))
+    version = (previous.version if previous else 0) + 1
     late = now > hearing.deadline
     answer = Answer(hearing_id=hearing.id, recipient_id=recipient.id, version=version, option=option,
                     text=text, comment=comment, channel=channel, answered_by=answered_by,
                     answered_by_person_id=person.id if person else None, received_at=now, late=late)
     s.add(answer)
     s.flush()
-    audit.record(s, at=now, actor=answered_by, action="answer.recorded", entity="answer",
+    names = [(f.filename, f.document_id) for f in kept]
+    names += [(clean_filename(f.filename), d.id) for f, d in zip(files, documents, strict=True)]
+    for position, (name, document_id) in enumerate(names, start=1):
+        s.add(AnswerFile(answer_id=answer.id, position=position, filename=name, document_id=document_id))
+    s.flush()
+    receipt = _receipt_decision(s, now, hearing, party, previous, option=option, text=text, comment=comment,
+                                files=[d for _, d in names])
+    audit.record(s, at=now, actor=actor or answered_by, action="answer.recorded", entity="answer",
                  entity_id=answer.id, hearing_id=hearing.id, kommune=party.code, version=version,
-                 option=option, channel=channel, late=late)
-    notices.queue_receipt(rt, s, hearing, answer, party)
+                 option=option, channel=channel, late=late, content=answer_digest(answer),
+                 receipt=receipt, files=[n for n, _ in names])
+    if receipt == "sent":
+        notices.queue_receipt(rt, s, hearing, answer, party)
     return Recorded(answer.id, hearing.id, party.code, version, option, late)
+
+
+def _receipt_decision(s: Session, now: datetime, hearing: Hearing, party: Kommune, previous: Answer | None,
+                      *, option: str | None, text: str | None, comment: str | None,
+                      files: list[int] | None = None) -> str:
+    """``sent`` when the kommune's contacts get a receipt for this version; otherwise why not:
+    ``unchanged`` (the same answer as the version before) or ``limited`` (a contact already had
+    ``RECEIPTS_PER_CONTACT_PER_HOUR`` receipts for this hearing within the hour). The version is
+    stored either way; only the mail is held back, so 200 POSTs cannot mail 400 receipts."""
+    if previous is not None and (previous.option, previous.text, previous.comment) == (option, text, comment):
+        before = list(s.scalars(select(AnswerFile.document_id).where(AnswerFile.answer_id == previous.id)
+                                .order_by(AnswerFile.position)))
+        if before == (files or []):
+            return "unchanged"
+    per_contact = (select(func.count()).select_from(OutboxMessage)
+                   .where(OutboxMessage.kind == "receipt", OutboxMessage.hearing_id == hearing.id,
+                          OutboxMessage.kommune_id == party.id,
+                          OutboxMessage.created_at > now - timedelta(hours=1))
+                   .group_by(OutboxMessage.person_id).subquery())
+    most = s.scalar(select(func.max(per_contact.c.count))) or 0
+    return "limited" if most >= RECEIPTS_PER_CONTACT_PER_HOUR else "sent"
+
+
+def _kept_files(s: Session, recipient: HearingRecipient, ids: Sequence[int]) -> list[AnswerFile]:
+    """The latest version's files named in ``ids`` (ids of other versions or kommuner are ignored)."""
+    if not ids:
+        return []
+    latest = s.scalar(select(Answer.id).where(Answer.recipient_id == recipient.id)
+                      .order_by(Answer.version.desc()).limit(1))
+    if latest is None:
+        return []
+    wanted = set(ids)
+    return [f for f in s.scalars(select(AnswerFile).where(AnswerFile.answer_id == latest)
+                                 .order_by(AnswerFile.position)) if f.id in wanted]

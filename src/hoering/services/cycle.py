@@ -8,45 +8,57 @@ invitation (T−7) to the members; the draft minutes to the chair once every ite
 Each step runs in one transaction that records it in ``meeting_step`` (unique per meeting and
 step) and queues its mails in the outbox: running the cycle twice at the same clock does
 nothing the second time.
+
+Honest about lateness: a step done more than ``LATE_AFTER`` after its time (the hourly schedule
+missed it: a server down, a paused deployment) is still done, and the secretariat is told which
+and how late, by mail and in the run's report. An agenda with no case items is never sent: the
+secretariat is told once instead, and the agenda goes as soon as an item is added.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from hoering import audit
-from hoering.db.models import Body, CycleStep, Item, Meeting
+from hoering.db.lookup import get_meeting
+from hoering.db.models import CycleStep, Meeting
 from hoering.domain import routing
-from hoering.domain.meetings import STEPS, items_deadline, step_time
+from hoering.domain.meetings import STANDARD_KINDS, STEPS, agenda_order, step_time
 from hoering.runtime import Runtime
-from hoering.services import cycle_mail
-from hoering.services.documents import meeting_view, ordered_items, render_document
-from hoering.services.meetings import get_meeting
+from hoering.services.followup_reminders import remind_followups
 from hoering.services.orientation import items_for_kkr, orient_hearing_results, send_to_kkr
+from hoering.services.outgoing import meetings as mails
 
 ACTOR = "hoering cycle"
 HORIZON = timedelta(days=120)  # meetings older than this are left alone
+LATE_AFTER = timedelta(hours=2)  # the cycle runs hourly: later than this, a run was missed
+TIMED_STEPS = ("call_for_items", "fu_agenda", "agenda", "minutes_draft")
 
 
 @dataclass
 class CycleReport:
     done: list[tuple[int, str, int]] = field(default_factory=list)  # (meeting, step, mails queued)
     orientations: list[int] = field(default_factory=list)
+    followup_reminders: int = 0  # mails queued to follow-ups' owners
+    late: list[tuple[int, str, timedelta]] = field(default_factory=list)  # (meeting, step, how late)
+    empty_agendas: list[int] = field(default_factory=list)  # meetings whose agenda was held back
 
     @property
     def queued(self) -> int:
-        return sum(n for _, _, n in self.done)
+        return sum(n for _, _, n in self.done) + self.followup_reminders
 
 
 def due_steps(rt: Runtime, now: datetime) -> list[tuple[int, str]]:
     """The (meeting, step) pairs due at ``now``, oldest meeting first."""
     with rt.db.transaction() as s:
         done = set(s.execute(select(CycleStep.meeting_id, CycleStep.step)).tuples())
-        meetings = s.scalars(select(Meeting).where(Meeting.starts_at > now - HORIZON)
+        meetings = s.scalars(select(Meeting).where(Meeting.starts_at > now - HORIZON, Meeting.cancelled_at.is_(None))
                              .order_by(Meeting.starts_at, Meeting.id))
         due = []
         for m in meetings:
@@ -64,6 +76,8 @@ def _is_due(m: Meeting, step: str, now: datetime) -> bool:
                    minutes_approved_at=m.minutes_approved_at, minutes_sent_at=m.minutes_sent_at)
     if at is None or at > now:
         return False
+    if step == "agenda" and not has_cases(m):
+        return False  # never an agenda without a case; see held_back_agendas
     if step in ("call_for_items", "fu_agenda", "agenda"):
         return now < m.starts_at and (step != "fu_agenda" or m.body.delegates_to == "fu")
     if step == "minutes_draft":  # once every item is decided, and not after the chair approved
@@ -82,8 +96,15 @@ def run_step(rt: Runtime, meeting_id: int, step: str) -> int:
                 return 0
             queued = STEP_ACTIONS[step](rt, s, meeting)
             s.add(CycleStep(meeting_id=meeting_id, step=step, done_at=rt.now(), queued=queued))
+            late = lateness(meeting, step, rt.now())
             audit.record(s, at=rt.now(), actor=ACTOR, action=f"cycle.{step}", entity="meeting",
-                         entity_id=meeting_id, queued=queued)
+                         entity_id=meeting_id, queued=queued,
+                         late_seconds=int(late.total_seconds()) if late else None)
+            if late is not None:
+                mails.queue_cycle_notice(rt, s, meeting, key=f"meeting:{meeting_id}:{step}:late", lines=[
+                    f"Trinnet «{mails.STEP_LABELS[step]}» for mødet blev først udført {mails.duration_da(late)} "
+                    "efter det planlagte tidspunkt, fordi cyklussen ikke kørte i mellemtiden. "
+                    "Kontroller, at mailene stadig er rettidige."])
             s.flush()
             return queued
     except IntegrityError:  # another runner did this step in the same moment
@@ -98,79 +119,73 @@ def run_cycle(rt: Runtime) -> CycleReport:
         for meeting_id, step in due:
             seen.add((meeting_id, step))
             report.done.append((meeting_id, step, run_step(rt, meeting_id, step)))
+    report.followup_reminders = remind_followups(rt)
+    report.empty_agendas = held_back_agendas(rt, rt.now())
+    with rt.db.transaction() as s:
+        for meeting_id, step, _ in report.done:
+            m = s.get(Meeting, meeting_id)
+            if m is not None and (late := lateness(m, step, rt.now())) is not None:
+                report.late.append((meeting_id, step, late))
     return report
 
 
-# --- the steps ---------------------------------------------------------------------------------
-
-def _call_for_items(rt: Runtime, s, meeting: Meeting) -> int:  # type: ignore[no-untyped-def]
-    deadline = items_deadline(meeting.starts_at, meeting.cycle)
-    return cycle_mail.queue_to(rt, s, meeting, "call_for_items", cycle_mail.members(meeting.body),
-                               {"deadline": deadline})
+def has_cases(m: Meeting) -> bool:
+    return any(i.kind not in STANDARD_KINDS for i in m.items)
 
 
-def _fu_agenda(rt: Runtime, s, meeting: Meeting) -> int:  # type: ignore[no-untyped-def]
-    fu = s.scalar(select(Body).where(Body.key == meeting.body.delegates_to))
-    items = list(s.scalars(select(Item).where(Item.state == routing.HOS_FU).order_by(Item.id)))
-    on_agenda = [i for i in ordered_items(meeting) if i.kind not in ("dagsorden", "referat")]
-    ctx = {"items": [{"id": i.id, "title": i.title, "raised_by": i.raised_by, "resume": i.resume}
-                     for i in items],
-           "planned": [{"id": i.id, "title": i.title} for i in on_agenda]}
-    return cycle_mail.queue_to(rt, s, meeting, "fu_agenda", cycle_mail.members(fu), ctx)
+def lateness(m: Meeting, step: str, now: datetime) -> timedelta | None:
+    """How late a timed step is done at ``now``, when later than ``LATE_AFTER``."""
+    offset = m.cycle.get(step)
+    if step not in TIMED_STEPS or offset is None:
+        return None
+    at = step_time(step, offset, starts_at=m.starts_at, ends_at=m.ends_at,
+                   minutes_approved_at=m.minutes_approved_at, minutes_sent_at=m.minutes_sent_at)
+    if at is None or step == "minutes_draft":  # the draft waits for the decisions, not a clock
+        return None
+    return now - at if now - at > LATE_AFTER else None
 
 
-def _agenda(rt: Runtime, s, meeting: Meeting) -> int:  # type: ignore[no-untyped-def]
-    for number, item in enumerate(ordered_items(meeting), start=1):
+def held_back_agendas(rt: Runtime, now: datetime) -> list[int]:
+    """Meetings whose agenda is due but has no case: the secretariat is told (once each)."""
+    held = []
+    with rt.db.transaction() as s:
+        for m in s.scalars(select(Meeting).where(Meeting.starts_at > now, Meeting.cancelled_at.is_(None),
+                                                 Meeting.agenda_sent_at.is_(None))):
+            offset = m.cycle.get("agenda")
+            at = step_time("agenda", offset, starts_at=m.starts_at, ends_at=m.ends_at, minutes_approved_at=None,
+                           minutes_sent_at=None) if offset is not None else None
+            if at is None or at > now or has_cases(m):
+                continue
+            held.append(m.id)
+            mails.queue_cycle_notice(rt, s, m, key=f"meeting:{m.id}:agenda:empty", lines=[
+                "Dagsordenen er ikke sendt, fordi der ingen sager er på den (kun standardpunkter). "
+                "Tilføj sager, så sendes den ved næste kørsel, eller aflys mødet (hoering meeting cancel)."])
+    return held
+
+
+# --- the steps: the change each makes, then its mails ----------------------------------------
+
+def _agenda(rt: Runtime, s: Session, meeting: Meeting) -> int:
+    for number, item in enumerate(agenda_order(meeting.items), start=1):
         item.number = number  # the agenda's numbering is fixed once it is sent
     meeting.agenda_sent_at = rt.now()
     s.flush()
-    view = meeting_view(s, meeting, "agenda")
-    people = cycle_mail.members(meeting.body)
-    name = f"Dagsorden {meeting.body.name} {view['date_da']}"
-    attachments = [cycle_mail.document(f"{name}.pdf", render_document(view, "pdf"), "pdf"),
-                   cycle_mail.invitation(rt, meeting, people)]
-    for item in ordered_items(meeting):
-        for b in item.bilag:
-            if b.content is not None and b.filename:
-                attachments.append(cycle_mail.Attachment(filename=b.filename, content=b.content,
-                                                         mime_type=b.mime_type or "application/octet-stream"))
-    items = [{"number": i["number"], "title": i["title"]} for sec in view["sections"] for i in sec["items"]]
-    return cycle_mail.queue_to(rt, s, meeting, "agenda", people, {"items": items}, attachments=attachments)
+    return mails.queue_agenda(rt, s, meeting)
 
 
-def _minutes_draft(rt: Runtime, s, meeting: Meeting) -> int:  # type: ignore[no-untyped-def]
-    view = meeting_view(s, meeting, "minutes")
-    pdf = render_document(view, "pdf")
-    name = f"Udkast til referat {meeting.body.name} {view['date_da']}.pdf"
-    return cycle_mail.queue_to(rt, s, meeting, "minutes_draft",
-                               cycle_mail.members(meeting.body, chair_only=True), {},
-                               attachments=[cycle_mail.document(name, pdf, "pdf")])
-
-
-def _minutes(rt: Runtime, s, meeting: Meeting) -> int:  # type: ignore[no-untyped-def]
+def _minutes(rt: Runtime, s: Session, meeting: Meeting) -> int:
     meeting.minutes_sent_at = rt.now()
-    view = meeting_view(s, meeting, "minutes")
-    name = f"Referat {meeting.body.name} {view['date_da']}"
-    attachments = [cycle_mail.document(f"{name}.pdf", render_document(view, "pdf"), "pdf"),
-                   cycle_mail.document(f"{name}.docx", render_document(view, "docx"), "docx")]
-    return cycle_mail.queue_to(rt, s, meeting, "minutes", cycle_mail.members(meeting.body), {},
-                               attachments=attachments)
+    return mails.queue_minutes(rt, s, meeting)
 
 
-def _kkr_orientation(rt: Runtime, s, meeting: Meeting) -> int:  # type: ignore[no-untyped-def]
-    forwarded = []
-    for item in items_for_kkr(s, meeting.id):
-        kkr_meeting_id = send_to_kkr(s, rt, item, actor=ACTOR)
-        forwarded.append((item, kkr_meeting_id))
+def _kkr_orientation(rt: Runtime, s: Session, meeting: Meeting) -> int:
+    forwarded = [(item, send_to_kkr(s, rt, item, actor=ACTOR)) for item in items_for_kkr(s, meeting.id)]
     if not forwarded:
         return 0
-    kkr_meeting = get_meeting(s, forwarded[0][1])
-    ctx = {"source": cycle_mail.meeting_context(rt, meeting)["meeting"],
-           "kkr_meeting": {"starts_at": kkr_meeting.starts_at, "place": kkr_meeting.place},
-           "items": [{"title": i.title, "beslutning": i.beslutning, "resume": i.resume}
-                     for i, _ in forwarded]}
-    return cycle_mail.queue_to(rt, s, meeting, "kkr_orientation", cycle_mail.members(kkr_meeting.body), ctx)
+    return mails.queue_kkr_orientation(rt, s, meeting, [i for i, _ in forwarded],
+                                       get_meeting(s, forwarded[0][1]))
 
 
-STEP_ACTIONS = {"call_for_items": _call_for_items, "fu_agenda": _fu_agenda, "agenda": _agenda,
-                "minutes_draft": _minutes_draft, "minutes": _minutes, "kkr_orientation": _kkr_orientation}
+STEP_ACTIONS: dict[str, Callable[[Runtime, Session, Meeting], int]] = {
+    "call_for_items": mails.queue_call_for_items, "fu_agenda": mails.queue_fu_agenda, "agenda": _agenda,
+    "minutes_draft": mails.queue_minutes_draft, "minutes": _minutes, "kkr_orientation": _kkr_orientation}

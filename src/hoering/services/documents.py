@@ -3,19 +3,23 @@ and its invitation as ICS. The renderers in ``hoering.documents`` take the plain
 
 from __future__ import annotations
 
+# Imports inside functions are for start-up speed (reportlab and python-docx load only when a document is rendered);
+# none hides an import cycle.
 from pathlib import Path
 from typing import Any, Literal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoering.danish import format_clock, format_date, format_weekday_date
-from hoering.db.models import Item, Meeting
-from hoering.domain.meetings import KIND_LABELS, OUTCOME_LABELS, SECTION_ORDER, section_of
+from hoering.db.lookup import get_meeting
+from hoering.db.models import Item, ItemMove, Meeting, MeetingCorrection
+from hoering.domain.meetings import KIND_LABELS, OUTCOME_LABELS, SECTION_ORDER, agenda_order, section_of
 from hoering.errors import HoeringError
 from hoering.runtime import Runtime
 from hoering.services.followups import describe as describe_followup
-from hoering.services.followups import followups_due_for
-from hoering.services.meetings import get_meeting
+from hoering.services.followups import followups_due_for, meeting_day
+from hoering.services.registry import secretariat
 
 Mode = Literal["agenda", "minutes"]
 Format = Literal["html", "pdf", "docx"]
@@ -24,15 +28,13 @@ SAGSBESKRIVELSE = (("baggrund", "Baggrund"), ("sagsfremstilling", "Sagsfremstill
                    ("oekonomi", "Økonomi"))
 
 
-def ordered_items(meeting: Meeting) -> list[Item]:
-    return sorted(meeting.items, key=lambda i: (SECTION_ORDER[section_of(i.kind)], i.number or 10_000, i.id))
-
-
-def meeting_view(s: Session, meeting: Meeting, mode: Mode) -> dict[str, Any]:
+def meeting_view(s: Session, meeting: Meeting, mode: Mode, *, secretariat: str) -> dict[str, Any]:
+    """The agenda or minutes as plain data. Once the agenda is sent its numbers are fixed; the
+    minutes keep an item postponed at the meeting under its number ("Punktet blev udsat")."""
     body = meeting.body
     sections: list[dict[str, Any]] = []
     bilag_no = 0
-    for number, item in enumerate(ordered_items(meeting), start=1):
+    for number, item, postponed in _entries(s, meeting, mode):
         section = section_of(item.kind)
         if not sections or sections[-1]["key"] != section:
             sections.append({"key": section, "title": SECTION_TITLES.get(section), "items": []})
@@ -41,9 +43,11 @@ def meeting_view(s: Session, meeting: Meeting, mode: Mode) -> dict[str, Any]:
             bilag_no += 1
             bilag.append({"number": bilag_no, "title": b.title, "filename": b.filename,
                           "sha256": b.sha256, "size": b.size})
-        sections[-1]["items"].append({
+        label = KIND_LABELS[item.kind]
+        entry = {
             "id": item.id, "number": number, "title": item.title, "kind": item.kind,
-            "kind_label": KIND_LABELS[item.kind], "resume": item.resume,
+            # the kind is said once: not under a title that says it already ("Eventuelt / Eventuelt")
+            "kind_label": None if item.title.startswith(label) else label, "resume": item.resume,
             "indstillinger": [i.text for i in item.indstillinger],
             "sagsbeskrivelse": [{"heading": h, "text": item.sagsbeskrivelse.get(k)}
                                 for k, h in SAGSBESKRIVELSE if item.sagsbeskrivelse.get(k)],
@@ -51,8 +55,20 @@ def meeting_view(s: Session, meeting: Meeting, mode: Mode) -> dict[str, Any]:
             "beslutning": item.beslutning if mode == "minutes" else None,
             "outcome_label": OUTCOME_LABELS[item.outcome] if mode == "minutes" and item.outcome else None,
             "followups": [describe_followup(f) for f in item.followups] if mode == "minutes" else [],
-        })
+        }
+        if postponed is not None:
+            entry.update(beslutning=_postponed_text(s, postponed), outcome_label=OUTCOME_LABELS["udsat"],
+                         followups=[])
+        sections[-1]["items"].append(entry)
     start, end = meeting.starts_at, meeting.ends_at
+    approved = None
+    if mode == "minutes" and meeting.minutes_approved_at is not None:
+        approved = (f"Referatet er godkendt af {meeting.minutes_approved_by} "
+                    f"den {format_date(meeting.minutes_approved_at)} kl. {format_clock(meeting.minutes_approved_at)}.")
+    corrections = [] if mode != "minutes" else [
+        f"{format_date(c.at)}: {c.what} ({c.reason}; {c.actor})"
+        for c in s.scalars(select(MeetingCorrection).where(MeetingCorrection.meeting_id == meeting.id)
+                           .order_by(MeetingCorrection.id))]
     return {
         "mode": mode, "title": "Dagsorden" if mode == "agenda" else "Referat",
         "meeting_id": meeting.id,
@@ -63,14 +79,36 @@ def meeting_view(s: Session, meeting: Meeting, mode: Mode) -> dict[str, Any]:
         "deltagere": [a.name for a in meeting.attendance if a.status == "deltager"],
         "afbud": [a.name for a in meeting.attendance if a.status == "afbud"],
         "sections": sections,
-        "followups": [describe_followup(f) for f in followups_due_for(s, meeting)],
-        "secretariat": "Sekretariat for Nordjysk Socialaftale",
+        "followups": [describe_followup(f, on=meeting_day(meeting)) for f in followups_due_for(s, meeting)],
+        "approved": approved, "corrections": corrections,
+        "cancelled": meeting.cancelled_at is not None,
+        "secretariat": secretariat,
     }
+
+
+def _entries(s: Session, meeting: Meeting, mode: Mode) -> list[tuple[int, Item, ItemMove | None]]:
+    """(number, item, the postponement that took it away or None), in agenda order."""
+    items = agenda_order(meeting.items)
+    if meeting.agenda_sent_at is None:
+        return [(n, item, None) for n, item in enumerate(items, start=1)]
+    entries: list[tuple[int, Item, ItemMove | None]] = [(item.number or 0, item, None) for item in items]
+    if mode == "minutes":
+        moves = s.scalars(select(ItemMove).where(ItemMove.from_meeting_id == meeting.id,
+                                                 ItemMove.action == "postpone", ItemMove.from_number.is_not(None)))
+        entries += [(m.from_number or 0, s.get_one(Item, m.item_id), m) for m in moves]
+    return sorted(entries, key=lambda e: (SECTION_ORDER[section_of(e[1].kind)], e[0], e[1].id))
+
+
+def _postponed_text(s: Session, move: ItemMove) -> str:
+    to = s.get(Meeting, move.to_meeting_id) if move.to_meeting_id else None
+    where = f" og behandles på mødet den {format_date(to.starts_at)}" if to is not None else ""
+    reason = f" ({move.note})" if move.note else ""
+    return f"Punktet blev udsat{where}.{reason}"
 
 
 def document_view(rt: Runtime, meeting_id: int, mode: Mode) -> dict[str, Any]:
     with rt.db.transaction() as s:
-        return meeting_view(s, get_meeting(s, meeting_id), mode)
+        return meeting_view(s, get_meeting(s, meeting_id), mode, secretariat=secretariat(rt, s)["name"])
 
 
 def render_document(view: dict[str, Any], fmt: Format) -> bytes:

@@ -11,33 +11,37 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from hoering.db.lookup import get_hearing
 from hoering.db.models import Hearing
-from hoering.domain.calendar import parse_duration
+from hoering.db.tallying import definition_of, tally_hearing
+from hoering.domain.calendar import is_working_day, local_date, parse_duration, reminder_time
 from hoering.errors import RuleViolation
-from hoering.mail import notices
 from hoering.runtime import Runtime
 from hoering.services.hearings import close_hearing
-from hoering.services.lookups import get_hearing
+from hoering.services.outgoing import hearings as notices
 from hoering.services.queries import hearings_open_past_deadline
-from hoering.services.tallying import definition_of, tally_hearing
 
 
 @dataclass
 class DueReport:
     reminders: int = 0
+    reminded: list[int] = field(default_factory=list)  # hearings that got reminders
     closed: list[int] = field(default_factory=list)
 
 
 def due_reminder(hearing: Hearing, now: datetime) -> str | None:
     """The reminder offset due now (the latest whose time has come), or None.
 
-    A reminder whose time lies before the hearing was opened is never sent."""
-    if hearing.status != "open" or now >= hearing.deadline:
+    A reminder due on a weekend or closing day goes out on the working day before; one whose
+    time lies before the hearing was opened is never sent (see ``reminder_time``). On a closing
+    day no scheduled reminder goes out at all: one missed on its working day (the watcher was
+    down) waits for the next working day rather than arriving on a Saturday."""
+    if hearing.status != "open" or now >= hearing.deadline or not is_working_day(local_date(now)):
         return None
     due = []
     for offset in definition_of(hearing).reminders:
-        at = hearing.deadline - parse_duration(offset)
-        if hearing.opened_at <= at <= now:
+        at = reminder_time(hearing.deadline, parse_duration(offset), opened_at=hearing.opened_at)
+        if at is not None and at <= now:
             due.append((at, offset))
     return max(due)[1] if due else None
 
@@ -77,7 +81,10 @@ def run_due_work(rt: Runtime) -> DueReport:
     now = rt.now()
     report = DueReport()
     for hearing_id, offset in hearings_due_for_reminder(rt, now):
-        report.reminders += queue_due_reminders(rt, hearing_id, offset)
+        queued = queue_due_reminders(rt, hearing_id, offset)
+        report.reminders += queued
+        if queued:
+            report.reminded.append(hearing_id)
     for hearing_id in hearings_past_deadline(rt, now):
         if close_due(rt, hearing_id):
             report.closed.append(hearing_id)

@@ -2,99 +2,85 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import Any
 
 from hoering import audit
-from hoering.db.models import AnswerToken, Body, Hearing, HearingRecipient, Kommune
-from hoering.definitions import load_file
-from hoering.domain.allocation import key_weights
-from hoering.domain.calendar import as_aware, working_days_deadline
-from hoering.domain.hearing import HearingDefinition, Weights
-from hoering.errors import DefinitionError, NotFoundError, RuleViolation
-from hoering.mail import notices
+from hoering.audit import SECRETARIAT
+from hoering.danish import format_datetime
+from hoering.db.lookup import get_hearing
+from hoering.db.models import AnswerToken, Hearing, HearingRecipient
+from hoering.db.results import add_result, latest_version
+from hoering.definitions import load_file, read_yaml
+from hoering.domain.calendar import as_aware
+from hoering.domain.hearing import HearingDefinition
+from hoering.errors import RuleViolation
 from hoering.runtime import Runtime
-from hoering.services.lookups import get_hearing
-from hoering.services.registry import all_kommuner, find_body, find_kommune
-from hoering.services.tallying import tally_hearing
+from hoering.services.hearing_checks import check_hearing, refuse_closed_day, refuse_opening_twice
+from hoering.services.hearing_documents import read_bilag, resolve_bilag_paths, resolve_raw_bilag_paths, store_bilag
+from hoering.services.outgoing import hearings as notices
 from hoering.tokens import derive_token, new_nonce, token_hash
-
-SECRETARIAT = "sekretariatet"
+from hoering.views.record import live_record
+from hoering.views.result import result_of
 
 
 def read_hearing_file(path: Path) -> HearingDefinition:
-    return load_file(HearingDefinition, path)
+    """The validated file; its bilag paths made absolute (they are relative to the file)."""
+    return resolve_bilag_paths(load_file(HearingDefinition, path), path.parent, str(path))
 
 
-def open_hearing(rt: Runtime, definition: HearingDefinition, *, actor: str = SECRETARIAT,
-                 source: str = "hearing") -> int:
-    """Store a validated hearing, give each contact a token, queue the invitations."""
+def open_hearing_file(rt: Runtime, path: Path, *, actor: str = SECRETARIAT, allow_closed_day: bool = False,
+                      again: bool = False) -> int:
+    """``open_hearing`` from a file (bilag paths relative to it): every mistake reported at once."""
+    return open_hearing(rt, resolve_raw_bilag_paths(read_yaml(path), path.parent), source=str(path), actor=actor,
+                        allow_closed_day=allow_closed_day, again=again)
+
+
+def open_hearing(rt: Runtime, definition: HearingDefinition | Mapping[str, Any], *, actor: str = SECRETARIAT,
+                 source: str = "hearing", allow_closed_day: bool = False, again: bool = False) -> int:
+    """Check a hearing (see ``check_hearing``), store it and its bilag, give each contact a token,
+    queue the invitations. The same title, body and deadline as an earlier hearing needs
+    ``again``; a deadline on a weekend or closing day needs ``allow_closed_day``. Bilag paths are
+    absolute or relative to the working folder (``open_hearing_file`` resolves them against the
+    hearing file's folder)."""
     now = rt.now()
+    with rt.db.read() as s:  # every mistake at once, before the bilag are read
+        checked = check_hearing(s, definition, source=source, now=now, allow_closed_day=allow_closed_day)
+    bilag = read_bilag(checked.definition, source)
     with rt.db.transaction() as s:
-        body, parties = _resolve(s, definition, source)
-        if isinstance(definition.deadline, datetime):
-            deadline = definition.deadline
-        else:
-            deadline = working_days_deadline(now, definition.deadline.working_days,
-                                             definition.deadline.time)
-        if deadline <= now:
-            raise DefinitionError(source, [f"deadline: {deadline.isoformat()} has already passed"])
-        hearing = Hearing(title=definition.title, body_id=body.id, kind=definition.kind,
-                          definition=definition.model_dump(mode="json"), deadline=deadline,
+        checked = check_hearing(s, checked.definition, source=source, now=now, allow_closed_day=allow_closed_day)
+        if not again:
+            refuse_opening_twice(s, checked)
+        d, deadline = checked.definition, checked.deadline
+        hearing = Hearing(title=d.title, body_id=checked.body.id, kind=d.kind,
+                          definition=d.model_dump(mode="json"), deadline=deadline,
                           opened_at=now, opened_by=actor)
         s.add(hearing)
         s.flush()
-        for party in parties:
+        store_bilag(s, hearing, d, bilag, now=now, source=source)
+        for party in checked.parties:
             recipient = HearingRecipient(hearing_id=hearing.id, kommune_id=party.id)
             s.add(recipient)
             s.flush()
             for person in party.contacts:
-                if person.active and person.role in definition.contacts:
+                if person.active and person.role in d.contacts:
                     nonce = new_nonce()
                     s.add(AnswerToken(recipient_id=recipient.id, person_id=person.id, nonce=nonce,
                                       token_hash=token_hash(derive_token(rt.secret, nonce))))
         s.flush()
         audit.record(s, at=now, actor=actor, action="hearing.opened", entity="hearing",
                      entity_id=hearing.id, hearing_id=hearing.id, title=hearing.title,
-                     deadline=deadline.isoformat(), recipients=[p.code for p in parties])
+                     deadline=deadline.isoformat(), recipients=[p.code for p in checked.parties])
         notices.queue_invitations(rt, s, hearing)
         return hearing.id
 
 
-def _resolve(s: Session, d: HearingDefinition, source: str) -> tuple[Body, list[Kommune]]:
-    problems: list[str] = []
-    body = None
-    try:
-        body = find_body(s, d.body)
-    except NotFoundError as exc:
-        problems.append(f"body: {exc}")
-    parties: list[Kommune] = []
-    if d.recipients == "all":
-        parties = all_kommuner(s)
-        if not parties:
-            problems.append("recipients: the registry is empty; run hoering init")
-    else:
-        for i, name in enumerate(d.recipients):
-            try:
-                party = find_kommune(s, name)
-            except NotFoundError as exc:
-                problems.append(f"recipients.{i}: {exc}")
-                continue
-            if party in parties:
-                problems.append(f"recipients.{i}: {party.name} is listed twice")
-            parties.append(party)
-    if d.allocation is not None and parties and not problems:
-        key = d.allocation.key.weights if isinstance(d.allocation.key, Weights) else d.allocation.key
-        try:
-            key_weights(key, [p.code for p in parties], {p.code: p.population for p in parties})
-        except ValueError as exc:
-            problems.append(f"allocation.key: {exc}")
-    if problems or body is None:
-        raise DefinitionError(source, problems)
-    return body, sorted(parties, key=lambda p: p.code)
+def opened_deadline(rt: Runtime, hearing_id: int) -> datetime:
+    with rt.db.read() as s:
+        return get_hearing(s, hearing_id).deadline
 
 
 @dataclass(frozen=True)
@@ -105,7 +91,8 @@ class Closed:
 
 def close_hearing(rt: Runtime, hearing_id: int, *, force: bool = False,
                   actor: str = SECRETARIAT) -> Closed:
-    """Close, tally, freeze the result and queue the result mails, in one transaction.
+    """Close, tally, store the result record (a new version) and queue the result mails, in one
+    transaction.
 
     Before the deadline only when every recipient has answered, or with ``force``.
     """
@@ -114,26 +101,31 @@ def close_hearing(rt: Runtime, hearing_id: int, *, force: bool = False,
         hearing = get_hearing(s, hearing_id, lock=True)
         if hearing.status == "closed":
             raise RuleViolation(f"hearing {hearing_id} is already closed")
-        result = tally_hearing(s, hearing)
-        if now < hearing.deadline and not force and result.silent:
+        record = live_record(s, hearing)
+        if now < hearing.deadline and not force and record.silent:
             raise RuleViolation(
                 f"hearing {hearing_id} runs until {hearing.deadline.isoformat()} and "
-                f"{len(result.silent)} recipient(s) have not answered; use --force to close now"
+                f"{len(record.silent)} recipient(s) have not answered; use --force to close now"
             )
+        forced = force and now < hearing.deadline
         hearing.status = "closed"
         hearing.closed_at = now
-        hearing.result = result.to_json()
-        s.flush()
+        row = add_result(s, hearing_id=hearing.id, at=now, actor=actor, forced=forced,
+                         payload=record.model_dump(mode="json"))
         audit.record(s, at=now, actor=actor, action="hearing.closed", entity="hearing",
-                     entity_id=hearing.id, hearing_id=hearing.id, forced=force and now < hearing.deadline,
-                     outcome=result.outcome, answered=result.answered, silent=result.silent)
-        notices.queue_results(rt, s, hearing, result)
-        return Closed(hearing.id, result.outcome)
+                     entity_id=hearing.id, hearing_id=hearing.id, forced=forced,
+                     outcome=record.outcome, answered=record.answered, silent=list(record.silent),
+                     result_version=row.version)
+        notices.queue_results(rt, s, hearing, result_of(s, hearing))
+        return Closed(hearing.id, record.outcome)
 
 
 def change_deadline(rt: Runtime, hearing_id: int, *, deadline: datetime, reason: str,
-                    reopen: bool, actor: str = SECRETARIAT) -> datetime:
-    """Extend an open hearing (``reopen=False``) or reopen a closed one, with a reason."""
+                    reopen: bool, actor: str = SECRETARIAT, allow_closed_day: bool = False) -> datetime:
+    """Extend an open hearing (``reopen=False``) or reopen a closed one, with a reason.
+
+    The new deadline lies in the future and not before the current one (an extension moves it
+    later); on a weekend or closing day only with ``allow_closed_day``."""
     now = rt.now()
     deadline = as_aware(deadline)
     reason = reason.strip()
@@ -146,19 +138,24 @@ def change_deadline(rt: Runtime, hearing_id: int, *, deadline: datetime, reason:
         if not reopen and hearing.status != "open":
             raise RuleViolation(f"hearing {hearing_id} is closed; use reopen")
         if deadline <= now:
-            raise RuleViolation(f"the new deadline {deadline.isoformat()} has already passed")
-        if not reopen and deadline <= hearing.deadline:
+            raise RuleViolation(f"the new deadline {format_datetime(deadline)} has already passed")
+        if deadline < hearing.deadline:
+            raise RuleViolation(f"the new deadline {format_datetime(deadline)} is earlier than the "
+                                f"current one, {format_datetime(hearing.deadline)}")
+        if not reopen and deadline == hearing.deadline:
             raise RuleViolation("an extension must move the deadline later")
+        problem = refuse_closed_day(deadline, allow=allow_closed_day, field="--deadline")
+        if problem:
+            raise RuleViolation(problem)
         old = hearing.deadline
-        previous_result = hearing.result
         hearing.deadline = deadline
         hearing.deadline_version += 1
         if reopen:
-            hearing.status, hearing.closed_at, hearing.result = "open", None, None
+            hearing.status, hearing.closed_at = "open", None  # the stored results are kept
         s.flush()
         audit.record(s, at=now, actor=actor, action="hearing.reopened" if reopen else "hearing.extended",
                      entity="hearing", entity_id=hearing.id, hearing_id=hearing.id,
                      old_deadline=old.isoformat(), new_deadline=deadline.isoformat(), reason=reason,
-                     previous_result=previous_result if reopen else None)
+                     previous_result_version=latest_version(s, hearing.id) if reopen else None)
         notices.queue_deadline_changed(rt, s, hearing, old_deadline=old, reason=reason, reopened=reopen)
         return deadline

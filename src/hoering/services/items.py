@@ -3,31 +3,44 @@
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from hoering import audit
+from hoering.audit import SECRETARIAT
+from hoering.db.lookup import get_hearing, get_item, get_meeting
 from hoering.db.models import Bilag, Body, Followup, Hearing, Indstilling, Item, ItemMove
+from hoering.docstore import store_document
 from hoering.domain import routing
-from hoering.domain.meetings import FollowupDef, ItemDefinition
-from hoering.domain.routing import ItemFacts, Move
-from hoering.errors import DefinitionError, NotFoundError, RuleViolation
+from hoering.domain.meetings import STANDARD_KINDS, FollowupDef, ItemDefinition
+from hoering.errors import DefinitionError, FileRefused, NotFoundError, RuleViolation
 from hoering.runtime import Runtime
+from hoering.services.followups import resolve_owner
 from hoering.services.item_files import read_item_file
-from hoering.services.meetings import SECRETARIAT, facts, get_meeting, next_meeting
+from hoering.services.meetings import facts, next_meeting, record_correction
+from hoering.services.moves import apply_move, item_facts
+from hoering.services.orientation import send_to_kkr
+from hoering.services.standard_items import replace_generated
 
 __all__ = ["add_item", "decide_item", "postpone_item", "read_item_file", "route_item"]
 
+
 def add_item(rt: Runtime, d: ItemDefinition, *, source: str = "item", base_dir: Path | None = None,
-             actor: str = SECRETARIAT) -> int:
-    """Raise an item (state ``rejst``), its indstillinger and bilag (files with their SHA-256)."""
+             actor: str = SECRETARIAT, again: bool = False) -> int:
+    """Raise an item (state ``rejst``), its indstillinger and bilag (files with their SHA-256).
+    A case with the title of one still undecided is refused unless ``again`` (a file added twice)."""
     now = rt.now()
     files = _read_bilag(d, base_dir, source)
     with rt.db.transaction() as s:
+        if not again and d.kind not in STANDARD_KINDS:
+            twin = s.scalar(select(Item).where(Item.title == d.title, Item.state != routing.BESLUTTET,
+                                               Item.kind.not_in(STANDARD_KINDS)))
+            if twin is not None:
+                raise RuleViolation(f"punkt {twin.id} «{twin.title}» er allerede rejst ({twin.source or 'uden fil'}, "
+                                    f"{routing.STATE_LABELS.get(twin.state, twin.state)}); brug --again for at "
+                                    "rejse det igen")
         problems = []
         if d.hearing is not None and s.get(Hearing, d.hearing) is None:
             problems.append(f"hearing: no hearing {d.hearing}")
@@ -45,8 +58,10 @@ def add_item(rt: Runtime, d: ItemDefinition, *, source: str = "item", base_dir: 
             row = Bilag(position=i, title=b.title)
             if content is not None and b.file:
                 row.filename = Path(b.file).name
-                row.mime_type = mimetypes.guess_type(b.file)[0] or "application/octet-stream"
-                row.size, row.sha256, row.content = len(content), hashlib.sha256(content).hexdigest(), content
+                try:
+                    row.document = store_document(s, content, row.filename, now=now)
+                except FileRefused as exc:
+                    raise DefinitionError(source, [f"bilag.{i - 1}.file: {exc.message}"]) from None
             item.bilag.append(row)
         s.add(item)
         s.flush()
@@ -72,42 +87,6 @@ def _read_bilag(d: ItemDefinition, base_dir: Path | None, source: str) -> list[b
     return out
 
 
-def get_item(s: Session, item_id: int, *, lock: bool = False) -> Item:
-    query = select(Item).where(Item.id == item_id)
-    if lock:
-        query = query.with_for_update()
-    item = s.scalar(query)
-    if item is None:
-        raise NotFoundError(f"no item {item_id}")
-    return item
-
-
-def item_facts(s: Session, item: Item) -> ItemFacts:
-    delegated_to = None
-    if item.under_delegation_of is not None:
-        delegated_to = get_item(s, item.under_delegation_of).delegated_to
-    return ItemFacts(id=item.id, kind=item.kind, state=item.state, meeting=facts(item.meeting),
-                     decided_by=item.decided_by, outcome=item.outcome, kkr_item_id=item.kkr_item_id,
-                     delegated_to=delegated_to)
-
-
-def apply_move(s: Session, rt: Runtime, item: Item, move: Move, *, actor: str, note: str | None = None) -> None:
-    """Make the move on the row, keep it in ``item_move`` and write it to the audit log."""
-    from_meeting = item.meeting_id
-    item.state = move.to_state
-    if move.action in ("to_meeting", "postpone"):
-        item.meeting_id = move.meeting_id
-        s.flush()
-        s.expire(item, ["meeting"])
-    s.add(ItemMove(item_id=item.id, at=rt.now(), actor=actor, action=move.action,
-                   from_state=move.from_state, to_state=move.to_state, from_meeting_id=from_meeting,
-                   to_meeting_id=move.meeting_id, note=note))
-    audit.record(s, at=rt.now(), actor=actor, action=f"item.{move.action}", entity="item",
-                 entity_id=item.id, hearing_id=item.hearing_id, from_state=move.from_state,
-                 to_state=move.to_state, from_meeting=from_meeting, to_meeting=move.meeting_id,
-                 outcome=move.outcome, note=note)
-
-
 def route_item(rt: Runtime, item_id: int, *, to: str, meeting_id: int | None = None,
                reason: str | None = None, actor: str = SECRETARIAT) -> int | None:
     """Route an item: ``fu`` (FU prepares it), ``das`` or another body's key (onto that body's
@@ -125,8 +104,6 @@ def route_item(rt: Runtime, item_id: int, *, to: str, meeting_id: int | None = N
             item.returned_reason = reason
             return None
         if to == "kkr":
-            from hoering.services.orientation import send_to_kkr
-
             return send_to_kkr(s, rt, item, actor=actor)
         if s.scalar(select(Body.id).where(Body.key == to)) is None:
             raise NotFoundError(f"no body {to!r}; route to fu, das, kkr, back or a body's key")
@@ -134,6 +111,8 @@ def route_item(rt: Runtime, item_id: int, *, to: str, meeting_id: int | None = N
         if meeting is not None and meeting.body.key != to:
             raise RuleViolation(f"meeting {meeting.id} is a {meeting.body.name} meeting, not {to}")
         move = routing.to_meeting(f, facts(meeting), now=now)
+        if item.kind in STANDARD_KINDS and move.meeting_id is not None:
+            replace_generated(s, rt, move.meeting_id, item.kind, actor=actor)
         apply_move(s, rt, item, move, actor=actor, note=reason)
         return move.meeting_id
 
@@ -163,10 +142,11 @@ def decide_item(rt: Runtime, item_id: int, *, outcome: str, text: str,
             return move.meeting_id
         item.outcome, item.beslutning, item.decided_by, item.decided_at = outcome, text.strip(), move.decided_by, now
         for fu in followups:
+            who, person, owner_body = resolve_owner(s, fu.who, secretariat_email=rt.settings.secretariat_email)
             item.followups.append(Followup(
-                what=fu.what, who=fu.who, due_date=None if fu.due == "naeste_moede" else fu.due,
+                what=fu.what, who=who, due_date=None if fu.due == "naeste_moede" else fu.due,
                 due_next_meeting=fu.due == "naeste_moede", delegated_to=fu.delegated_to,
-                status="open", created_at=now))
+                status="open", created_at=now, owner_person=person, owner_body=owner_body))
             if fu.delegated_to:
                 item.delegated_to = fu.delegated_to
         s.flush()
@@ -174,6 +154,79 @@ def decide_item(rt: Runtime, item_id: int, *, outcome: str, text: str,
             audit.record(s, at=now, actor=actor, action="followup.created", entity="followup",
                          entity_id=row.id, item=item.id, what=row.what, who=row.who)
         return None
+
+
+EDITABLE = (routing.REJST, routing.HOS_FU, routing.RETURNERET, routing.PAA_DAGSORDEN)
+
+
+def edit_item(rt: Runtime, item_id: int, *, title: str | None = None, resume: str | None = None,
+              indstillinger: list[str] | None = None, actor: str = SECRETARIAT) -> None:
+    """Change an item's text until its agenda is sent (after that: a tillægsdagsorden or a correction)."""
+    with rt.db.transaction() as s:
+        item = get_item(s, item_id, lock=True)
+        if item.state not in EDITABLE or (item.meeting is not None and item.meeting.agenda_sent_at is not None):
+            raise RuleViolation(f"punkt {item_id} kan ikke ændres: dagsordenen er sendt, eller punktet er besluttet")
+        changes: dict[str, Any] = {}
+        if title is not None and title.strip() and title.strip() != item.title:
+            changes["title"], item.title = title.strip(), title.strip()
+        if resume is not None and resume != (item.resume or ""):
+            changes["resume"], item.resume = resume, resume or None
+        if indstillinger is not None and indstillinger != [i.text for i in item.indstillinger]:
+            item.indstillinger.clear()
+            s.flush()
+            item.indstillinger.extend(Indstilling(position=n, text=t) for n, t in enumerate(indstillinger, start=1))
+            changes["indstillinger"] = indstillinger
+        if not changes:
+            raise RuleViolation(f"punkt {item_id}: intet at ændre")
+        audit.record(s, at=rt.now(), actor=actor, action="item.edited", entity="item", entity_id=item.id, **changes)
+
+
+def list_items(rt: Runtime, *, state: str | None = None) -> list[dict[str, object]]:
+    """Items, newest first, with where each is: state, meeting, number."""
+    if state is not None and state not in routing.STATE_LABELS:
+        raise RuleViolation(f"--state: {state!r} er ikke en af {', '.join(routing.STATE_LABELS)}")
+    with rt.db.read() as s:
+        query = select(Item).order_by(Item.id.desc())
+        if state is not None:
+            query = query.where(Item.state == state)
+        return [{"id": i.id, "title": i.title, "kind": i.kind, "state": i.state,
+                 "state_da": routing.STATE_LABELS[i.state], "raised_by": i.raised_by, "meeting": i.meeting_id,
+                 "number": i.number, "outcome": i.outcome} for i in s.scalars(query)]
+
+
+def show_item(rt: Runtime, item_id: int) -> dict[str, object]:
+    """One item whole: texts, bilag, decision, follow-ups and its moves (sagens gang)."""
+    with rt.db.read() as s:
+        i = get_item(s, item_id)
+        moves = s.scalars(select(ItemMove).where(ItemMove.item_id == item_id).order_by(ItemMove.id))
+        return {"id": i.id, "title": i.title, "kind": i.kind, "state": i.state,
+                "state_da": routing.STATE_LABELS[i.state], "raised_by": i.raised_by, "resume": i.resume,
+                "indstillinger": [x.text for x in i.indstillinger], "sagsbeskrivelse": i.sagsbeskrivelse,
+                "bilag": [{"title": b.title, "filename": b.filename, "sha256": b.sha256} for b in i.bilag],
+                "meeting": i.meeting_id, "number": i.number, "outcome": i.outcome, "beslutning": i.beslutning,
+                "hearing": i.hearing_id,
+                "followups": [{"id": f.id, "what": f.what, "who": f.who, "status": f.status} for f in i.followups],
+                "moves": [{"at": m.at.isoformat(), "action": m.action, "from": m.from_state, "to": m.to_state,
+                           "meeting": m.to_meeting_id, "actor": m.actor, "note": m.note} for m in moves]}
+
+
+def correct_decision(rt: Runtime, item_id: int, *, text: str, reason: str | None = None,
+                     actor: str = SECRETARIAT) -> None:
+    """Change a decided item's beslutning text. After the chair approved the minutes it is a
+    correction: it needs a reason, and the minutes show it as such."""
+    if not text.strip():
+        raise RuleViolation(f"item {item_id}: a beslutning needs its text")
+    with rt.db.transaction() as s:
+        item = get_item(s, item_id, lock=True)
+        if item.state != routing.BESLUTTET:
+            raise RuleViolation(f"item {item_id} is not decided; record the beslutning with 'item decide'")
+        meeting = item.meeting
+        if meeting is not None and meeting.minutes_approved_at is not None:
+            record_correction(s, rt, meeting, what=f"Beslutningen i «{item.title}» er ændret til: {text.strip()}",
+                              reason=reason, actor=actor)
+        audit.record(s, at=rt.now(), actor=actor, action="item.decision_corrected", entity="item",
+                     entity_id=item.id, before=item.beslutning, after=text.strip(), reason=reason)
+        item.beslutning = text.strip()
 
 
 def postpone_item(rt: Runtime, item_id: int, *, reason: str | None = None, actor: str = SECRETARIAT) -> int:
@@ -194,8 +247,7 @@ def postpone_item(rt: Runtime, item_id: int, *, reason: str | None = None, actor
 def attach_hearing(rt: Runtime, item_id: int, hearing_id: int, *, actor: str = SECRETARIAT) -> None:
     with rt.db.transaction() as s:
         item = get_item(s, item_id, lock=True)
-        if s.get(Hearing, hearing_id) is None:
-            raise NotFoundError(f"no hearing {hearing_id}")
+        get_hearing(s, hearing_id)
         if item.hearing_id not in (None, hearing_id):
             raise RuleViolation(f"item {item_id} has hearing {item.hearing_id} attached already")
         item.hearing_id = hearing_id

@@ -3,67 +3,53 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoering import audit
+from hoering.audit import SECRETARIAT
 from hoering.danish import format_datetime
-from hoering.db.models import Attendance, Body, Meeting
-from hoering.definitions import load_file
-from hoering.domain.meetings import MeetingPlan, default_cycle, local_datetime
+from hoering.db.lookup import get_meeting
+from hoering.db.models import Attendance, Body, Meeting, MeetingCorrection
+from hoering.domain.meetings import agenda_order
 from hoering.domain.routing import MeetingFacts
-from hoering.errors import NotFoundError, RuleViolation
+from hoering.errors import RuleViolation
 from hoering.runtime import Runtime
 from hoering.services.registry import find_body
 
-SECRETARIAT = "sekretariatet"
-
-
-def read_plan_file(path: Path) -> MeetingPlan:
-    return load_file(MeetingPlan, path)
-
-
-def plan_meetings(rt: Runtime, plan: MeetingPlan, *, actor: str = SECRETARIAT) -> list[int]:
-    """Create the plan's meetings (a meeting already planned at that time is kept as it is)."""
-    now = rt.now()
-    with rt.db.transaction() as s:
-        body = find_body(s, plan.body)
-        cycle = (plan.cycle or default_cycle(body.key)).model_dump()
-        ids = []
-        for m in plan.expand():
-            starts_at = local_datetime(m.date, m.start)
-            existing = s.scalar(select(Meeting).where(Meeting.body_id == body.id,
-                                                      Meeting.starts_at == starts_at))
-            if existing is not None:
-                ids.append(existing.id)
-                continue
-            meeting = Meeting(body_id=body.id, starts_at=starts_at, ends_at=local_datetime(m.date, m.end),
-                              place=m.place, sagsnr=m.sagsnr, cycle=cycle, created_at=now)
-            s.add(meeting)
-            s.flush()
-            _set_attendance(meeting, m.deltagere, m.afbud)
-            audit.record(s, at=now, actor=actor, action="meeting.planned", entity="meeting",
-                         entity_id=meeting.id, body=body.key, starts_at=starts_at.isoformat())
-            ids.append(meeting.id)
-        return ids
-
 
 def record_attendance(rt: Runtime, meeting_id: int, *, deltagere: list[str], afbud: list[str],
-                      actor: str = SECRETARIAT) -> None:
-    """Replace the lists of participants and apologies."""
+                      correction: str | None = None, actor: str = SECRETARIAT) -> None:
+    """Replace the lists of participants and apologies. Once the chair has approved the minutes
+    this is a correction: refused without its reason, and then kept and shown in the minutes."""
     with rt.db.transaction() as s:
-        meeting = get_meeting(s, meeting_id)
+        meeting = get_meeting(s, meeting_id, lock=True)
+        if meeting.minutes_approved_at is not None:
+            record_correction(s, rt, meeting, what=f"Deltagere og afbud rettet: {len(deltagere)} deltagere, "
+                              f"{len(afbud)} afbud", reason=correction, actor=actor)
         meeting.attendance.clear()
         s.flush()
-        _set_attendance(meeting, deltagere, afbud)
+        set_attendance(meeting, deltagere, afbud)
         audit.record(s, at=rt.now(), actor=actor, action="meeting.attendance", entity="meeting",
                      entity_id=meeting.id, deltagere=len(deltagere), afbud=len(afbud))
 
 
-def _set_attendance(meeting: Meeting, deltagere: list[str], afbud: list[str]) -> None:
+def record_correction(s: Session, rt: Runtime, meeting: Meeting, *, what: str, reason: str | None,
+                      actor: str) -> None:
+    """A change after approval: only with a reason, kept in ``meeting_correction`` and audited."""
+    if not (reason or "").strip():
+        raise RuleViolation(f"møde {meeting.id}: referatet er godkendt "
+                            f"({format_datetime(meeting.minutes_approved_at or rt.now())}); "
+                            "en ændring er en rettelse og kræver en begrundelse (--correction)")
+    assert reason is not None
+    s.add(MeetingCorrection(meeting_id=meeting.id, at=rt.now(), actor=actor, what=what, reason=reason.strip()))
+    audit.record(s, at=rt.now(), actor=actor, action="meeting.corrected", entity="meeting", entity_id=meeting.id,
+                 what=what, reason=reason.strip())
+
+
+def set_attendance(meeting: Meeting, deltagere: list[str], afbud: list[str]) -> None:
     rows = [*((n, "deltager") for n in deltagere), *((n, "afbud") for n in afbud)]
     for i, (name, status) in enumerate(rows, start=1):
         meeting.attendance.append(Attendance(position=i, name=name, status=status))
@@ -88,19 +74,10 @@ def approve_minutes(rt: Runtime, meeting_id: int, *, by: str) -> None:
                      entity_id=meeting.id)
 
 
-def get_meeting(s: Session, meeting_id: int, *, lock: bool = False) -> Meeting:
-    query = select(Meeting).where(Meeting.id == meeting_id)
-    if lock:
-        query = query.with_for_update()
-    meeting = s.scalar(query)
-    if meeting is None:
-        raise NotFoundError(f"no meeting {meeting_id}")
-    return meeting
-
-
 def next_meeting(s: Session, body_key: str, *, after: datetime, open_agenda: bool = True) -> Meeting | None:
     """The body's first meeting starting after ``after`` (whose agenda is not sent yet)."""
-    query = (select(Meeting).join(Body).where(Body.key == body_key, Meeting.starts_at > after)
+    query = (select(Meeting).join(Body).where(Body.key == body_key, Meeting.starts_at > after,
+                                              Meeting.cancelled_at.is_(None))
              .order_by(Meeting.starts_at))
     if open_agenda:
         query = query.where(Meeting.agenda_sent_at.is_(None))
@@ -127,16 +104,19 @@ def list_meetings(rt: Runtime, *, body: str | None = None, year: int | None = No
                          "when": format_datetime(m.starts_at), "place": m.place,
                          "items": len(m.items), "agenda_sent": m.agenda_sent_at is not None,
                          "minutes_approved": m.minutes_approved_at is not None,
-                         "minutes_sent": m.minutes_sent_at is not None})
+                         "minutes_sent": m.minutes_sent_at is not None,
+                         "cancelled": m.cancelled_at is not None})
         return rows
 
 
 def meeting_items(rt: Runtime, meeting_id: int) -> dict[str, Any]:
-    """A meeting and its items in agenda order: id, number, title, kind, state, outcome."""
-    from hoering.services.documents import ordered_items
-
+    """A meeting and its items in agenda order: id, number (fixed once the agenda is sent),
+    title, kind, state, outcome."""
     with rt.db.transaction() as s:
         m = get_meeting(s, meeting_id)
+        sent = m.agenda_sent_at is not None
         return {"id": m.id, "body": m.body.key, "when": format_datetime(m.starts_at), "place": m.place,
-                "items": [{"id": i.id, "number": n, "title": i.title, "kind": i.kind, "state": i.state,
-                           "outcome": i.outcome} for n, i in enumerate(ordered_items(m), start=1)]}
+                "cancelled": m.cancelled_at is not None,
+                "items": [{"id": i.id, "number": i.number if sent else n, "title": i.title, "kind": i.kind,
+                           "state": i.state, "outcome": i.outcome}
+                          for n, i in enumerate(agenda_order(m.items), start=1)]}

@@ -6,20 +6,22 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hoering.audit import SECRETARIAT
 from hoering.danish import format_date
+from hoering.db.lookup import get_hearing
 from hoering.db.models import Hearing, Indstilling, Item
 from hoering.domain import routing
 from hoering.domain.routing import Move
 from hoering.errors import RuleViolation
 from hoering.runtime import Runtime
-from hoering.services.meetings import SECRETARIAT, facts, next_meeting
+from hoering.services.meetings import facts, next_meeting
+from hoering.services.moves import apply_move, item_facts
+from hoering.views.result import result_of
 
 
 def send_to_kkr(s: Session, rt: Runtime, item: Item, *, actor: str = SECRETARIAT) -> int:
     """Put a DAS decision on KKR's next agenda as an orientation item; returns the meeting id."""
     now = rt.now()
-    from hoering.services.items import apply_move, item_facts
-
     kkr = next_meeting(s, "kkr", after=now)
     move = routing.to_kkr(item_facts(s, item), facts(kkr), now=now)
     assert kkr is not None
@@ -52,8 +54,6 @@ def items_for_kkr(s: Session, meeting_id: int) -> list[Item]:
 def orient_hearing_results(rt: Runtime, *, actor: str = "hoering cycle") -> list[int]:
     """For each item whose attached hearing has closed: an orientation item with the result on
     the next open DAS agenda (once). Returns the new items' ids."""
-    from hoering.services.queries import hearing_result
-
     now = rt.now()
     with rt.db.transaction() as s:
         pending = [(i.id, i.hearing_id) for i in s.scalars(
@@ -63,8 +63,9 @@ def orient_hearing_results(rt: Runtime, *, actor: str = "hoering cycle") -> list
     created = []
     for item_id, hearing_id in pending:
         assert hearing_id is not None
-        result = hearing_result(rt, hearing_id)
         with rt.db.transaction() as s:
+            hearing = get_hearing(s, hearing_id)
+            result = result_of(s, hearing)
             source = s.get(Item, item_id)
             assert source is not None
             if _oriented(s, source):
@@ -73,13 +74,11 @@ def orient_hearing_results(rt: Runtime, *, actor: str = "hoering cycle") -> list
             if das is None:
                 raise RuleViolation(f"hearing {hearing_id} has closed, but DAS has no coming meeting "
                                     "with an open agenda to report it on (hoering meeting plan)")
-            from hoering.services.items import apply_move
-
             orientation = Item(
-                title=f"Resultat af mailhøring: {result['title']}", kind="orientering",
+                title=f"Resultat af mailhøring: {result.title}", kind="orientering",
                 state=routing.PAA_DAGSORDEN, raised_by="sekretariatet",
-                resume=(f"Der blev foretaget mailhøring med frist den {format_date(_when(result))}. "
-                        f"{result['summary']}"),
+                resume=(f"Der blev foretaget mailhøring med frist den {format_date(result.deadline)}. "
+                        f"{result.summary}"),
                 sagsbeskrivelse={"baggrund": source.resume, "sagsfremstilling": None, "oekonomi": None},
                 meeting_id=das.id, hearing_id=hearing_id, origin_item_id=source.id,
                 source=f"hearing:{hearing_id}", created_at=now)
@@ -98,8 +97,3 @@ def _oriented(s: Session, item: Item) -> bool:
     return s.scalar(select(Item.id).where(Item.origin_item_id == item.id,
                                           Item.hearing_id == item.hearing_id)) is not None
 
-
-def _when(result: dict[str, object]):  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
-    return datetime.fromisoformat(str(result["deadline"]))

@@ -1,17 +1,39 @@
-"""The outbox as the secretariat sees it: counts by state, failed rows, retrying one."""
+"""The outbox as the secretariat sees it (counts by state, failed rows, retrying one), and sending
+it: the one place that builds the sender, with the notice to the secretariat as its callback for
+a message that can never be delivered. The CLI, the flows and the tests all send through here."""
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from hoering import audit
+from hoering.db.lookup import get_or_not_found
 from hoering.db.outbox import OutboxMessage
-from hoering.errors import NotFoundError, RuleViolation
+from hoering.errors import RuleViolation
+from hoering.mail.sender import OutboxSender, Progress, SendReport
 from hoering.runtime import Runtime
+from hoering.services.outgoing.failures import notify_undeliverable
 
 STATES = ("pending", "sending", "sent", "failed")
+
+
+def outbox_sender(rt: Runtime, **options: Any) -> OutboxSender:
+    """The sender, told how to report a message that fails for good."""
+    return OutboxSender(rt, on_undeliverable=partial(notify_undeliverable, rt), **options)
+
+
+async def send_due(rt: Runtime, *, progress: Progress | None = None, wait_for_retries: float = 0.0) -> SendReport:
+    """Send what is due (in a running event loop: the flows)."""
+    return await outbox_sender(rt).send_due(progress=progress, wait_for_retries=wait_for_retries)
+
+
+def send_outbox(rt: Runtime, *, progress: Progress | None = None, wait_for_retries: float = 0.0) -> SendReport:
+    """Send what is due (the CLI, ``hoering due``, the demo)."""
+    return asyncio.run(send_due(rt, progress=progress, wait_for_retries=wait_for_retries))
 
 
 def outbox_status(rt: Runtime) -> dict[str, Any]:
@@ -28,8 +50,9 @@ def outbox_status(rt: Runtime) -> dict[str, Any]:
         waiting = [
             {"id": m.id, "to": m.to_addr, "attempts": m.attempts, "next_attempt_at": m.next_attempt_at.isoformat(),
              "last_error": m.last_error}
-            for m in s.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending",
-                                                           OutboxMessage.attempts > 0).order_by(OutboxMessage.id))
+            for m in s.scalars(select(OutboxMessage).where(
+                OutboxMessage.status == "pending",
+                or_(OutboxMessage.attempts > 0, OutboxMessage.last_error.is_not(None))).order_by(OutboxMessage.id))
         ]
         return {"counts": counts, "failed": failed, "retrying": waiting}
 
@@ -38,9 +61,7 @@ def retry_message(rt: Runtime, message_id: int, *, actor: str = "sekretariatet")
     """Put a failed row back in the queue, to be sent at the next run."""
     now = rt.now()
     with rt.db.transaction() as s:
-        row = s.get(OutboxMessage, message_id, with_for_update=True)
-        if row is None:
-            raise NotFoundError(f"no outbox message with id {message_id}")
+        row = get_or_not_found(s, OutboxMessage, message_id, lock=True, what="outbox message")
         if row.status != "failed":
             raise RuleViolation(f"outbox message {message_id} is {row.status}, not failed")
         row.status, row.next_attempt_at, row.attempts = "pending", now, 0

@@ -1,17 +1,20 @@
-"""Loading the registry (``hoering init``) and finding kommuner and bodies by name."""
+"""Loading the registry (``hoering init``), finding kommuner and bodies by name, and the
+secretariat as the registry holds it (the name that signs every mail and meeting document)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hoering import audit
+from hoering.db.links import revoke_tokens
 from hoering.db.models import Body, BodyMember, Kommune, Person
 from hoering.definitions import load_file
-from hoering.domain.names import name_keys, normalise
+from hoering.domain.names import alphabetical, name_keys, normalise
 from hoering.errors import NotFoundError
 from hoering.registry import DEFAULT_REGISTRY, RegistryFile
 from hoering.runtime import Runtime
@@ -58,7 +61,14 @@ def load_registry(rt: Runtime, path: Path | None = None, *, actor: str = "hoerin
             people[sec.email] = Person(email=sec.email, name=sec.name, role="medarbejder")
             s.add(people[sec.email])
             changed += 1
+        elif people[sec.email].name != sec.name:  # the name every mail is signed with
+            people[sec.email].name = sec.name
+            changed += 1
         s.flush()
+        changed += _deactivate_missing(rt, s, people, listed={c.email for k in
+                                                             [*registry.kommuner, registry.region]
+                                                             for c in k.contacts} | {sec.email},
+                                       actor=actor)
         for b in registry.bodies:
             body = s.scalar(select(Body).where(Body.key == b.key))
             if body is None:
@@ -88,6 +98,23 @@ def load_registry(rt: Runtime, path: Path | None = None, *, actor: str = "hoerin
                                bodies=len(registry.bodies), changed=changed)
 
 
+def _deactivate_missing(rt: Runtime, s: Session, people: dict[str, Person], *, listed: set[str],
+                        actor: str) -> int:
+    """People no longer in the file are deactivated (kept: answers and the log name them) and
+    their live answer links revoked; each is written to the audit log."""
+    changed = 0
+    for email, person in sorted(people.items()):
+        if email in listed or not person.active:
+            continue
+        person.active = False
+        revoked = revoke_tokens(s, person.id, now=rt.now())
+        audit.record(s, at=rt.now(), actor=actor, action="registry.person_deactivated", entity="person",
+                     entity_id=person.id, links_revoked=len(revoked),
+                     hearings=sorted({t.recipient.hearing_id for t in revoked}))
+        changed += 1
+    return changed
+
+
 def find_kommune(session: Session, name_or_code: str | int) -> Kommune:
     """A kommune (or the region) by code or name, as a person types it; NotFoundError if none."""
     wanted = str(name_or_code).strip()
@@ -96,7 +123,8 @@ def find_kommune(session: Session, name_or_code: str | int) -> Kommune:
     for party in parties:
         if key in name_keys(party.name, party.code):
             return party
-    known = ", ".join(f"{p.name} ({p.code})" for p in parties) or "none: run hoering init"
+    known = ", ".join(f"{p.name} ({p.code})" for p in sorted(parties, key=lambda p: alphabetical(p.name))) \
+        or "none: run hoering init"
     raise NotFoundError(f"no kommune {wanted!r}; known: {known}")
 
 
@@ -109,4 +137,14 @@ def find_body(session: Session, key: str) -> Body:
 
 
 def all_kommuner(session: Session) -> list[Kommune]:
-    return list(session.scalars(select(Kommune).where(Kommune.kind == "kommune").order_by(Kommune.code)))
+    """Every kommune, alphabetically by name."""
+    found = session.scalars(select(Kommune).where(Kommune.kind == "kommune"))
+    return sorted(found, key=lambda k: (alphabetical(k.name), k.code))
+
+
+def secretariat(rt: Runtime, s: Session) -> dict[str, str]:
+    """The secretariat as the mails sign it: its name as the registry holds it (the person
+    loaded with the secretariat's address), its address from the settings."""
+    email = rt.settings.secretariat_email
+    name = s.scalar(select(Person.name).where(func.lower(Person.email) == email.lower()))
+    return {"name": name or parseaddr(rt.settings.mail_from)[0] or email, "email": email}

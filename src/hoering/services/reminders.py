@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 
 from hoering import audit
+from hoering.audit import SECRETARIAT
+from hoering.db.lookup import get_hearing
+from hoering.db.tallying import tally_hearing
 from hoering.errors import RuleViolation
-from hoering.mail import notices
 from hoering.runtime import Runtime
-from hoering.services.hearings import SECRETARIAT
-from hoering.services.lookups import get_hearing
-from hoering.services.tallying import tally_hearing
+from hoering.services.outgoing import hearings as notices
 
 
 def remind_now(rt: Runtime, hearing_id: int, *, actor: str = SECRETARIAT,

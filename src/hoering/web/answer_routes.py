@@ -1,26 +1,34 @@
 """``/svar/{token}``: a kommune's contact answers through the personal link from the mail.
 
 Unknown, malformed and revoked links get the same plain 404 page and count as a failed guess
-for the client's address; too many failures and the address gets 429 for a while.
+for the client's address; too many failures and the address gets 429 for a while. A valid link
+is always served (``security.GuessLimits`` says why).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
-from hoering.danish import format_time_left
-from hoering.errors import HearingClosedError, NotFoundError, RuleViolation
-from hoering.services.answers import MAX_COMMENT, MAX_TEXT, record_answer_by_token
-from hoering.web.answer_view import AnswerPage, answer_page
+from hoering.danish import format_size, format_time_left
+from hoering.db.document_queries import answer_file_of_recipient, bilag_by_number
+from hoering.db.lookup import find_token as find_token_row
+from hoering.docstore import check_document, document_bytes
+from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA, TYPES
+from hoering.errors import FileRefused, HearingClosedError, NotFoundError, RuleViolation
+from hoering.services.answers import MAX_COMMENT, MAX_FILES, MAX_TEXT, GivenFile, record_answer_by_token
+from hoering.views.answer_page import AnswerPage, answer_page
+from hoering.web.downloads import file_response
 from hoering.web.rendering import client_address, csrf_ok, page
 from hoering.web.security import answer_scope
 
 router = APIRouter(include_in_schema=False)
 
 OptionalField = Annotated[str | None, Form()]
+ACCEPT = ",".join(sorted({TYPES[k].extension for k in ANSWER_TYPES} | {TYPES[k].mime_type for k in ANSWER_TYPES}))
 
 
 def not_found(request: Request) -> HTMLResponse:
@@ -28,15 +36,14 @@ def not_found(request: Request) -> HTMLResponse:
 
 
 def _lookup(request: Request, token: str) -> AnswerPage | HTMLResponse:
-    limiter = request.app.state.failures
-    address = client_address(request)
-    if limiter.blocked(address):
-        return page(request, "for_mange.html", status_code=429)
+    """The page of a valid link, always; an unknown link counts against the address's budget of
+    link guesses (404, then 429 once it is spent)."""
     found = answer_page(request.app.state.rt, token)
-    if found is None:
-        limiter.fail(address)
-        return not_found(request)
-    return found
+    if found is not None:
+        return found
+    if not request.app.state.limits.link_guess_failed(client_address(request)):
+        return page(request, "for_mange.html", status_code=429)
+    return not_found(request)
 
 
 def _answer_form(request: Request, token: str, view: AnswerPage, *, status_code: int = 200,
@@ -50,9 +57,39 @@ def _answer_form(request: Request, token: str, view: AnswerPage, *, status_code:
         "text": text if text is not None else (latest.text if latest else ""),
         "comment": comment if comment is not None else (latest.comment if latest else ""),
         "max_comment": MAX_COMMENT, "max_text": MAX_TEXT, "action": f"/svar/{token}",
+        "link": f"/svar/{token}", "accept": ACCEPT, "max_files": MAX_FILES,
+        "max_upload_da": format_size(request.app.state.rt.settings.max_upload_bytes),
+        "types_da": ANSWER_TYPES_DA,
     }
     return page(request, "svar.html", context, status_code=status_code,
                 csrf_scope=answer_scope(token))
+
+
+def _read_uploads(request: Request, uploads: list[UploadFile | str] | None) -> tuple[list[GivenFile], list[str]]:
+    """The files chosen (an empty file field is no file), each checked before anything is
+    stored; refused files give one Danish line each."""
+    limit = request.app.state.rt.settings.max_upload_bytes
+    given, problems = [], []
+    for upload in uploads or []:
+        if isinstance(upload, str):  # a part without a file name: a file only if it has content
+            data, name, size = upload.encode()[:limit + 1], "", None
+        elif isinstance(upload, StarletteUpload):  # FastAPI hands Starlette's class
+            data, name, size = upload.file.read(limit + 1), upload.filename or "", upload.size
+        else:
+            continue
+        if not name and not data:
+            continue  # the field was left empty
+        try:
+            if len(data) > limit:
+                size = size if size is not None else len(data)
+                raise FileRefused("too_big", f"«{name}» fylder {format_size(size)}; en fil må højst "
+                                  f"fylde {format_size(limit)}.")
+            check_document(data, name, allowed=ANSWER_TYPES, allowed_da=ANSWER_TYPES_DA, max_bytes=limit)
+        except FileRefused as exc:
+            problems.append(exc.message)
+            continue
+        given.append(GivenFile(name, data))
+    return given, problems
 
 
 @router.get("/svar/{token}", response_class=HTMLResponse)
@@ -69,6 +106,9 @@ def show_answer_page(request: Request, token: str) -> Response:
 def submit_answer(
     request: Request, token: str, csrf: OptionalField = None, hearing: OptionalField = None,
     option: OptionalField = None, text: OptionalField = None, comment: OptionalField = None,
+    # UploadFile for a named file; str when a part came without a file name (refused below)
+    files: Annotated[list[UploadFile | str] | None, Form()] = None,
+    keep: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     view = _lookup(request, token)
     if isinstance(view, Response):
@@ -85,14 +125,25 @@ def submit_answer(
     if view.state == "closed":
         return page(request, "lukket.html", {"v": view}, status_code=409)
     rt = request.app.state.rt
+    given, problems = _read_uploads(request, files)
+    keep_ids = [int(k) for k in keep or [] if k.isdigit()]
+    if not problems and len(given) + len(keep_ids) > MAX_FILES:
+        problems.append(f"Et svar kan højst have {MAX_FILES} filer.")
+    if problems:
+        return _answer_form(request, token, view, status_code=422,
+                            error="Svaret er ikke gemt: " + " ".join(problems) + " Vælg filerne igen.",
+                            chosen=option, text=text, comment=comment)
     try:
         record_answer_by_token(rt, token, option=option or None, text=text, comment=comment,
-                               channel="web")
+                               channel="web", files=given, keep_files=keep_ids)
     except HearingClosedError:
         return page(request, "lukket.html", {"v": answer_page(rt, token) or view}, status_code=409)
     except NotFoundError:
         return _answer_form(request, token, view, status_code=422, error="Vælg et af svarene.",
                             chosen="", text=text, comment=comment)
+    except FileRefused as exc:
+        return _answer_form(request, token, view, status_code=422, error=f"Svaret er ikke gemt: {exc.message}",
+                            chosen=option, text=text, comment=comment)
     except RuleViolation:
         return _answer_form(request, token, view, status_code=422, error=_problem(view, text, comment),
                             chosen=option, text=text, comment=comment)
@@ -103,7 +154,7 @@ def _problem(view: AnswerPage, text: str | None, comment: str | None) -> str:
     if comment and len(comment.strip()) > MAX_COMMENT:
         return f"Bemærkningen må højst være {MAX_COMMENT} tegn."
     if view.kind == "submission" and not (text or "").strip():
-        return "Skriv jeres bidrag i tekstfeltet."
+        return "Skriv jeres bidrag i tekstfeltet, eller vedlæg et dokument."
     if view.kind == "submission":
         return f"Bidraget må højst være {MAX_TEXT} tegn."
     return "Svaret kunne ikke gemmes. Prøv igen."
@@ -116,4 +167,36 @@ def show_receipt(request: Request, token: str) -> Response:
         return view
     if view.latest is None:
         return RedirectResponse(f"/svar/{token}", status_code=303)
-    return page(request, "kvittering.html", {"v": view, "a": view.latest, "back": f"/svar/{token}"})
+    return page(request, "kvittering.html", {"v": view, "a": view.latest, "back": f"/svar/{token}",
+                                             "link": f"/svar/{token}"})
+
+
+@router.get("/svar/{token}/bilag/{number}")
+def download_bilag(request: Request, token: str, number: int) -> Response:
+    """A hearing's bilag, for a holder of one of its answer links."""
+    view = _lookup(request, token)
+    if isinstance(view, Response):
+        return view
+    with request.app.state.rt.db.read() as s:
+        row = bilag_by_number(s, view.hearing_id, number)
+        if row is None:
+            return not_found(request)
+        return file_response(document_bytes(s, row.document_id), filename=row.filename,
+                             mime_type=row.document.mime_type)
+
+
+@router.get("/svar/{token}/fil/{file_id}")
+def download_own_file(request: Request, token: str, file_id: int) -> Response:
+    """A file of the link's own kommune's answers (any version); other kommuners' files are 404."""
+    view = _lookup(request, token)
+    if isinstance(view, Response):
+        return view
+    with request.app.state.rt.db.read() as s:
+        row = find_token_row(s, token)
+        if row is None:
+            return not_found(request)
+        found = answer_file_of_recipient(s, row.recipient_id, file_id)
+        if found is None:
+            return not_found(request)
+        return file_response(document_bytes(s, found.document_id), filename=found.filename,
+                             mime_type=found.document.mime_type)

@@ -1,7 +1,8 @@
-"""``/api/``: hearings, one hearing's status and its result as JSON.
+"""``/api/``: hearings, one hearing's status and its result as JSON: the views themselves
+(``hoering.views``) are the response models, so the OpenAPI schema is exact.
 
-Guarded by the secretariat's session (a logged-in browser) or ``Authorization: Bearer <token>``
-with ``HOERING_API_TOKEN``. Without an API token configured, only the session gets in.
+Guarded by a logged-in person's session or ``Authorization: Bearer <token>``: a person's API
+token (``hoering user token EMAIL``), or the shared ``HOERING_API_TOKEN``, which only reads.
 """
 
 from __future__ import annotations
@@ -11,84 +12,43 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from hoering.errors import NotFoundError
-from hoering.services.queries import hearing_result, hearing_status, list_hearings
+from hoering.services.users import Principal, user_for_token
+from hoering.views.hearings import HearingSummary, list_hearings
+from hoering.views.result import HearingResult, hearing_result
+from hoering.views.status import HearingStatus, hearing_status
+from hoering.web.console_auth import principal
 
-bearer = HTTPBearer(auto_error=False, description="HOERING_API_TOKEN")
+bearer = HTTPBearer(auto_error=False, description="A person's API token (hoering user token EMAIL), "
+                    "or HOERING_API_TOKEN (read only)")
+# the shared HOERING_API_TOKEN reads; writing needs a person's token
+SHARED_TOKEN = Principal(id=None, email=None, name="API (HOERING_API_TOKEN)", role="laeser")
 
 
 def require_access(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> None:
-    if request.session.get("admin") is True:
-        return
-    configured = request.app.state.rt.settings.api_token
-    if credentials is not None and configured is not None and hmac.compare_digest(
-            credentials.credentials.encode(), configured.get_secret_value().encode()):
-        return
+) -> Principal:
+    """The person behind the session or the bearer token (a person's API token, or the shared
+    ``HOERING_API_TOKEN``, which only reads); 401 otherwise."""
+    who = principal(request)
+    if who is not None:
+        return who
+    if credentials is not None:
+        found = user_for_token(request.app.state.rt, credentials.credentials)
+        if found is not None:
+            return found
+        configured = request.app.state.rt.settings.api_token
+        if configured is not None and hmac.compare_digest(
+                credentials.credentials.encode(), configured.get_secret_value().encode()):
+            return SHARED_TOKEN
     raise HTTPException(status_code=401, detail="log in, or send Authorization: Bearer <api token>",
                         headers={"WWW-Authenticate": "Bearer"})
 
 
 class Problem(BaseModel):
     detail: str
-
-
-class HearingSummary(BaseModel):
-    id: int
-    title: str
-    kind: str
-    status: str
-    body: str
-    deadline: str
-    answered: int
-    recipients: int
-
-
-class StatusLine(BaseModel):
-    kommune: int
-    name: str
-    status: str
-    option: str | None
-    comment: str | None
-    channel: str | None
-    answered_by: str | None
-    received_at: str | None
-    late: bool
-    versions: int
-
-
-class HearingStatus(BaseModel):
-    hearing: int
-    title: str
-    kind: str
-    status: str
-    body: str
-    deadline: str
-    deadline_da: str
-    time_left: str | None
-    answered: int
-    recipients: int
-    silent: list[int]
-    counts: dict[str, int]
-    lines: list[StatusLine]
-
-
-class HearingResult(BaseModel):
-    """The frozen result (closed) or the tally so far (open); fields depend on the kind."""
-
-    model_config = ConfigDict(extra="allow")
-    hearing: int
-    title: str
-    status: str
-    kind: str
-    summary: str
-    outcome: str | None = None
-    counts: dict[str, int]
-    silent: list[int]
 
 
 HearingId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The hearing's id.")]
@@ -103,23 +63,17 @@ router = APIRouter(prefix="/api", tags=["hearings"], dependencies=[Depends(requi
 def hearings(
     request: Request,
     status: Annotated[Literal["open", "closed"] | None, Query()] = None,
-) -> list[dict[str, Any]]:
+) -> list[HearingSummary]:
     return list_hearings(request.app.state.rt, status=status)
 
 
 @router.get("/hearings/{hearing_id}", response_model=HearingStatus, responses=MISSING,
             summary="Who has answered, who has not, and the time left")
-def status(request: Request, hearing_id: HearingId) -> dict[str, Any]:
-    try:
-        return hearing_status(request.app.state.rt, hearing_id)
-    except NotFoundError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from None
+def status(request: Request, hearing_id: HearingId) -> HearingStatus:
+    return hearing_status(request.app.state.rt, hearing_id)
 
 
 @router.get("/hearings/{hearing_id}/result", response_model=HearingResult, responses=MISSING,
             summary="The result (frozen at close) or the tally so far")
-def result(request: Request, hearing_id: HearingId) -> dict[str, Any]:
-    try:
-        return hearing_result(request.app.state.rt, hearing_id)
-    except NotFoundError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from None
+def result(request: Request, hearing_id: HearingId) -> HearingResult:
+    return hearing_result(request.app.state.rt, hearing_id)

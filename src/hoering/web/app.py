@@ -15,61 +15,71 @@ from fastapi.exception_handlers import (
     request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from hoering.runtime import Runtime
-from hoering.web import answer_routes, api, secretariat_routes
+from hoering.db.rate_limits import DatabaseStorage
+from hoering.errors import NotFoundError
+from hoering.runtime import Runtime, bootstrap
+from hoering.web import (
+    answer_routes,
+    api,
+    api_write,
+    console_hearings,
+    console_running,
+    health_routes,
+    secretariat_routes,
+)
+from hoering.web.docs import add_docs
+from hoering.web.headers import BoundaryHeaders
 from hoering.web.rendering import make_templates, page
-from hoering.web.security import Csrf, FailureLimiter
+from hoering.web.security import Csrf, GuessLimits, parse_networks
 
 STATIC = Path(__file__).parent / "static"
 SESSION_HOURS = 8
 
-SECURITY_HEADERS = {
-    # The answer link carries the token in its path: never send it on as a Referer.
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
-}
-
-
 def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 600.0) -> FastAPI:
-    """The web app for ``rt``. ``failure_limit`` failed guesses (unknown links, wrong passwords)
-    per client address within ``failure_window`` seconds, then 429 until the window passes."""
+    """The web app for ``rt``. ``failure_limit`` failed link guesses, and separately
+    ``failure_limit`` failed logins, per client address within ``failure_window`` seconds (twice
+    that per account), then 429 until the window passes (``security.GuessLimits``)."""
     app = FastAPI(
         title="hoering",
         summary="Mail hearings of Nordjysk Socialaftale: hearings, status and results.",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,  # web/docs.py: served locally, under a CSP
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     secret = rt.secret
     app.state.rt = rt
     app.state.templates = make_templates()
+    # The accessibility statement, linked in every page's footer (base.html).
+    app.state.templates.env.globals["accessibility_url"] = rt.settings.accessibility_url
     app.state.csrf = Csrf(secret)
-    app.state.failures = FailureLimiter(limit=failure_limit, window=failure_window)
+    app.state.limits = GuessLimits.per_window(DatabaseStorage(rt.db), limit=failure_limit,
+                                              window=failure_window)
+    app.state.trusted_proxies = parse_networks(rt.settings.trusted_proxies)
     secure = rt.settings.portal_url.startswith("https://")
     app.state.secure_cookies = secure
     session_key = hmac.new(secret, b"hoering-session", hashlib.sha256).hexdigest()
-    app.add_middleware(SessionMiddleware, secret_key=session_key, session_cookie="hoering_session",
+    # The signed cookie carries only the one-shot flash message; the login itself is a
+    # server-side session (web/sessions.py), so logout and expiry really end it.
+    app.add_middleware(SessionMiddleware, secret_key=session_key, session_cookie="hoering_flash",
                        max_age=SESSION_HOURS * 3600, same_site="lax", https_only=secure)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    app.add_middleware(BoundaryHeaders, https=secure)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    add_docs(app)
     app.include_router(answer_routes.router)
     app.include_router(secretariat_routes.router)
+    app.include_router(console_hearings.router)
+    app.include_router(console_running.router)
     app.include_router(api.router)
+    app.include_router(api_write.router)
+    app.include_router(health_routes.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> Response:
@@ -85,6 +95,14 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
                                            "message": "Prøv igen, eller kontakt sekretariatet."},
                     status_code=exc.status_code)
 
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        """The one place a missing hearing (or other row) becomes a 404: JSON under /api/, the
+        Danish page elsewhere. Routes just call the services and views."""
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        return page(request, "ikke_fundet.html", status_code=404)
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
@@ -92,3 +110,8 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
         return page(request, "ikke_fundet.html", status_code=404)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for ``hoering web --workers N``: each uvicorn worker process calls this factory."""
+    return create_app(bootstrap())

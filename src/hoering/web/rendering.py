@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from hoering import danish
-from hoering.web.security import CSRF_COOKIE, CSRF_MAX_AGE, Csrf
+from hoering.web.security import CSRF_COOKIE, CSRF_MAX_AGE, Csrf, client_ip
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -27,7 +27,9 @@ def make_templates() -> Jinja2Templates:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address (``X-Forwarded-For`` only from ``HOERING_TRUSTED_PROXIES``)."""
+    return client_ip(request.client.host if request.client else None,
+                     request.headers.get("x-forwarded-for"), request.app.state.trusted_proxies)
 
 
 def page(request: Request, name: str, context: dict[str, Any] | None = None, *,

@@ -1,4 +1,4 @@
-"""``/sekretariat``: the secretariat's overview, behind a password (signed session cookie).
+"""``/sekretariat``: the secretariat's overview, behind a password (a server-side session).
 
 Read-only except for two actions on an open hearing: send a reminder now, and close it (with
 the CLI's rule: before the deadline only when every kommune has answered, or when forced).
@@ -9,23 +9,44 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from hoering.db.document_queries import answer_file_of_hearing, bilag_by_number
+from hoering.docstore import document_bytes
 from hoering.errors import NotFoundError, RuleViolation
 from hoering.services.hearings import close_hearing
 from hoering.services.reminders import remind_now
+from hoering.services.users import BOOTSTRAP, authenticate, bootstrap_open
+from hoering.services.web_sessions import end_all_sessions
+from hoering.views.hearings import overview
+from hoering.views.secretariat import hearing_detail
+from hoering.web.console_auth import csrf_scope, principal
+from hoering.web.console_running import running_context
+from hoering.web.downloads import file_response
 from hoering.web.rendering import client_address, csrf_ok, page
-from hoering.web.secretariat_view import hearing_detail, overview
 from hoering.web.security import SECRETARIAT_SCOPE, verify_password
+from hoering.web.sessions import current_session, log_in, log_out
 
 router = APIRouter(prefix="/sekretariat", include_in_schema=False)
 ACTOR = "sekretariatet (web)"
+ADMIN_ACCOUNT = "admin"  # the bootstrap administrator's account name in the login budgets
 Field = Annotated[str | None, Form()]
+# Ids outside a database integer (PostgreSQL refused them: HTTP 500) are a 404 like any unknown id.
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def logged_in(request: Request) -> bool:
-    return request.session.get("admin") is True
+    return principal(request) is not None
+
+
+def _scope(request: Request) -> str:
+    return csrf_scope(request)
+
+
+def _actor(request: Request) -> str:
+    who = principal(request)
+    return who.actor if who is not None else ACTOR
 
 
 def _to_login() -> RedirectResponse:
@@ -40,39 +61,69 @@ def _take_flash(request: Request) -> list[str] | None:
     return request.session.pop("flash", None)
 
 
+def _login_context(request: Request, error: str | None, email: str = "") -> dict[str, object]:
+    rt = request.app.state.rt
+    return {"configured": bool(rt.settings.admin_password_hash), "bootstrap": bootstrap_open(rt),
+            "error": error, "email": email}
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request) -> Response:
-    configured = bool(request.app.state.rt.settings.admin_password_hash)
-    return page(request, "login.html", {"configured": configured, "error": None},
-                csrf_scope=SECRETARIAT_SCOPE)
+    return page(request, "login.html", _login_context(request, None), csrf_scope=SECRETARIAT_SCOPE)
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, password: Field = None, csrf: Field = None) -> Response:
-    limiter = request.app.state.failures
+def login(request: Request, password: Field = None, csrf: Field = None, email: Field = None) -> Response:
+    """E-mail and password of an account; while no account exists, the shared password."""
+    limits = request.app.state.limits
     address = client_address(request)
-    configured = bool(request.app.state.rt.settings.admin_password_hash)
-    if limiter.blocked(address):
-        return page(request, "for_mange.html", status_code=429)
+    rt = request.app.state.rt
+    bootstrap = bootstrap_open(rt)
+    account = ADMIN_ACCOUNT if bootstrap else (email or "").strip().lower()
+    if not limits.login_allowed(address, account):
+        return page(request, "for_mange.html", {"login": True}, status_code=429)
     if not csrf_ok(request, csrf, SECRETARIAT_SCOPE):
-        return page(request, "login.html", {"configured": configured,
-                                            "error": "Formularen var udløbet. Prøv igen."},
+        return page(request, "login.html", _login_context(request, "Formularen var udløbet. Prøv igen.",
+                                                          email or ""),
                     status_code=400, csrf_scope=SECRETARIAT_SCOPE)
-    if not verify_password(password or "", request.app.state.rt.settings.admin_password_hash):
-        limiter.fail(address)
-        return page(request, "login.html", {"configured": configured,
-                                            "error": "Forkert adgangskode."},
+    if bootstrap:
+        who = BOOTSTRAP if verify_password(password or "", rt.settings.admin_password_hash) else None
+    else:
+        who = authenticate(rt, email or "", password or "")
+    if who is None:
+        limits.login_failed(address, account)
+        message = "Forkert adgangskode." if bootstrap else "Forkert e-mail eller adgangskode."
+        return page(request, "login.html", _login_context(request, message, email or ""),
                     status_code=401, csrf_scope=SECRETARIAT_SCOPE)
     request.session.clear()
-    request.session["admin"] = True
-    return RedirectResponse("/sekretariat", status_code=303)
+    response = RedirectResponse("/sekretariat", status_code=303)
+    log_in(request, response, user_id=who.id)
+    return response
 
 
 @router.post("/logout")
-def logout(request: Request, csrf: Field = None) -> Response:
-    if csrf_ok(request, csrf, SECRETARIAT_SCOPE):
-        request.session.clear()
-    return _to_login()
+def logout(request: Request) -> Response:
+    """Ends the session whatever the form carries: a stale page's logout button still logs out
+    (a forged cross-site logout cannot carry the SameSite=Lax cookie)."""
+    request.session.clear()
+    response = _to_login()
+    log_out(request, response)
+    return response
+
+
+@router.post("/logout-everywhere")
+def logout_everywhere(request: Request, csrf: Field = None) -> Response:
+    """Ends every session of the logged-in principal, on every browser."""
+    refused = _guard(request, csrf)
+    if refused:
+        return refused
+    session = current_session(request)
+    assert session is not None
+    end_all_sessions(request.app.state.rt, user_id=session.user_id, actor=_actor(request))
+    request.session.clear()
+    response = _to_login()
+    log_out(request, response)
+    return response
 
 
 @router.get("", response_class=HTMLResponse)
@@ -80,12 +131,13 @@ def show_overview(request: Request) -> Response:
     if not logged_in(request):
         return _to_login()
     rows = overview(request.app.state.rt)
-    return page(request, "oversigt.html", {"rows": rows, "flash": _take_flash(request)},
-                csrf_scope=SECRETARIAT_SCOPE)
+    return page(request, "oversigt.html", {"rows": rows, "flash": _take_flash(request),
+                                           "who": principal(request)},
+                csrf_scope=_scope(request))
 
 
 @router.get("/hoering/{hearing_id}", response_class=HTMLResponse)
-def show_hearing(request: Request, hearing_id: int) -> Response:
+def show_hearing(request: Request, hearing_id: Id) -> Response:
     if not logged_in(request):
         return _to_login()
     try:
@@ -95,26 +147,57 @@ def show_hearing(request: Request, hearing_id: int) -> Response:
                                            "message": f"Der er ingen høring med nummer {hearing_id}."},
                     status_code=404)
     return page(request, "hoering.html", {"h": detail, "flash": _take_flash(request),
-                                          "click": secrets.token_hex(8)},
-                csrf_scope=SECRETARIAT_SCOPE)
+                                          "click": secrets.token_hex(8), "who": principal(request),
+                                          "run": running_context(request.app.state.rt, hearing_id)},
+                csrf_scope=_scope(request))
+
+
+@router.get("/hoering/{hearing_id}/fil/{file_id}")
+def download_answer_file(request: Request, hearing_id: Id, file_id: Id) -> Response:
+    """A file a kommune answered with (any version)."""
+    if not logged_in(request):
+        return _to_login()
+    with request.app.state.rt.db.read() as s:
+        found = answer_file_of_hearing(s, hearing_id, file_id)
+        if found is None:
+            return page(request, "ikke_fundet.html", status_code=404)
+        return file_response(document_bytes(s, found.document_id), filename=found.filename,
+                             mime_type=found.document.mime_type)
+
+
+@router.get("/hoering/{hearing_id}/bilag/{number}")
+def download_bilag(request: Request, hearing_id: Id, number: Id) -> Response:
+    if not logged_in(request):
+        return _to_login()
+    with request.app.state.rt.db.read() as s:
+        found = bilag_by_number(s, hearing_id, number)
+        if found is None:
+            return page(request, "ikke_fundet.html", status_code=404)
+        return file_response(document_bytes(s, found.document_id), filename=found.filename,
+                             mime_type=found.document.mime_type)
 
 
 def _guard(request: Request, csrf: str | None) -> Response | None:
-    if not logged_in(request):
+    who = principal(request)
+    if who is None:
         return _to_login()
-    if not csrf_ok(request, csrf, SECRETARIAT_SCOPE):
+    if not who.can_act:
+        return page(request, "fejl.html", {"title": "Ikke tilladt",
+                                           "message": "Din rolle giver kun adgang til at læse."},
+                    status_code=403)
+    if not csrf_ok(request, csrf, _scope(request)):
         return page(request, "fejl.html", {"title": "Formularen er udløbet",
                                            "message": "Genindlæs siden og prøv igen."}, status_code=400)
     return None
 
 
 @router.post("/hoering/{hearing_id}/paamind")
-def remind(request: Request, hearing_id: int, csrf: Field = None, click: Field = None) -> Response:
+def remind(request: Request, hearing_id: Id, csrf: Field = None, click: Field = None) -> Response:
     refused = _guard(request, csrf)
     if refused:
         return refused
     try:
-        queued = remind_now(request.app.state.rt, hearing_id, actor=ACTOR,
+        queued = remind_now(request.app.state.rt, hearing_id, actor=_actor(request),
                             request_id=(click or "").strip() or None)
     except NotFoundError:
         return RedirectResponse("/sekretariat", status_code=303)
@@ -127,12 +210,12 @@ def remind(request: Request, hearing_id: int, csrf: Field = None, click: Field =
 
 
 @router.post("/hoering/{hearing_id}/luk")
-def close(request: Request, hearing_id: int, csrf: Field = None, force: Field = None) -> Response:
+def close(request: Request, hearing_id: Id, csrf: Field = None, force: Field = None) -> Response:
     refused = _guard(request, csrf)
     if refused:
         return refused
     try:
-        close_hearing(request.app.state.rt, hearing_id, force=force == "ja", actor=ACTOR)
+        close_hearing(request.app.state.rt, hearing_id, force=force == "ja", actor=_actor(request))
     except NotFoundError:
         return RedirectResponse("/sekretariat", status_code=303)
     except RuleViolation:

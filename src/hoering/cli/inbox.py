@@ -1,0 +1,106 @@
+"""``hoering inbox ...``: read the secretariat's mailbox, import saved mails, review, list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from hoering.cli.common import console, print_json, runtime
+from hoering.errors import HoeringError
+
+app = typer.Typer(help="Mail that comes back: replies, auto-replies and bounces.", no_args_is_help=True)
+
+
+@app.command()
+def fetch() -> None:
+    """Read new mail over IMAP (HOERING_IMAP_*), store it, act on it."""
+    from hoering.services.inbox import read_inbox
+
+    console.print(read_inbox(runtime()).line())
+
+
+@app.command(name="import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Saved messages (.eml), e.g. dragged out of Outlook.")],
+) -> None:
+    """Run saved messages through exactly the path fetched ones take."""
+    from hoering.services.inbox import import_files
+
+    raws = []
+    for path in files:
+        try:
+            raws.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise HoeringError(f"{path}: {exc.strerror}") from None
+    console.print(import_files(runtime(), raws).line())
+
+
+@app.command()
+def review(json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Messages waiting for the secretariat: replies that could not be read with certainty."""
+    from hoering.services.inbox_review import review_queue
+
+    entries = review_queue(runtime())
+    if json:
+        print_json([e.as_json() for e in entries])
+        return
+    if not entries:
+        console.print("Nothing to review.")
+        return
+    table = Table("Id", "Fra", "Emne", "Høring", "Kommune", "Hvorfor", "Forslag", "Tekst")
+    for e in entries:
+        table.add_row(str(e.id), e.sender, e.subject, str(e.hearing_id or ""), e.kommune or "", e.note or "",
+                      e.option or "", (e.text or "")[:80])
+    console.print(table)
+
+
+@app.command()
+def record(
+    message: Annotated[int, typer.Argument(help="The inbox message's id (see hoering inbox review).")],
+    option: Annotated[str | None, typer.Option(help="The option's key.")] = None,
+    comment: Annotated[str | None, typer.Option(help="Comment (default: the reply's text).")] = None,
+    text: Annotated[str | None, typer.Option(help="Submission text (default: the reply's text).")] = None,
+    hearing: Annotated[int | None, typer.Option(help="When the message is not matched to a hearing.")] = None,
+    kommune: Annotated[str | None, typer.Option(help="When the message is not matched to a kommune.")] = None,
+) -> None:
+    """Record a reviewed reply as the kommune's answer (channel mail)."""
+    from hoering.services.inbox_review import record_reviewed
+
+    answer = record_reviewed(runtime(), message, option=option, comment=comment, text=text, hearing_id=hearing,
+                             kommune=kommune)
+    typer.echo(f"Inbox message {message} recorded as answer {answer}.")
+
+
+@app.command()
+def ignore(
+    message: Annotated[int, typer.Argument(help="The inbox message's id.")],
+    reason: Annotated[str, typer.Option(help="Why it is not an answer.")],
+) -> None:
+    """Take a message out of the review queue without recording anything."""
+    from hoering.services.inbox_review import ignore_message
+
+    ignore_message(runtime(), message, reason=reason)
+    typer.echo(f"Inbox message {message} ignored.")
+
+
+@app.command(name="list")
+def list_(
+    json: Annotated[bool, typer.Option("--json")] = False,
+    status: Annotated[str | None, typer.Option(help="new, recorded, review, done or ignored.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 200,
+) -> None:
+    """Everything received: when, from whom, its reason and what was done."""
+    from hoering.services.inbox_review import list_messages
+
+    entries = list_messages(runtime(), status=status, limit=limit)
+    if json:
+        print_json([e.as_json() for e in entries])
+        return
+    table = Table("Id", "Modtaget", "Fra", "Emne", "Art", "Status", "Høring", "Svar", "Note")
+    for e in entries:
+        table.add_row(str(e.id), e.received_at.strftime("%Y-%m-%d %H:%M"), e.sender, e.subject[:50],
+                      e.reason or "", e.status, str(e.hearing_id or ""), e.option or "", e.note or "")
+    console.print(table)

@@ -1,0 +1,73 @@
+"""``hoering user ...``: the secretariat's accounts (add, list, disable, API token)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from hoering.cli.common import console, print_json, runtime
+from hoering.errors import HoeringError
+
+app = typer.Typer(help="Accounts for the secretariat's console and the API.", no_args_is_help=True)
+ACTOR = "cli"
+
+
+@app.command()
+def add(
+    email: Annotated[str, typer.Argument(help="The person's e-mail address (their login).")],
+    name: Annotated[str, typer.Option("--name", help="Full name, as the audit log shows it.")],
+    role: Annotated[str, typer.Option("--role", help="sekretariat | formand | laeser")] = "sekretariat",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="Read the password from standard input.")] = False,
+) -> None:
+    """Add an account (argon2-hashed password). The first account ends the shared bootstrap login."""
+    from hoering.services.users import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = add_user(runtime(), email, name=name, role=role, password=password, actor=ACTOR)
+    console.print(f"Added {user.email} ({user.name}, {user.role}).")
+
+
+@app.command("list")
+def list_(json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Every account: e-mail, name, role, active, API token yes/no."""
+    from hoering.services.users import list_users
+
+    users = list_users(runtime())
+    if json:
+        print_json(users)
+        return
+    if not users:
+        console.print("No accounts yet: the shared HOERING_ADMIN_PASSWORD_HASH logs in (bootstrap).")
+        return
+    table = Table("e-mail", "name", "role", "active", "API token")
+    for u in users:
+        table.add_row(str(u["email"]), str(u["name"]), str(u["role"]),
+                      "yes" if u["active"] else "disabled", "yes" if u["api_token"] else "-")
+    console.print(table)
+
+
+@app.command()
+def disable(email: Annotated[str, typer.Argument(help="The account's e-mail address.")]) -> None:
+    """Disable an account: its sessions and API token stop working at the next request."""
+    from hoering.services.users import disable_user
+
+    disable_user(runtime(), email, actor=ACTOR)
+    console.print(f"Disabled {email}.")
+
+
+@app.command()
+def token(email: Annotated[str, typer.Argument(help="The account's e-mail address.")]) -> None:
+    """Print a new API token for the account (replaces its earlier one; shown only now)."""
+    from hoering.services.users import issue_api_token
+
+    value = issue_api_token(runtime(), email, actor=ACTOR)
+    if not value:
+        raise HoeringError("no token issued")
+    typer.echo(value)

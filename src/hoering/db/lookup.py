@@ -1,0 +1,57 @@
+"""Finding a row by id or saying clearly that there is none: the one ``get-or-NotFound`` that
+every service and every view uses (it sits in the db layer so that both can)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
+
+from hoering.db.base import Base
+from hoering.db.hearings import AnswerToken, Hearing
+from hoering.db.meetings import Item, Meeting
+from hoering.errors import NotFoundError
+from hoering.tokens import looks_like_token, token_hash
+
+Row = TypeVar("Row", bound=Base)
+
+
+def get_or_not_found(s: Session, model: type[Row], row_id: int, *, lock: bool = False,
+                     what: str | None = None) -> Row:
+    """The row of ``model`` with ``row_id`` (locked for update when ``lock``); NotFoundError
+    ("no hearing with id 42") when there is none."""
+    query = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
+    if lock:
+        query = query.with_for_update()
+    row = s.scalar(query)
+    if row is None:
+        name = what or str(model.__tablename__).replace("_", " ")
+        raise NotFoundError(f"no {name} with id {row_id}")
+    return row
+
+
+def get_hearing(s: Session, hearing_id: int, *, lock: bool = False) -> Hearing:
+    return get_or_not_found(s, Hearing, hearing_id, lock=lock)
+
+
+def get_meeting(s: Session, meeting_id: int, *, lock: bool = False) -> Meeting:
+    return get_or_not_found(s, Meeting, meeting_id, lock=lock)
+
+
+def get_item(s: Session, item_id: int, *, lock: bool = False) -> Item:
+    return get_or_not_found(s, Item, item_id, lock=lock)
+
+
+def find_token(s: Session, token: str, *options: ORMOption) -> AnswerToken | None:
+    """The live token row for ``token``, or None (unknown, malformed or revoked look the same);
+    ``options`` (e.g. ``joinedload``) load what the caller reads in the same statement."""
+    if not looks_like_token(token):
+        return None
+    digest = token_hash(token)
+    row = s.scalar(select(AnswerToken).where(AnswerToken.token_hash == digest).options(*options))
+    if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, digest):
+        return None
+    return row

@@ -1,0 +1,119 @@
+"""Reading the secretariat's mailbox over IMAP: TLS or STARTTLS, a password or an XOAUTH2 token.
+
+imap-tools rather than aioimaplib: the inbox runs as a short scheduled step (every two minutes)
+and as a CLI command, both synchronous like the rest of the services; imap-tools wraps the
+standard library's imaplib (TLS, STARTTLS, ``AUTHENTICATE XOAUTH2``, ``UID MOVE`` with a
+COPY/EXPUNGE fallback) behind a small API, where aioimaplib would give an asyncio protocol to
+drive by hand and an event loop inside every service call. The raw bytes are fetched with
+``UID FETCH … BODY.PEEK[]`` through imap-tools' client, unchanged, since their SHA-256 is what
+the store deduplicates on.
+
+The protocol with the store (``hoering.services.inbox``): fetch a batch, store each message
+(committed), *then* move the batch to the processed folder (or flag it when no folder is set).
+A reader killed in between finds the messages again next time; the store already has them.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from imap_tools import BaseMailBox, MailBox, MailBoxStartTls
+
+from hoering.errors import MailboxError
+
+PROCESSED_FLAG = "$HoeringRead"
+
+
+@dataclass(frozen=True)
+class ImapConfig:
+    host: str
+    port: int
+    username: str
+    security: Literal["tls", "starttls"] = "tls"
+    password: str | None = None
+    token_provider: Callable[[], str] | None = None  # XOAUTH2: returns a fresh access token
+    folder: str = "INBOX"
+    processed_folder: str | None = "Behandlet"
+    ca_file: Path | None = None
+    validate_certs: bool = True
+    timeout: float = 30.0
+
+
+def ssl_context(config: ImapConfig) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(cafile=str(config.ca_file) if config.ca_file else None)
+    if not config.validate_certs:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+@contextmanager
+def connect(config: ImapConfig) -> Iterator[BaseMailBox]:
+    ctx = ssl_context(config)
+    box: BaseMailBox = (MailBox(config.host, config.port, timeout=config.timeout, ssl_context=ctx)
+                        if config.security == "tls" else
+                        MailBoxStartTls(config.host, config.port, timeout=config.timeout, ssl_context=ctx))
+    try:
+        if config.token_provider is not None:
+            box.xoauth2(config.username, config.token_provider(), initial_folder=config.folder)
+        else:
+            box.login(config.username, config.password or "", initial_folder=config.folder)
+    except Exception as exc:  # imaplib and imap-tools raise several unrelated types here
+        raise MailboxError(f"IMAP login to {config.host}:{config.port} failed: {exc}") from exc
+    try:
+        if config.processed_folder and not box.folder.exists(config.processed_folder):
+            box.folder.create(config.processed_folder)
+        yield box
+    finally:
+        with suppress(Exception):  # the connection may already be gone; nothing to clean up then
+            box.logout()
+
+
+def waiting_uids(box: BaseMailBox, config: ImapConfig) -> list[str]:
+    criteria = "ALL" if config.processed_folder else f"UNKEYWORD {PROCESSED_FLAG}"
+    return list(box.uids(criteria))
+
+
+def fetch_raw(box: BaseMailBox, uids: list[str]) -> Iterator[tuple[str, bytes]]:
+    """(uid, raw bytes) of each message, unchanged, without setting \\Seen."""
+    if not uids:
+        return
+    status, data = box.client.uid("FETCH", ",".join(uids), "(UID BODY.PEEK[])")
+    if status != "OK":
+        raise MailboxError(f"IMAP FETCH failed: {data!r}")
+    for item in data:
+        if isinstance(item, tuple) and len(item) == 2:
+            head, raw = item
+            uid = head.decode().split("UID ")[1].split()[0].rstrip(")") if b"UID " in head else ""
+            yield uid, raw
+
+
+def mark_processed(box: BaseMailBox, uids: list[str], config: ImapConfig) -> None:
+    if not uids:
+        return
+    if config.processed_folder:
+        box.move(uids, config.processed_folder)
+    else:
+        box.flag(uids, PROCESSED_FLAG, True)
+
+
+def read_mailbox(config: ImapConfig, store: Callable[[bytes, str], None], *, batch: int = 50) -> int:
+    """Fetch every waiting message in batches, ``store`` each (it must commit), then mark the
+    batch processed on the server. Returns how many messages were fetched."""
+    fetched = 0
+    with connect(config) as box:
+        uids = waiting_uids(box, config)
+        for i in range(0, len(uids), batch):
+            chunk = uids[i:i + batch]
+            done = []
+            for uid, raw in fetch_raw(box, chunk):
+                store(raw, uid)
+                done.append(uid)
+                fetched += 1
+            mark_processed(box, done, config)
+    return fetched

@@ -1,0 +1,93 @@
+"""Taking answer links back: revoke a contact's links, or reissue one (a new link, mailed).
+
+A link is revoked by setting ``answer_token.revoked_at``; the answer page then treats it like an
+unknown link (404), and reminders and results skip it. Reissuing revokes the contact's links in
+one hearing and mails a new one (``hoering contact reissue``), for a link that was forwarded
+or leaked. Both are written to the audit log. ``load_registry`` calls :func:`revoke_links` for
+people it deactivates (no longer in the registry file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hoering import audit
+from hoering.audit import SECRETARIAT
+from hoering.db.links import revoke_tokens
+from hoering.db.lookup import get_hearing
+from hoering.db.models import AnswerToken, HearingRecipient, Person
+from hoering.errors import NotFoundError, RuleViolation
+from hoering.runtime import Runtime
+from hoering.services.outgoing import hearings as notices
+from hoering.tokens import derive_token, new_nonce, token_hash
+
+
+@dataclass(frozen=True)
+class Revoked:
+    email: str
+    links: int
+    hearings: tuple[int, ...]
+
+
+def find_person(s: Session, email: str) -> Person:
+    person = s.scalar(select(Person).where(Person.email == email.strip().lower()))
+    if person is None:
+        person = s.scalar(select(Person).where(Person.email == email.strip()))
+    if person is None:
+        raise NotFoundError(f"no contact with the address {email.strip()!r} in the registry")
+    return person
+
+
+def revoke_links(rt: Runtime, s: Session, person: Person, *, hearing_id: int | None = None,
+                 actor: str = SECRETARIAT, why: str = "revoked") -> list[AnswerToken]:
+    """Revoke ``person``'s live links (in one hearing, or in all), in the caller's transaction."""
+    now = rt.now()
+    tokens = revoke_tokens(s, person.id, now=now, hearing_id=hearing_id)
+    if tokens:
+        hearings = sorted({t.recipient.hearing_id for t in tokens})
+        audit.record(s, at=now, actor=actor, action="contact.links_revoked", entity="person",
+                     entity_id=person.id, links=len(tokens), hearings=hearings, why=why)
+    return tokens
+
+
+def revoke_contact(rt: Runtime, email: str, *, hearing_id: int | None = None,
+                   actor: str = SECRETARIAT) -> Revoked:
+    """``hoering contact revoke EMAIL [--hearing ID]``."""
+    with rt.db.transaction() as s:
+        person = find_person(s, email)
+        if hearing_id is not None:
+            get_hearing(s, hearing_id)
+        tokens = revoke_links(rt, s, person, hearing_id=hearing_id, actor=actor)
+        return Revoked(person.email, len(tokens), tuple(sorted({t.recipient.hearing_id for t in tokens})))
+
+
+def reissue_link(rt: Runtime, email: str, *, hearing_id: int, actor: str = SECRETARIAT) -> int:
+    """``hoering contact reissue EMAIL --hearing ID``: the contact's links in the hearing are
+    revoked and a new one is mailed (queued in the outbox). Returns the outbox rows queued."""
+    with rt.db.transaction() as s:
+        person = find_person(s, email)
+        hearing = get_hearing(s, hearing_id, lock=True)
+        if hearing.status != "open":
+            raise RuleViolation(f"hearing {hearing_id} is closed; its links cannot be reissued")
+        if not person.active:
+            raise RuleViolation(f"{person.email} is no longer in the registry; no new link")
+        recipient = s.scalar(select(HearingRecipient).where(HearingRecipient.hearing_id == hearing.id,
+                                                            HearingRecipient.kommune_id == person.kommune_id))
+        had = s.scalar(select(AnswerToken.id).join(HearingRecipient, HearingRecipient.id == AnswerToken.recipient_id)
+                       .where(AnswerToken.person_id == person.id, HearingRecipient.hearing_id == hearing.id)
+                       .limit(1))
+        if recipient is None or had is None:
+            raise NotFoundError(f"{person.email} has no answer link in hearing {hearing_id}")
+        revoke_links(rt, s, person, hearing_id=hearing.id, actor=actor, why="reissued")
+        nonce = new_nonce()
+        token = AnswerToken(recipient_id=recipient.id, person_id=person.id, nonce=nonce,
+                            token_hash=token_hash(derive_token(rt.secret, nonce)))
+        s.add(token)
+        s.flush()
+        queued = notices.queue_new_link(rt, s, hearing, recipient.kommune, token)
+        audit.record(s, at=rt.now(), actor=actor, action="contact.link_reissued", entity="person",
+                     entity_id=person.id, hearing_id=hearing.id, token=token.id)
+        return queued

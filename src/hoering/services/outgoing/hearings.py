@@ -1,0 +1,209 @@
+"""What the engine tells people about a hearing, queued in the transaction of the change:
+invitations, reminders, deadline changes, receipts and results, each to every active contact
+with a live answer link (results also to the members of the hearing's body)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, TypedDict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hoering.danish import format_time_left
+from hoering.db.document_queries import bilag_listing, bilag_of, file_listing, files_of_answers
+from hoering.db.models import Answer, AnswerToken, Hearing, Kommune, Person, UndeliverableContact
+from hoering.db.tallying import definition_of, recipients_of
+from hoering.mail.outbox import Attachment, message_id_for
+from hoering.runtime import Runtime
+from hoering.services.hearing_documents import bilag_for_mail
+from hoering.services.outgoing.common import queue_to_person, secretariat
+from hoering.tokens import address_for
+from hoering.views.result import HearingResult
+
+
+def hearing_context(rt: Runtime, s: Session, hearing: Hearing) -> dict[str, Any]:
+    d = definition_of(hearing)
+    return {
+        "hearing": {
+            "id": hearing.id, "title": hearing.title, "kind": hearing.kind, "question": d.question,
+            "background": d.background, "deadline": hearing.deadline,
+            "options": [{"key": o.key, "label": o.label} for o in d.answer_options],
+            "body": hearing.body.name, "body_long": hearing.body.long_name,
+            "total": d.allocation.total if d.allocation else None,
+            "late_counts": d.late == "count",
+            "bilag": bilag_listing(bilag_of(s, hearing.id)),
+        },
+        "secretariat": secretariat(rt, s),
+        "portal_url": rt.settings.portal_url,
+    }
+
+
+def _contacts(s: Session, hearing: Hearing, only_silent: set[int] | None = None):
+    """(kommune, token) of every contact with a live link, except addresses that bounced for good
+    (``undeliverable_contact``, written by the inbox): their kommune's other contact is asked."""
+    bounced = set(s.scalars(select(UndeliverableContact.person_id)))
+    for recipient, kommune in recipients_of(s, hearing.id):
+        if only_silent is not None and kommune.code not in only_silent:
+            continue
+        for token in recipient.tokens:
+            if token.revoked_at is None and token.person.active and token.person_id not in bounced:
+                yield kommune, token
+
+
+def invitation_context(base: dict[str, Any], kommune: Kommune, person: Person, link: str) -> dict[str, Any]:
+    """What one contact's invitation is rendered from (also the console's preview)."""
+    return {**base, "kommune": _kommune(kommune), "link": link,
+            "person": {"name": person.name, "email": person.email}}
+
+
+def queue_invitations(rt: Runtime, s: Session, hearing: Hearing) -> int:
+    base = hearing_context(rt, s, hearing)
+    bilag = bilag_for_mail(s, hearing.id, max_bytes=rt.settings.max_attachment_bytes)
+    base["bilag_attached"] = bilag.attached
+    queued = 0
+    for kommune, token in _contacts(s, hearing):
+        ctx = invitation_context(base, kommune, token.person, rt.answer_link(token.nonce))
+        queued += _queue(rt, s, hearing, "invitation", ctx, token.person, kommune,
+                         key=invitation_key(hearing, kommune, token.person_id),
+                         attachments=bilag.attachments, **_thread(rt, hearing, kommune, token, first=True))
+    return queued
+
+
+def queue_reminders(rt: Runtime, s: Session, hearing: Hearing, *, offset: str, silent: set[int]) -> int:
+    now = rt.now()
+    base = hearing_context(rt, s, hearing)
+    queued = 0
+    for kommune, token in _contacts(s, hearing, only_silent=silent):
+        ctx = {**base, "kommune": _kommune(kommune), "link": rt.answer_link(token.nonce),
+               "time_left": format_time_left(hearing.deadline, now)}
+        key = (f"hearing:{hearing.id}:reminder:{hearing.deadline_version}:{offset}:"
+               f"{kommune.code}:{token.person_id}")
+        queued += _queue(rt, s, hearing, "reminder", ctx, token.person, kommune, key=key,
+                         **_thread(rt, hearing, kommune, token))
+    return queued
+
+
+def queue_deadline_changed(rt: Runtime, s: Session, hearing: Hearing, *, old_deadline: datetime,
+                           reason: str, reopened: bool) -> int:
+    base = hearing_context(rt, s, hearing)
+    queued = 0
+    for kommune, token in _contacts(s, hearing):
+        ctx = {**base, "kommune": _kommune(kommune), "link": rt.answer_link(token.nonce), "old_deadline": old_deadline,
+               "reason": reason, "reopened": reopened}
+        key = (f"hearing:{hearing.id}:deadline:{hearing.deadline_version}:"
+               f"{kommune.code}:{token.person_id}")
+        queued += _queue(rt, s, hearing, "deadline_changed", ctx, token.person, kommune, key=key,
+                         **_thread(rt, hearing, kommune, token))
+    return queued
+
+
+def queue_receipt(rt: Runtime, s: Session, hearing: Hearing, answer: Answer, kommune: Kommune) -> int:
+    d = definition_of(hearing)
+    base = hearing_context(rt, s, hearing)
+    option = d.option(answer.option) if answer.option else None
+    answer_ctx = {"option": answer.option, "label": option.label if option else None,
+                  "text": answer.text, "comment": answer.comment, "version": answer.version,
+                  "received_at": answer.received_at, "late": answer.late,
+                  "answered_by": answer.answered_by, "channel": answer.channel,
+                  "files": file_listing(files_of_answers(s, [answer.id])[answer.id])}
+    queued = 0
+    for recipient_kommune, token in _contacts(s, hearing, only_silent={kommune.code}):
+        ctx = {**base, "kommune": _kommune(recipient_kommune), "link": rt.answer_link(token.nonce),
+               "answer": answer_ctx}
+        key = f"hearing:{hearing.id}:receipt:{kommune.code}:v{answer.version}:{token.person_id}"
+        queued += _queue(rt, s, hearing, "receipt", ctx, token.person, recipient_kommune, key=key,
+                         **_thread(rt, hearing, recipient_kommune, token))
+    return queued
+
+
+def result_context(result: HearingResult) -> dict[str, Any]:
+    """The result mail's ``result``: rendered from the stored result record (the result view)."""
+    silence = "tæller ikke med (undlader at stemme)" if result.silence_option is None else \
+        f"tæller som «{result.label(result.silence_option)}» (stiltiende accept)"
+    rows = []
+    for line in result.lines:  # alphabetical (domain.tally)
+        a = line.answer
+        answer = (a.label or a.option if a.option else a.text) if a else None
+        if line.status == "answered":
+            shown = f"{answer} (modtaget efter fristen)" if a and a.late else str(answer)
+        elif line.status == "late":
+            shown = f"{answer} (modtaget efter fristen, tæller ikke med)"
+        else:
+            shown = "Intet svar"
+            if line.counted_as:
+                shown += f" – tæller som «{line.counted_label}»"
+        rows.append({
+            "name": line.name, "code": line.code, "status": line.status, "answer": answer, "shown": shown,
+            "comment": a.comment if a else None, "received_at": a.received_at if a else None,
+            "late": a.late if a else False, "counted_as": line.counted_label, "payout": line.payout,
+        })
+    return {"summary": result.summary, "rows": rows, "silence": silence, "counts": [
+        {"label": result.label(k), "count": v} for k, v in result.counts.items()],
+        "outcome": result.outcome, "answered": result.answered, "recipients": result.recipients,
+        "pool": result.allocation.pool if result.allocation else None, "payouts": [
+            {"name": ln.name, "amount": ln.payout} for ln in result.lines if ln.payout is not None],
+        "interested": [ln.name for ln in result.lines if ln.code in (result.interested or ())],
+        "late_counts": result.late_counts, "closing_note": result.closing_note}
+
+
+def queue_results(rt: Runtime, s: Session, hearing: Hearing, result: HearingResult) -> int:
+    base = {**hearing_context(rt, s, hearing), "result": result_context(result)}
+    people: dict[int, tuple[Person, Kommune | None, AnswerToken | None]] = {}
+    for kommune, token in _contacts(s, hearing):
+        people.setdefault(token.person_id, (token.person, kommune, token))
+    for member in hearing.body.members:
+        if member.person.active:
+            people.setdefault(member.person_id, (member.person, member.person.kommune, None))
+    queued = 0
+    for person_id, (person, kommune, token) in sorted(people.items(), key=lambda p: p[0]):
+        key = f"hearing:{hearing.id}:result:{hearing.deadline_version}:{person_id}"
+        thread = (_thread(rt, hearing, kommune, token) if token is not None and kommune is not None
+                  else Thread(reply_to=None, in_reply_to=None))
+        queued += _queue(rt, s, hearing, "result", base, person, kommune, key=key, **thread)
+    return queued
+
+
+def invitation_key(hearing: Hearing, kommune: Kommune, person_id: int) -> str:
+    return f"hearing:{hearing.id}:invitation:{kommune.code}:{person_id}"
+
+
+class Thread(TypedDict):
+    reply_to: str | None
+    in_reply_to: str | None
+
+
+def _thread(rt: Runtime, hearing: Hearing, kommune: Kommune, token: AnswerToken, *,
+            first: bool = False) -> Thread:
+    """Reply-To: the contact's own reply address (when ``HOERING_REPLY_ADDRESS`` is set); and,
+    for every mail after the invitation, In-Reply-To/References to that invitation."""
+    template = rt.settings.reply_address
+    return {"reply_to": address_for(template, rt.secret, "r", token.id) if template else None,
+            "in_reply_to": None if first else message_id_for(invitation_key(hearing, kommune, token.person_id),
+                                                             rt.settings)}
+
+
+def _queue(rt: Runtime, s: Session, hearing: Hearing, kind: str, ctx: dict[str, Any],
+           person: Person, kommune: Kommune | None, *, key: str,
+           attachments: Sequence[Attachment] = (), reply_to: str | None = None,
+           in_reply_to: str | None = None) -> int:
+    return queue_to_person(rt, s, template=kind, context=ctx, person=person, key=key,
+                           hearing_id=hearing.id, kommune_id=kommune.id if kommune else None,
+                           attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to)
+
+
+def _kommune(k: Kommune) -> dict[str, Any]:
+    return {"name": k.name, "display_name": k.display_name, "code": k.code}
+
+
+def queue_new_link(rt: Runtime, s: Session, hearing: Hearing, kommune: Kommune, token: AnswerToken) -> int:
+    """The invitation again, with a reissued link (``hoering contact reissue``): keyed by the new
+    token, so each reissue is one mail."""
+    base = hearing_context(rt, s, hearing)
+    bilag = bilag_for_mail(s, hearing.id, max_bytes=rt.settings.max_attachment_bytes)
+    base["bilag_attached"] = bilag.attached
+    ctx = {**base, "kommune": _kommune(kommune), "link": rt.answer_link(token.nonce)}
+    return _queue(rt, s, hearing, "invitation", ctx, token.person, kommune,
+                  key=f"hearing:{hearing.id}:invitation:{kommune.code}:{token.person_id}:link{token.id}",
+                  attachments=bilag.attachments)

@@ -1,0 +1,123 @@
+"""Retention of personal data: what ``privacy_watch`` does every day (settings ``HOERING_RETENTION_*``).
+
+- **Contacts no longer in the registry** (``active`` false): erased (``erase_person``) once the
+  last record about them (an answer, a mail to them, a hearing they were asked in) is older
+  than ``retention_contact_days``; never while a hearing that asked them is still open.
+- **Answers' personal fields**: who answered (``answered_by``, ``answered_by_person_id``) is
+  pseudonymised ``retention_answer_personal_days`` after the hearing closed; the answer itself
+  (option, text, comment) stays, it is the hearing's record and the tally's source.
+- **Stored mails**: a sent outbox row, and a received inbox message, keep only their headers
+  ``retention_mail_days`` after sending/receipt; the journal export taken before then is the
+  record in the ESDH system.
+
+Each run is audited (``privacy.erased`` naming the answers changed, so ``hoering audit verify``
+accepts them). Running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from sqlalchemy import func, select, update
+
+from hoering import audit
+from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
+from hoering.db.inbox import InboxMessage
+from hoering.db.outbox import OutboxMessage
+from hoering.db.registry import Person
+from hoering.runtime import Runtime
+from hoering.services.privacy import erase_person
+
+STUB_MARK = "X-Hoering-Retention"
+KEPT_HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References")
+ERASED_BY = "[fjernet efter opbevaringsperioden]"
+
+
+@dataclass
+class RetentionReport:
+    contacts_erased: list[str] = field(default_factory=list)  # pseudonyms
+    answers_pseudonymised: int = 0
+    mails_trimmed: int = 0
+
+
+def apply_retention(rt: Runtime) -> RetentionReport:
+    report = RetentionReport()
+    now, settings = rt.now(), rt.settings
+    if settings.retention_contact_days:
+        for email in contacts_due(rt, now - timedelta(days=settings.retention_contact_days)):
+            report.contacts_erased.append(erase_person(rt, email, actor="privacy_watch").pseudonym)
+    if settings.retention_answer_personal_days:
+        report.answers_pseudonymised = pseudonymise_answers(
+            rt, now - timedelta(days=settings.retention_answer_personal_days))
+    if settings.retention_mail_days:
+        report.mails_trimmed = trim_mails(rt, now - timedelta(days=settings.retention_mail_days))
+    return report
+
+
+def contacts_due(rt: Runtime, cutoff: datetime) -> list[str]:
+    """Inactive contacts whose last record is older than ``cutoff`` and who are in no open hearing."""
+    due = []
+    with rt.db.read() as s:
+        for person in s.scalars(select(Person).where(Person.active.is_(False),
+                                                     ~Person.email.like("%@pseudonym.invalid"))):
+            open_hearings = s.scalar(select(func.count()).select_from(AnswerToken)
+                                     .join(HearingRecipient, AnswerToken.recipient_id == HearingRecipient.id)
+                                     .join(Hearing, HearingRecipient.hearing_id == Hearing.id)
+                                     .where(AnswerToken.person_id == person.id, Hearing.status == "open"))
+            if open_hearings:
+                continue
+            last = max((t for t in (
+                s.scalar(select(func.max(Answer.received_at)).where(Answer.answered_by_person_id == person.id)),
+                s.scalar(select(func.max(OutboxMessage.created_at)).where(OutboxMessage.person_id == person.id)),
+                s.scalar(select(func.max(Hearing.closed_at)).join(HearingRecipient).join(
+                    AnswerToken, AnswerToken.recipient_id == HearingRecipient.id)
+                    .where(AnswerToken.person_id == person.id)),
+            ) if t is not None), default=None)
+            if last is None or last < cutoff:
+                due.append(person.email)
+    return due
+
+
+def pseudonymise_answers(rt: Runtime, cutoff: datetime) -> int:
+    with rt.db.transaction() as s:
+        ids = list(s.scalars(select(Answer.id).join(Hearing, Answer.hearing_id == Hearing.id).where(
+            Hearing.status == "closed", Hearing.closed_at < cutoff, Answer.answered_by != ERASED_BY)))
+        if not ids:
+            return 0
+        s.execute(update(Answer).where(Answer.id.in_(ids)).values(answered_by=ERASED_BY, answered_by_person_id=None))
+        audit.record(s, at=rt.now(), actor="privacy_watch", action="privacy.erased", entity="answer",
+                     entity_id=None, reason="retention_answer_personal_days", audit=[], answer=sorted(ids))
+        return len(ids)
+
+
+def trim_mails(rt: Runtime, cutoff: datetime) -> int:
+    trimmed = 0
+    with rt.db.transaction() as s:
+        for row in s.scalars(select(OutboxMessage).where(OutboxMessage.status == "sent",
+                                                         OutboxMessage.sent_at < cutoff)):
+            if STUB_MARK not in row.raw[:4000]:
+                row.raw = _stub(row.raw.encode(), cutoff).decode()
+                trimmed += 1
+        for msg in s.scalars(select(InboxMessage).where(InboxMessage.received_at < cutoff)):
+            if STUB_MARK.encode() not in bytes(msg.raw)[:4000]:
+                msg.raw = _stub(bytes(msg.raw), cutoff)
+                trimmed += 1
+        if trimmed:
+            audit.record(s, at=rt.now(), actor="privacy_watch", action="privacy.mails_trimmed", entity="mail",
+                         entity_id=None, count=trimmed, before=cutoff.isoformat())
+    return trimmed
+
+
+def _stub(raw: bytes, cutoff: datetime) -> bytes:
+    original = message_from_bytes(raw, policy=policy.default)
+    stub = EmailMessage(policy=policy.SMTP)
+    for name in KEPT_HEADERS:
+        if original.get(name) is not None:
+            stub[name] = str(original[name])
+    stub[STUB_MARK] = f"body removed (sent or received before {cutoff:%Y-%m-%d})"
+    stub.set_content("Indholdet er slettet efter opbevaringsperioden. Det journaliserede eksemplar findes i "
+                     "ESDH-systemet.\n")
+    return stub.as_bytes()

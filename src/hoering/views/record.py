@@ -1,0 +1,63 @@
+"""The result record of a hearing: built from the database at close (or as of now, for an open
+hearing), and read back from its stored versions.
+
+:func:`live_record` is the only place a result is computed from the registry and the answers;
+``close_hearing`` stores what it returns, and every reader of a closed hearing takes the stored
+version through :func:`record_in_force`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hoering.db.models import Hearing, Kommune
+from hoering.db.results import HearingResultRow, result_rows
+from hoering.db.tallying import answer_versions, definition_of, recipients_of
+from hoering.domain.result import RECORD_FORMAT, PartyAsUsed, ResultRecord, build_record
+from hoering.domain.tally import Party, tally
+
+
+def live_record(s: Session, hearing: Hearing) -> ResultRecord:
+    """The result as the registry and the answers stand now."""
+    d = definition_of(hearing)
+    kommuner = [k for _, k in recipients_of(s, hearing.id)]
+    t = tally(d, [Party(k.code, k.name, k.population) for k in kommuner], answer_versions(s, hearing.id))
+    every_kommune = set(s.scalars(select(Kommune.code).where(Kommune.kind == "kommune")))
+    return build_record(
+        d, t, [PartyAsUsed(code=k.code, name=k.name, display_name=k.display_name, population=k.population)
+               for k in kommuner],
+        all_kommuner={k.code for k in kommuner} == every_kommune,
+        body_name=hearing.body.name, body_long=hearing.body.long_name, deadline=hearing.deadline)
+
+
+def stored_record(row: HearingResultRow) -> ResultRecord | None:
+    """The record in a stored row; None for a row migrated from before records (format 0)."""
+    if row.payload.get("format") != RECORD_FORMAT:
+        return None
+    return ResultRecord.model_validate(row.payload)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The record that is the hearing's result now, and where it came from."""
+
+    record: ResultRecord
+    row: HearingResultRow | None  # None: computed now (an open hearing, or a legacy close)
+    rows: tuple[HearingResultRow, ...]  # every stored version, oldest first
+
+    @property
+    def frozen(self) -> bool:
+        return self.row is not None
+
+
+def record_in_force(s: Session, hearing: Hearing) -> InForce:
+    """A closed hearing's newest stored record; an open hearing's result so far."""
+    rows = tuple(result_rows(s, hearing.id))
+    if hearing.status == "closed" and rows:
+        record = stored_record(rows[-1])
+        if record is not None:
+            return InForce(record, rows[-1], rows)
+    return InForce(live_record(s, hearing), None, rows)

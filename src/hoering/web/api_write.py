@@ -1,0 +1,170 @@
+"""``/api/`` write operations: create a draft, open it, record an answer, extend, close.
+
+The same services and the same validation as the console and the CLI (a draft is checked by the
+hearing-file loader and the registry; an answer by ``record_answer``). Only a person with the
+``sekretariat`` role writes: a logged-in session or ``Authorization: Bearer`` with the person's
+API token (``hoering user token EMAIL``). A ``laeser``'s or ``formand``'s token, and the shared
+``HOERING_API_TOKEN``, get 403; no credentials 401.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from hoering.errors import DefinitionError, HearingClosedError, NotFoundError, RuleViolation
+from hoering.services import drafts
+from hoering.services.answers import record_answer
+from hoering.services.hearings import change_deadline, close_hearing
+from hoering.services.users import Principal
+from hoering.web.api import MISSING, UNAUTHORIZED, Problem, require_access
+
+CHANNELS = {"phone": ("manual", "telefonisk"), "letter": ("manual", "pr. brev"), "mail": ("mail", "pr. mail")}
+
+
+def require_writer(who: Annotated[Principal, Depends(require_access)]) -> Principal:
+    if not who.can_act:
+        raise HTTPException(status_code=403, detail="this account may only read (role sekretariat writes)")
+    return who
+
+
+Writer = Annotated[Principal, Depends(require_writer)]
+FORBIDDEN: dict[int | str, dict[str, Any]] = {403: {"model": Problem, "description": "Not allowed to write"}}
+
+
+class Problems(BaseModel):
+    detail: list[str] = Field(description="One line per wrong field, named by its path in the hearing file")
+
+
+INVALID: dict[int | str, dict[str, Any]] = {422: {"model": Problems, "description": "Refused, with every problem"}}
+HearingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+JYFE_EXAMPLE = {
+    "title": "Tilbagebetaling af tiloversblevne midler fra JYFE", "body": "socialdirektoerkredsen",
+    "kind": "allocation", "question": "Ønsker kommunen sin andel udbetalt, eller en fælles pulje?",
+    "options": [{"key": "pulje", "label": "Midlerne samles i en fælles pulje"},
+                {"key": "udbetaling", "label": "Andelen udbetales til egen kommune"}],
+    "recipients": "all", "contacts": ["direktoer"], "deadline": {"working_days": 10, "time": "12:00"},
+    "reminders": ["P3D", "P1D"], "rule": "unanimity",
+    "allocation": {"total": "120000.00", "key": "population", "pool_option": "pulje",
+                   "payout_option": "udbetaling"},
+}
+
+
+class DraftCreated(BaseModel):
+    draft: int
+
+
+class Opened(BaseModel):
+    hearing: int
+
+
+class AnswerIn(BaseModel):
+    kommune: str | int = Field(description="Code or name, e.g. 773 or Morsø")
+    option: str | None = Field(default=None, description="An option key (not for submission)")
+    text: str | None = Field(default=None, description="The submission's text (submission only)")
+    comment: str | None = None
+    channel: Literal["phone", "letter", "mail"] = "phone"
+    answered_by: str = Field(default="", max_length=120, description="Who answered for the kommune")
+
+
+class AnswerOut(BaseModel):
+    answer: int
+    hearing: int
+    kommune: int
+    version: int
+    option: str | None
+    late: bool
+
+
+class ExtendIn(BaseModel):
+    deadline: datetime = Field(description="The new deadline (ISO 8601; without offset: Copenhagen time)")
+    reason: str = Field(min_length=1, description="Mailed to the kommuner")
+
+
+class DeadlineOut(BaseModel):
+    hearing: int
+    deadline: str
+
+
+class CloseIn(BaseModel):
+    force: bool = Field(default=False, description="Close before the deadline although not all answered")
+
+
+class ClosedOut(BaseModel):
+    hearing: int
+    outcome: str | None
+
+
+router = APIRouter(prefix="/api", tags=["write"], responses={**UNAUTHORIZED, **FORBIDDEN})
+
+
+@router.post("/drafts", status_code=201, response_model=DraftCreated, responses=INVALID,
+             summary="Create a draft hearing (validated like a hearing file; nothing is sent)")
+def create_draft(request: Request, who: Writer,
+                 data: Annotated[dict[str, Any], Body(openapi_examples={"jyfe": {"value": JYFE_EXAMPLE}})]) -> Any:
+    try:
+        return {"draft": drafts.save_draft(request.app.state.rt, data, actor=who.actor)}
+    except (DefinitionError, NotFoundError, RuleViolation) as exc:
+        return _refused(exc)
+
+
+@router.post("/drafts/{draft_id}/open", response_model=Opened, responses={**INVALID, **MISSING},
+             summary="Open a draft: the hearing starts and the invitations are queued")
+def open_draft(request: Request, who: Writer, draft_id: HearingId) -> Any:
+    try:
+        return {"hearing": drafts.open_draft(request.app.state.rt, draft_id, actor=who.actor)}
+    except (DefinitionError, NotFoundError, RuleViolation) as exc:
+        return _refused(exc)
+
+
+@router.post("/hearings/{hearing_id}/answers", status_code=201, response_model=AnswerOut,
+             responses={**MISSING, 409: {"model": Problem, "description": "Refused by the rules"}},
+             summary="Record an answer received by phone, letter or mail")
+def post_answer(request: Request, who: Writer, hearing_id: HearingId, body: AnswerIn) -> Any:
+    channel, how = CHANNELS[body.channel]
+    answered_by = f"{body.answered_by.strip() or 'ukendt'} ({how}, registreret af {who.name})"
+    try:
+        done = record_answer(request.app.state.rt, hearing_id, kommune=body.kommune, option=body.option,
+                             text=body.text, comment=body.comment, channel=channel,
+                             answered_by=answered_by[:200], actor=who.actor)
+    except (NotFoundError, HearingClosedError, RuleViolation) as exc:
+        return _refused(exc)
+    return {"answer": done.answer_id, "hearing": done.hearing_id, "kommune": done.kommune_code,
+            "version": done.version, "option": done.option, "late": done.late}
+
+
+@router.post("/hearings/{hearing_id}/extend", response_model=DeadlineOut,
+             responses={**MISSING, 409: {"model": Problem, "description": "Refused by the rules"}},
+             summary="Move an open hearing's deadline later, with a reason mailed to the kommuner")
+def extend(request: Request, who: Writer, hearing_id: HearingId, body: ExtendIn) -> Any:
+    try:
+        new = change_deadline(request.app.state.rt, hearing_id, deadline=body.deadline, reason=body.reason,
+                              reopen=False, actor=who.actor)
+    except (NotFoundError, RuleViolation) as exc:
+        return _refused(exc)
+    return {"hearing": hearing_id, "deadline": new.isoformat()}
+
+
+@router.post("/hearings/{hearing_id}/close", response_model=ClosedOut,
+             responses={**MISSING, 409: {"model": Problem, "description": "Refused by the rules"}},
+             summary="Close, tally and queue the result mails")
+def close(request: Request, who: Writer, hearing_id: HearingId, body: CloseIn | None = None) -> Any:
+    try:
+        closed = close_hearing(request.app.state.rt, hearing_id, force=bool(body and body.force),
+                               actor=who.actor)
+    except (NotFoundError, RuleViolation) as exc:
+        return _refused(exc)
+    return {"hearing": closed.hearing_id, "outcome": closed.outcome}
+
+
+def _refused(exc: Exception) -> JSONResponse:
+    if isinstance(exc, DefinitionError):
+        return JSONResponse({"detail": exc.problems}, status_code=422)
+    if isinstance(exc, NotFoundError):
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+    return JSONResponse({"detail": str(exc)}, status_code=409)

@@ -1,0 +1,282 @@
+"""The console in Debian's chromium (Playwright): a secretariat user writes the JYFE hearing in the
+form, meets a field error and fixes it, previews Aalborg's invitation, opens it (the invitations
+arrive at the test SMTP server), records Morsø's phoned-in answer, closes and downloads the
+høringsnotat, which reads back. axe-core (from the npm registry) checks every console page and
+every answer-page state for WCAG 2.1 A/AA violations; screenshots go to var/screenshots/.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import tarfile
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+
+from hoering.mail.sink import MailSink, free_port
+from hoering.runtime import Runtime
+from hoering.services.hearings import close_hearing
+from hoering.services.users import disable_user
+from hoering.web.app import create_app
+from tests.console.conftest import PASSWORDS, add_people
+from tests.support import JYFE_DEADLINE, ROOT, Clock
+from tests.web.conftest import LiveServer, invitation_links, open_example, web_runtime
+from tests.web.test_browser import CHROMIUM, FLAGS
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = ROOT / "var" / "screenshots"
+NPM_CACHE = ROOT / "var" / "cache" / "npm"
+AXE_VERSION = "4.14.1"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's ``axe.min.js``, fetched once from the npm registry (``npm pack``) into a cache."""
+    target = NPM_CACHE / f"axe-core-{AXE_VERSION}.min.js"
+    if not target.exists():
+        if shutil.which("npm") is None:
+            pytest.skip("npm is not installed: cannot fetch axe-core from the npm registry")
+        NPM_CACHE.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["npm", "pack", f"axe-core@{AXE_VERSION}", "--pack-destination", str(NPM_CACHE)],
+                              capture_output=True, text=True, timeout=180)
+        tgz = NPM_CACHE / f"axe-core-{AXE_VERSION}.tgz"
+        if done.returncode != 0 or not tgz.exists():
+            pytest.skip(f"the npm registry is unreachable: cannot fetch axe-core ({done.stderr.strip()[-200:]})")
+        with tarfile.open(tgz) as tar:
+            member = tar.extractfile("package/axe.min.js")
+            assert member is not None
+            target.write_bytes(member.read())
+    return target.read_text()
+
+
+class Axe:
+    """Scans pages in a context made with ``bypass_csp=True`` (our CSP refuses injected scripts)."""
+
+    def __init__(self, browser: Any, source: str, storage: dict[str, Any] | None = None) -> None:
+        self.context = browser.new_context(bypass_csp=True, locale="da-DK", storage_state=storage,
+                                           viewport={"width": 1280, "height": 900})
+        self.source = source
+        self.scanned: list[str] = []
+
+    def scan(self, url: str, *, name: str, page: Any | None = None) -> None:
+        own = page is None
+        page = page or self.context.new_page()
+        if own:
+            page.goto(url)
+        page.add_script_tag(content=self.source)
+        result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+                               WCAG)
+        if own:
+            page.close()
+        self.scanned.append(name)
+        problems = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+                    for v in result["violations"]]
+        assert not problems, f"axe-core on {name}: " + "; ".join(problems)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def live(tmp_path: Path, sqlite_url: str, clock: Clock, smtp: tuple[Any, MailSink],
+         password_hash: str) -> Iterator[tuple[Runtime, LiveServer]]:
+    port = free_port()
+    rt = web_runtime(tmp_path, sqlite_url, clock, smtp, password_hash, portal_url=f"http://127.0.0.1:{port}")
+    add_people(rt)
+    with LiveServer(create_app(rt, failure_limit=3), port=port) as server:
+        yield rt, server
+
+
+def wait_for(get: Any, count: int, seconds: float = 30) -> list[Any]:
+    deadline = time.monotonic() + seconds
+    while len(found := get()) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found
+
+
+def login(page: Any, url: str, email: str) -> None:
+    page.goto(url + "/sekretariat/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(PASSWORDS[email])
+    page.get_by_role("button", name="Log ind").click()
+    assert page.locator("h1").inner_text() == "Høringer"
+
+
+def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock):
+    _rt, server = live
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    login(page, server.url, "anna@sekretariat.example")
+
+    page.get_by_role("link", name="Ny høring").click()
+    assert page.locator("h1").inner_text() == "Ny høring"
+    page.get_by_label("Titel *").fill("J")  # too short: the error comes next
+    page.get_by_label("Organ *").select_option("socialdirektoerkredsen")
+    page.get_by_label("Type *").select_option("allocation")
+    page.get_by_label("Spørgsmål *").fill("Ønsker kommunen sin andel af de tiloversblevne midler fra JYFE "
+                                          "udbetalt, eller kan den tilslutte sig en fælles pulje?")
+    page.get_by_label("Svarmulighed 1", exact=True).fill("Midlerne samles i en fælles pulje")
+    page.locator("#option_key_0").fill("pulje")
+    page.get_by_label("Svarmulighed 2", exact=True).fill("Andelen udbetales til egen kommune")
+    page.locator("#option_key_1").fill("udbetaling")
+    page.get_by_label("Stedfortræderen").uncheck()
+    page.get_by_label("Antal arbejdsdage").check()
+    page.get_by_label("Arbejdsdage", exact=True).fill("10")
+    page.get_by_label("Påmindelser (dage før fristen)").fill("3, 1")
+    page.get_by_label("Regel").select_option("unanimity")
+    page.get_by_label("Beløb i kroner").fill("120.000,00")
+    page.get_by_label("Fordelingsnøgle").select_option("population")
+    # htmx: the computed deadline, the options for pool and payout and the shares arrive live
+    page.wait_for_selector("#frist-beregnet strong")
+    assert page.inner_text("#frist-beregnet strong") == "tirsdag den 13. maj 2014 kl. 12.00"
+    page.wait_for_selector("#alloc_pool option[value=pulje]", state="attached")
+    page.get_by_label("Svarmulighed for fælles pulje").select_option("pulje")
+    page.get_by_label("Svarmulighed for udbetaling").select_option("udbetaling")
+    page.wait_for_selector("table.andele")
+    shares = dict(re.findall(r"(\S+)\t([\d.]+,\d\d kr\.)", page.inner_text("table.andele tbody")))
+    assert len(shares) == 11 and shares["Aalborg"] > "0"
+
+    page.screenshot(path=str(SCREENSHOTS / "ny-hoering-1280px.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.screenshot(path=str(SCREENSHOTS / "ny-hoering-360px.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the form scrolls sideways at 360 px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.get_by_role("button", name="Gem kladde").click()
+    assert "Høringen er ikke gemt" in page.inner_text("#fejlliste")
+    assert page.inner_text("#fejl-title") == "Skal være mindst 3 tegn."
+    assert page.get_by_label("Beløb i kroner").input_value() == "120.000,00"  # nothing lost
+    page.get_by_label("Titel *").fill("Tilbagebetaling af tiloversblevne midler fra JYFE")
+    page.get_by_role("button", name="Gem kladde").click()
+    assert page.locator("h1").inner_text() == "Kladde: Tilbagebetaling af tiloversblevne midler fra JYFE"
+    draft_url = page.url
+
+    page.get_by_label("Sådan får direktøren i").select_option(label="Aalborg")
+    page.get_by_role("button", name="Vis").click()
+    assert page.inner_text("#preview-subject") == \
+        "Mailhøring: Tilbagebetaling af tiloversblevne midler fra JYFE (svarfrist 13. maj 2014)"
+    assert "Aalborg" in page.inner_text("#preview-text")
+    frame = page.frame_locator("iframe.mailhtml")
+    assert "Tilbagebetaling af tiloversblevne midler fra JYFE" in frame.locator("h1").inner_text()
+
+    page.get_by_role("button", name="Åbn høringen og send invitationerne").click()
+    assert "Høringen er åbnet" in page.inner_text("main")
+    hid = int(page.url.rsplit("/", 1)[1])
+    # "Open" sends: the invitations arrive at the SMTP server without anyone running the outbox
+    invitations = wait_for(lambda: [m for m in sink.messages if str(m["Subject"]).startswith("Mailhøring:")], 11)
+    to = sorted(m["To"].addresses[0].addr_spec for m in invitations)
+    assert len(to) == 11 and all(a.startswith("socialdirektoer@") for a in to)
+    assert "socialdirektoer@aalborg.kommune.example" in to
+
+    # Morsø phones in its answer
+    page.get_by_label("Kommune", exact=True).select_option(label="Morsø")
+    page.locator("#registrer").get_by_label("Midlerne samles i en fælles pulje").check()
+    page.get_by_label("Bemærkning").fill("Telefonisk tilsagn")
+    page.get_by_label("telefonisk").check()
+    page.get_by_label("Hvem svarede for kommunen").fill("socialdirektøren")
+    page.get_by_role("button", name="Registrér svaret").click()
+    assert "Svaret er registreret (version 1)" in page.inner_text("main")
+    assert "Telefonisk tilsagn" in page.inner_text("table")
+
+    axe = Axe(browser, axe_source, context.storage_state())
+    try:
+        for path, name in [("/sekretariat", "oversigt"), ("/sekretariat/hoeringer/ny", "ny høring"),
+                           ("/sekretariat/kladder", "kladder"), (f"/sekretariat/hoering/{hid}", "høring (åben)")]:
+            axe.scan(server.url + path, name=name)
+        errors_page = axe.context.new_page()
+        errors_page.goto(server.url + "/sekretariat/hoeringer/ny")
+        errors_page.get_by_role("button", name="Gem kladde").click()
+        axe.scan("", name="ny høring med fejl", page=errors_page)
+
+        page.get_by_label("Luk alligevel").check()
+        page.get_by_role("button", name="Afslut høringen").click()
+        assert "Høringen er afsluttet" in page.inner_text("main")
+        axe.scan(server.url + f"/sekretariat/hoering/{hid}", name="høring (afsluttet)")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Høringsnotat (Word)").click()
+        notat = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
+        text = "\n".join([p.text for p in notat.paragraphs] +
+                         [c.text for t in notat.tables for row in t.rows for c in row.cells])
+        assert "Tilbagebetaling af tiloversblevne midler fra JYFE" in text
+        assert "Morsø" in text and "Midlerne samles i en fælles pulje" in text
+        assert draft_url  # the draft now redirects to the hearing
+        page.goto(draft_url)
+        assert page.url.endswith(f"/sekretariat/hoering/{hid}")
+    finally:
+        axe.close()
+        context.close()
+
+
+def test_every_answer_page_state_and_the_login_pass_axe(browser, axe_source, live, sink, clock):
+    rt, server = live
+    hid = open_example(rt)
+    links = invitation_links(rt, sink)
+    link = links["socialdirektoer@hjoerring.kommune.example"]
+    axe = Axe(browser, axe_source)
+    try:
+        axe.scan(server.url + "/sekretariat/login", name="login")
+        axe.scan(link, name="svarside (formular)")
+        page = axe.context.new_page()
+        page.goto(link)
+        page.get_by_label("Midlerne samles i en fælles pulje").check()
+        page.get_by_role("button", name="Send svar").click()
+        assert page.locator("h1").inner_text() == "Tak – svaret er modtaget"
+        axe.scan("", name="svarside (kvittering)", page=page)
+        page.goto(link)
+        page.evaluate("document.querySelector('input[name=csrf]').value = 'forkert'")
+        page.get_by_role("button", name=re.compile("Gem|Send")).click()
+        assert page.locator("h1").inner_text() == "Formularen er udløbet"
+        axe.scan("", name="svarside (fejl)", page=page)
+        clock.set(JYFE_DEADLINE + timedelta(hours=1))
+        axe.scan(links["socialdirektoer@laesoe.kommune.example"], name="svarside (for sent)")
+        close_hearing(rt, hid)
+        axe.scan(link, name="svarside (afsluttet)")
+        axe.scan(server.url + "/svar/" + "A" * 43, name="svarside (404)")
+        for _ in range(3):
+            page.goto(server.url + "/svar/" + "B" * 43)
+        response = page.goto(server.url + "/svar/" + "C" * 43)
+        assert response is not None and response.status == 429
+        axe.scan("", name="svarside (429)", page=page)
+    finally:
+        axe.close()
+    assert len(axe.scanned) == 8
+
+
+def test_a_disabled_users_browser_session_stops(browser, live):
+    rt, server = live
+    context = browser.new_context(locale="da-DK")
+    try:
+        page = context.new_page()
+        login(page, server.url, "bo@sekretariat.example")
+        disable_user(rt, "bo@sekretariat.example", actor="test")
+        page.goto(server.url + "/sekretariat")
+        assert page.url.endswith("/sekretariat/login")
+        assert json.loads(page.goto(server.url + "/api/hearings").text())["detail"].startswith("log in")
+    finally:
+        context.close()

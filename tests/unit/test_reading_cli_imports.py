@@ -1,0 +1,77 @@
+"""Issue 17 item 4: commands that read start light and check the migrations with a version read.
+
+`hoering hearing status`, `hearing list` and `due --no-send` import neither Alembic nor Prefect,
+FastAPI or reportlab (seen with ``python -X importtime``, every module the process imported); the
+head revision the CLI compares with ``alembic_version`` is the one Alembic itself computes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from hoering.db.migrate import alembic_config, upgrade
+from hoering.db.schema_version import code_heads, revisions
+from hoering.db.session import Database
+from tests.support import EXAMPLES, cli_runner
+
+HEAVY = ("alembic", "prefect", "fastapi", "starlette", "uvicorn", "reportlab", "mako")
+READING = (("hearing", "status", "1"), ("hearing", "list"), ("due", "--no-send"))
+
+
+def imported_modules(tmp_path: Path, *args: str) -> set[str]:
+    env = {**os.environ, "HOERING_HOME": str(tmp_path / "var"), "HOERING_SECRET_KEY": "cli-test",
+           "HOERING_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    command = [sys.executable, "-X", "importtime", "-m", "hoering.cli.main", "--at", "2014-04-30T10:00", *args]
+    out = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return {m.group(1).split(".")[0] for m in re.finditer(r"^import time:.*\|\s+(\S+)$", out.stderr, re.M)}
+
+
+def test_reading_commands_import_nothing_heavy(tmp_path: Path) -> None:
+    run = cli_runner(tmp_path)
+    assert run("init").returncode == 0
+    opened = run("hearing", "open", str(EXAMPLES / "jyfe.yaml"), at="2014-04-29T10:00")
+    assert opened.returncode == 0, opened.stderr
+    for args in READING:
+        modules = imported_modules(tmp_path, *args)
+        assert "sqlalchemy" in modules  # the parse really saw the imports
+        assert not modules & set(HEAVY), f"hoering {' '.join(args)} imported {sorted(modules & set(HEAVY))}"
+
+
+def test_code_heads_agree_with_alembic(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    assert code_heads() == frozenset(ScriptDirectory.from_config(alembic_config(db)).get_heads())
+    assert len(code_heads()) == 1
+
+
+def test_revisions_read_the_version_table(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    assert revisions(db) == (set(), set(code_heads()))
+    upgrade(db)
+    assert revisions(db) == (set(code_heads()), set(code_heads()))
+
+
+@pytest.mark.parametrize("command", READING[:2])
+def test_a_stale_schema_stops_a_command_with_one_line(tmp_path: Path, command: tuple[str, ...]) -> None:
+    run = cli_runner(tmp_path)
+    assert run("init").returncode == 0
+    db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'ffff_from_other_code'"))
+    out = run(*command)
+    assert out.returncode == 2
+    assert "run `hoering init`" in out.stdout and "ffff_from_other_code" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": min(code_heads())})
+    db.dispose()
+    assert "hoering init" not in run(*command).stdout  # current again: the command runs

@@ -1,0 +1,82 @@
+"""The read side's promises: the secretariat's overview is set-based (the same number of
+queries for 2 hearings as for 8), one hearing's page is read in one transaction, and the API's
+schema is the views' own (exact, no free-form result)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from hoering.services.answers import record_answer
+from hoering.services.hearings import close_hearing, open_hearing
+from hoering.views.hearings import list_hearings, overview
+from hoering.views.secretariat import hearing_detail
+from hoering.web.app import create_app
+from tests.support import jyfe, make_runtime
+
+
+@contextmanager
+def counting(engine):
+    seen = {"statements": 0, "transactions": 0}
+
+    def on_execute(*_args):
+        seen["statements"] += 1
+
+    def on_begin(*_args):
+        seen["transactions"] += 1
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine, "begin", on_begin)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "begin", on_begin)
+
+
+def add_hearings(rt, n: int) -> list[int]:
+    ids = []
+    for i in range(n):
+        hid = open_hearing(rt, jyfe("jyfe-equal.yaml"), again=True)  # the same file n times, on purpose
+        record_answer(rt, hid, kommune="Læsø", option="udbetaling")
+        if i % 2:
+            close_hearing(rt, hid, force=True)
+        ids.append(hid)
+    return ids
+
+
+def test_the_overview_is_set_based_and_a_hearing_is_read_in_one_transaction(tmp_path, clock):
+    rt = make_runtime(tmp_path, f"sqlite:///{tmp_path / 'v.db'}", clock)
+    ids = add_hearings(rt, 2)
+    with counting(rt.db.engine) as few:
+        rows = overview(rt)
+    with counting(rt.db.engine) as few_listed:
+        list_hearings(rt)
+    assert len(rows) == 2 and {r.status for r in rows} == {"open", "closed"}
+    add_hearings(rt, 6)
+    with counting(rt.db.engine) as many:
+        rows = overview(rt)
+    with counting(rt.db.engine) as many_listed:
+        listed = list_hearings(rt)
+    assert len(rows) == len(listed) == 8
+    assert many["statements"] == few["statements"] and many_listed["statements"] == few_listed["statements"]
+    closed = next(r for r in rows if r.status == "closed")
+    assert closed.answered == 1 and closed.silent_names[:1] == ["Aalborg"] and "Læsø" not in closed.silent_names
+
+    with counting(rt.db.engine) as one:
+        detail = hearing_detail(rt, ids[1])
+    assert one["transactions"] == 1
+    assert detail.result is not None and detail.result.version == 1 and detail.trail
+
+
+def test_the_api_schema_is_the_views(tmp_path, clock):
+    rt = make_runtime(tmp_path, f"sqlite:///{tmp_path / 'v.db'}", clock)
+    schema = create_app(rt).openapi()["components"]["schemas"]
+    result = schema["HearingResult"]
+    assert result.get("additionalProperties") is False
+    for field in ("allocation", "outcome", "counts", "answers", "summary", "lines", "history", "version"):
+        assert field in result["properties"], field
+    line = schema["ResultLine"]["properties"]
+    assert {"name", "key_value", "share", "payout", "answer", "every_version"} <= set(line)
+    assert schema["HearingStatus"]["additionalProperties"] is False
