@@ -65,6 +65,7 @@ def connect(config: ImapConfig) -> Iterator[BaseMailBox]:
             box.login(config.username, config.password or "", initial_folder=config.folder)
     except Exception as exc:  # imaplib and imap-tools raise several unrelated types here
         raise MailboxError(f"IMAP login to {config.host}:{config.port} failed: {exc}") from exc
+    refresh_capabilities(box)
     try:
         if config.processed_folder and not box.folder.exists(config.processed_folder):
             box.folder.create(config.processed_folder)
@@ -72,6 +73,17 @@ def connect(config: ImapConfig) -> Iterator[BaseMailBox]:
     finally:
         with suppress(Exception):  # the connection may already be gone; nothing to clean up then
             box.logout()
+
+
+def refresh_capabilities(box: BaseMailBox) -> None:
+    """Ask for the capabilities again after login. imaplib keeps the list the server announced
+    before login, and Dovecot (like most servers) names MOVE only afterwards; without it imap-tools
+    falls back to COPY + EXPUNGE, and a reader killed between the two leaves a second copy in the
+    processed folder. ``UID MOVE`` (RFC 6851) moves each message atomically."""
+    with suppress(Exception):  # a server that refuses CAPABILITY keeps the pre-login list
+        status, data = box.client.capability()
+        if status == "OK" and data and data[-1]:
+            box.client.capabilities = tuple(data[-1].decode().upper().split())
 
 
 def waiting_uids(box: BaseMailBox, config: ImapConfig) -> list[str]:
