@@ -15,25 +15,31 @@ from sqlalchemy import inspect, select
 from hoering.db.base import Base
 from hoering.errors import HoeringError
 from hoering.runtime import Runtime, bootstrap
-from hoering.services.answers import record_answer
+from hoering.services.answers import GivenFile, record_answer
 from hoering.services.backup import backup, restore
 from hoering.services.hearings import open_hearing
 from hoering.services.outbox import send_outbox
 from hoering.settings import load_settings
 from hoering.web.app import create_app
+from tests.documents import files
 from tests.governance.das2021 import Replay
 from tests.support import BOTH_CONTACTS, JYFE_OPENED, Clock, jyfe, make_runtime, postgres_available, postgres_database
 
 LINK = re.compile(r"/svar/([A-Za-z0-9_-]{43})")
 
 
-def fill(rt: Runtime, clock: Clock, sink) -> tuple[int, list[str]]:
-    """Meetings and items of DAS 2021, then the JYFE hearing with three answers and its mails."""
+def fill(rt: Runtime, clock: Clock, sink, folder: Path) -> tuple[int, list[str]]:
+    """Meetings and items of DAS 2021, then the JYFE hearing with a bilag, three answers (one with
+    a høringssvar document) and its mails."""
     Replay(rt, clock).plan_and_raise()
     clock.set(JYFE_OPENED)
-    hid = open_hearing(rt, jyfe(contacts=BOTH_CONTACTS))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "kommissorium.pdf").write_bytes(files.pdf("Kommissorium"))
+    hid = open_hearing(rt, jyfe(contacts=BOTH_CONTACTS,
+                                bilag=[{"title": "Kommissorium", "file": str(folder / "kommissorium.pdf")}]))
     for kommune in ("Aalborg", "Hjørring", "Læsø"):
         record_answer(rt, hid, kommune=kommune, option="pulje", comment=f"svar fra {kommune}")
+    record_answer(rt, hid, kommune="Aalborg", option="pulje", files=[GivenFile("aalborg.docx", files.docx_file())])
     send_outbox(rt)
     tokens = [m for msg in sink.messages if (m := LINK.search(msg.get_body(preferencelist=("plain",)).get_content()))]
     return hid, [m.group(1) for m in tokens]
@@ -67,11 +73,15 @@ def check_round_trip(source: Runtime, target: Runtime, folder: Path, tokens: lis
     assert set(after) == set(before)
     for name in before:
         assert after[name] == before[name], f"table {name} differs after the restore"
-    if "document" in after:
-        with target.db.engine.connect() as conn:
-            for sha, content in conn.execute(select(Base.metadata.tables["document"].c.sha256,
-                                                    Base.metadata.tables["document"].c.content)):
-                assert hashlib.sha256(content).hexdigest() == sha
+    documents = Base.metadata.tables["document"]
+    with source.db.engine.connect() as conn:
+        kept = {sha: hashlib.sha256(content).hexdigest()
+                for sha, content in conn.execute(select(documents.c.sha256, documents.c.content))}
+    with target.db.engine.connect() as conn:
+        restored = {sha: hashlib.sha256(content).hexdigest()
+                    for sha, content in conn.execute(select(documents.c.sha256, documents.c.content))}
+    assert len(kept) >= 2, "the bilag and the answer's document are in the store"
+    assert restored == kept and all(sha == digest for sha, digest in restored.items())
     assert target.secret == source.secret
     with TestClient(create_app(target)) as client:
         for token in tokens[:3]:
@@ -87,7 +97,7 @@ def test_postgres_to_fresh_postgres(tmp_path, smtp):
     clock = Clock()
     with postgres_database() as source_url, postgres_database() as target_url:
         source = make_runtime(tmp_path / "src", source_url, clock, smtp_host="127.0.0.1", smtp_port=controller.port)
-        _, tokens = fill(source, clock, sink)
+        _, tokens = fill(source, clock, sink, tmp_path / "files")
         assert len(tokens) >= 11
         target = restored_runtime(tmp_path, target_url, clock)
         check_round_trip(source, target, tmp_path / "backup", tokens)
@@ -102,7 +112,7 @@ def test_sqlite_to_fresh_postgres(tmp_path, smtp, sqlite_url):
     controller, sink = smtp
     clock = Clock()
     source = make_runtime(tmp_path / "src", sqlite_url, clock, smtp_host="127.0.0.1", smtp_port=controller.port)
-    _, tokens = fill(source, clock, sink)
+    _, tokens = fill(source, clock, sink, tmp_path / "files")
     with postgres_database() as target_url:
         target = restored_runtime(tmp_path, target_url, clock)
         check_round_trip(source, target, tmp_path / "backup", tokens)
@@ -114,7 +124,7 @@ def test_sqlite_to_fresh_sqlite_and_refusals(tmp_path, smtp, sqlite_url):
     controller, sink = smtp
     clock = Clock()
     source = make_runtime(tmp_path / "src", sqlite_url, clock, smtp_host="127.0.0.1", smtp_port=controller.port)
-    _, tokens = fill(source, clock, sink)
+    _, tokens = fill(source, clock, sink, tmp_path / "files")
     target = restored_runtime(tmp_path, f"sqlite:///{tmp_path / 'restored.db'}", clock)
     check_round_trip(source, target, tmp_path / "backup", tokens)
     with pytest.raises(HoeringError, match="not empty: back up into a new folder"):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from bench.dovecot import dovecot_missing, running_dovecot
 from deployments.plan import PLAN
 
 from hoering.mail.sink import free_port, running_sink
@@ -48,6 +49,33 @@ def test_all_green_against_a_starttls_server_with_login(tmp_path):
     assert set(found) == {"settings", "accessibility statement", "database", "migrations", "SMTP connect",
                           "SMTP EHLO", "SMTP STARTTLS", "SMTP TLS", "SMTP login"}, result.stdout
     assert all(line.startswith("✓") for line in found.values()) and "All checks passed." in result.stdout
+
+
+@pytest.mark.skipif(bool(dovecot_missing()), reason=dovecot_missing() or "")
+def test_all_green_against_the_smtp_server_and_dovecot(tmp_path):
+    """The inbox configured: the doctor opens Dovecot the way ``inbox_watch`` does (TLS, login,
+    folder); a wrong password and a closed IMAP port are each a ✗ line naming what to check."""
+    with running_sink() as (controller, _), running_dovecot() as imap:
+        mailbox = {"HOERING_SMTP_HOST": "127.0.0.1", "HOERING_SMTP_PORT": str(controller.port),
+                   "HOERING_ACCESSIBILITY_URL": A11Y, "HOERING_IMAP_HOST": imap.host,
+                   "HOERING_IMAP_PORT": str(imap.imaps_port), "HOERING_IMAP_SECURITY": "tls",
+                   "HOERING_IMAP_USERNAME": imap.user, "HOERING_IMAP_CA_FILE": str(imap.ca_file)}
+        run = cli_runner(tmp_path, **mailbox, HOERING_IMAP_PASSWORD=imap.password)
+        assert run("init").returncode == 0
+        result = run("doctor", "--no-prefect")
+        found = lines(result.stdout)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert {"SMTP connect", "IMAP connect", "IMAP login", "IMAP folder"} <= set(found), result.stdout
+        assert all(line.startswith("✓") for line in found.values()), result.stdout
+        wrong = cli_runner(tmp_path, **mailbox, HOERING_IMAP_PASSWORD="forkert")("doctor", "--no-prefect")
+        assert wrong.returncode == 1 and lines(wrong.stdout)["IMAP login"].startswith("✗")
+        assert "HOERING_IMAP_USERNAME/_PASSWORD" in lines(wrong.stdout)["IMAP login"]
+        closed = free_port()
+        gone = cli_runner(tmp_path, **{**mailbox, "HOERING_IMAP_PORT": str(closed)},
+                          HOERING_IMAP_PASSWORD=imap.password)("doctor", "--no-prefect")
+        line = lines(gone.stdout)["IMAP connect"]
+        assert gone.returncode == 1 and line.startswith("✗") and f"{imap.host}:{closed}" in line
+        assert "Traceback" not in gone.stdout + gone.stderr
 
 
 def test_closed_smtp_port_is_named(tmp_path):

@@ -52,12 +52,16 @@ def ssl_context(config: ImapConfig) -> ssl.SSLContext:
     return ctx
 
 
-@contextmanager
-def connect(config: ImapConfig) -> Iterator[BaseMailBox]:
+def open_mailbox(config: ImapConfig) -> BaseMailBox:
+    """The connection, TLS from the start or upgraded by STARTTLS, not yet logged in."""
     ctx = ssl_context(config)
-    box: BaseMailBox = (MailBox(config.host, config.port, timeout=config.timeout, ssl_context=ctx)
-                        if config.security == "tls" else
-                        MailBoxStartTls(config.host, config.port, timeout=config.timeout, ssl_context=ctx))
+    if config.security == "tls":
+        return MailBox(config.host, config.port, timeout=config.timeout, ssl_context=ctx)
+    return MailBoxStartTls(config.host, config.port, timeout=config.timeout, ssl_context=ctx)
+
+
+def login(box: BaseMailBox, config: ImapConfig) -> None:
+    """Password or XOAUTH2 login, then the capabilities the server names after login."""
     try:
         if config.token_provider is not None:
             box.xoauth2(config.username, config.token_provider(), initial_folder=config.folder)
@@ -66,7 +70,16 @@ def connect(config: ImapConfig) -> Iterator[BaseMailBox]:
     except Exception as exc:  # imaplib and imap-tools raise several unrelated types here
         raise MailboxError(f"IMAP login to {config.host}:{config.port} failed: {exc}") from exc
     refresh_capabilities(box)
+
+
+@contextmanager
+def connect(config: ImapConfig) -> Iterator[BaseMailBox]:
     try:
+        box = open_mailbox(config)
+    except Exception as exc:  # OSError, ssl.SSLError, imaplib.IMAP4.error
+        raise MailboxError(f"IMAP connection to {config.host}:{config.port} failed: {exc}") from exc
+    try:
+        login(box, config)
         if config.processed_folder and not box.folder.exists(config.processed_folder):
             box.folder.create(config.processed_folder)
         yield box

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import imaplib
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,9 +19,11 @@ from typing import Any
 import aiosmtplib
 
 from hoering.db.schema_version import revisions
-from hoering.errors import ConfigurationError
+from hoering.errors import ConfigurationError, MailboxError
+from hoering.inbox.fetch import login, open_mailbox
 from hoering.mail import smtp
 from hoering.runtime import bootstrap
+from hoering.services.inbox import imap_config
 from hoering.settings import Settings, load_settings
 
 # The scheduled deployments that must exist and be active (deployments/plan.py; a test keeps
@@ -59,7 +60,7 @@ def diagnose(*, prefect: bool = True) -> Iterator[Line]:
                    "publish the statement (was.digst.dk) and set its URL: the law requires the link")
     yield from _database(settings)
     yield from _smtp(settings)
-    if getattr(settings, "imap_host", None):
+    if settings.imap_host:
         yield from _imap(settings)
     if prefect:
         yield from _prefect()
@@ -152,36 +153,34 @@ async def _smtp_steps(settings: Settings) -> list[Line]:
 
 
 def _imap(settings: Settings) -> Iterator[Line]:
-    host = str(settings.imap_host)  # type: ignore[attr-defined]
-    security = str(getattr(settings, "imap_security", "tls"))
-    port = int(getattr(settings, "imap_port", 993 if security == "tls" else 143))
-    user = getattr(settings, "imap_username", None)
-    secret = getattr(settings, "imap_password", None)
-    password = secret.get_secret_value() if secret is not None and hasattr(secret, "get_secret_value") else secret
-    context = ssl.create_default_context(cafile=str(ca) if (ca := getattr(settings, "imap_ca_file", None)) else None)
-    if not getattr(settings, "imap_validate_certs", True):
-        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-    where = f"{host}:{port}"
+    """The mailbox exactly as ``inbox_watch`` opens it (same settings, TLS and login code)."""
     try:
-        conn: imaplib.IMAP4 = (imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=10) if security == "tls"
-                               else imaplib.IMAP4(host, port, timeout=10))
-        if security == "starttls":
-            conn.starttls(ssl_context=context)
-    except (OSError, imaplib.IMAP4.error) as exc:
+        config = imap_config(settings)
+    except ConfigurationError as exc:
+        yield Line(False, "IMAP settings", str(exc), "complete the HOERING_IMAP_* settings")
+        return
+    where = f"{config.host}:{config.port} ({config.security})"
+    try:
+        box = open_mailbox(config)
+    except Exception as exc:  # OSError, ssl.SSLError, imaplib.IMAP4.error
         yield Line(False, "IMAP connect", f"{where}: {_short(exc)}", "check HOERING_IMAP_HOST/_PORT/_SECURITY")
         return
     yield Line(True, "IMAP connect", where)
     try:
-        if user:
-            try:
-                conn.login(str(user), str(password or ""))
-            except imaplib.IMAP4.error as exc:
-                yield Line(False, "IMAP login", f"as {user}: {_short(exc)}", "check HOERING_IMAP_USERNAME/_PASSWORD")
-                return
-            yield Line(True, "IMAP login", f"as {user}")
+        try:
+            login(box, config)
+        except MailboxError as exc:
+            how = "HOERING_IMAP_OAUTH2_TOKEN_COMMAND" if config.token_provider else "HOERING_IMAP_USERNAME/_PASSWORD"
+            yield Line(False, "IMAP login", f"as {config.username}: {_short(exc)}", f"check {how}")
+            return
+        yield Line(True, "IMAP login", f"as {config.username}")
+        if box.folder.exists(config.folder):
+            yield Line(True, "IMAP folder", config.folder)
+        else:
+            yield Line(False, "IMAP folder", f"{config.folder} does not exist", "check HOERING_IMAP_FOLDER")
     finally:
         with contextlib.suppress(Exception):
-            conn.logout()
+            box.logout()
 
 
 def _prefect() -> Iterator[Line]:

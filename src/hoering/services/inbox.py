@@ -30,6 +30,7 @@ from hoering.inbox.fetch import ImapConfig, read_mailbox
 from hoering.inbox.parse import envelope, parse
 from hoering.runtime import Runtime
 from hoering.services.inbox_actions import act_on, report_bounces
+from hoering.settings import Settings
 
 ACTOR = "indbakke"
 
@@ -144,8 +145,8 @@ def import_files(rt: Runtime, raws: list[tuple[str, bytes]]) -> InboxReport:
     return processed
 
 
-def imap_config(rt: Runtime, token_provider: Callable[[], str] | None = None) -> ImapConfig:
-    st = rt.settings
+def imap_config(st: Settings, token_provider: Callable[[], str] | None = None) -> ImapConfig:
+    """The mailbox the settings name (``read_inbox`` reads it, ``hoering doctor`` checks it)."""
     if not st.imap_host or not st.imap_username:
         raise ConfigurationError("set HOERING_IMAP_HOST and HOERING_IMAP_USERNAME to read the mailbox")
     if token_provider is None and st.imap_oauth2_token_command:
@@ -170,7 +171,7 @@ def _run_token_command(command: str) -> str:
 
 def read_inbox(rt: Runtime, *, token_provider: Callable[[], str] | None = None) -> InboxReport:
     """Fetch from IMAP, store, process, report bounces: one run of ``inbox_watch``."""
-    config = imap_config(rt, token_provider)
+    config = imap_config(rt.settings, token_provider)
     stored = 0
 
     def store(raw: bytes, uid: str) -> None:
