@@ -6,8 +6,6 @@ lost, none counted twice."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -15,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from bench.web_process import running_web
 from sqlalchemy import select
 
 from hoering.db.models import Answer, AnswerToken, Hearing, HearingRecipient, Kommune
@@ -22,7 +21,7 @@ from hoering.mail.sink import free_port
 from hoering.services.hearings import close_hearing, open_hearing, read_hearing_file
 from hoering.tokens import derive_token
 from hoering.views.result import hearing_result
-from tests.crash.conftest import ROOT, hoering_env
+from tests.crash.conftest import hoering_env
 from tests.support import EXAMPLES, Clock, make_runtime, postgres_available, postgres_database
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -59,18 +58,7 @@ def test_page_answers_race_the_close(tmp_path):
                       for t in s.scalars(select(AnswerToken))}
         port = free_port()
         env = hoering_env(tmp_path, url, 1)
-        server = subprocess.Popen([sys.executable, "-m", "hoering.cli.main", "--at", AT, "web", "--port", str(port)],
-                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            give_up = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(base + "/", timeout=1)
-                    break
-                except httpx.TransportError:
-                    assert server.poll() is None and time.monotonic() < give_up, "hoering web did not start"
-                    time.sleep(0.2)
+        with running_web(env, port, at=AT) as base:
             started = threading.Barrier(len(tokens) + 1)
             with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
                 futures = {code: pool.submit(post_until_refused, base, token, hid, started)
@@ -79,9 +67,6 @@ def test_page_answers_race_the_close(tmp_path):
                 time.sleep(1.5)
                 close_hearing(rt, hid, force=True)
                 posts = [(code, comment, status) for code, f in futures.items() for comment, status in f.result()]
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
         with rt.db.transaction() as s:
             hearing = s.get(Hearing, hid)

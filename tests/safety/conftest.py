@@ -4,20 +4,18 @@ against a database the test prepared (SQLite or PostgreSQL)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from bench.web_process import running_web
 
 from hoering.mail.sink import free_port
 from hoering.runtime import Runtime
 from hoering.web.security import hash_password
-from tests.crash.conftest import ROOT, hoering_env
+from tests.crash.conftest import hoering_env
 
 PASSWORD = "rigtig-adgangskode"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -38,27 +36,8 @@ def hoering_web(rt: Runtime, home: Path, *, at: str | None = None, **env: str) -
         extra["HOERING_ADMIN_PASSWORD_HASH"] = settings.admin_password_hash
     extra.update(env)
     full_env = hoering_env(home, settings.database_url, settings.smtp_port, **extra)
-    prefix = ["--at", at] if at else []
-    log = (home / f"web-{port}.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "hoering.cli.main", *prefix, "web", "--port", str(port)],
-                              cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        give_up = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(base + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > give_up:
-                    raise RuntimeError("hoering web did not start: "
-                                       + (home / f"web-{port}.log").read_text()[-2000:]) from None
-                time.sleep(0.2)
+    with running_web(full_env, port, at=at, log=home / f"web-{port}.log") as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 def csrf_of(html: str) -> str:
