@@ -22,7 +22,7 @@ system-deps:
 
 test: venv system-deps
 	$(VENV)/bin/lint-imports --no-logo --no-cache
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25
 
 test-slow: venv
 	$(PY) -m pytest -q -m slow
