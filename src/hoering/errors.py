@@ -37,8 +37,11 @@ class DefinitionError(HoeringError):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{source} is not valid:\n{lines}")
+        if len(problems) == 1:  # one problem: one line
+            super().__init__(f"{source} is not valid: {problems[0]}")
+        else:
+            lines = "\n".join(f"  - {p}" for p in problems)
+            super().__init__(f"{source} is not valid:\n{lines}")
 
 
 class NotFoundError(HoeringError):

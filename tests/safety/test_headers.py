@@ -103,4 +103,5 @@ def test_a_registry_name_with_a_line_break_is_refused(tmp_path, sqlite_url, cloc
     run = cli_runner(tmp_path)
     result = run("init", "--registry", str(bad))
     assert result.returncode == 2 and "must be on one line" in result.stdout + result.stderr
+    assert len((result.stdout + result.stderr).strip().splitlines()) == 1, "a one-line error"
     assert "Traceback" not in result.stdout + result.stderr
