@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from playwright.sync_api import expect
 
 from hoering.mail.sink import MailSink, free_port
 from hoering.runtime import Runtime
@@ -31,6 +32,8 @@ from tests.console.conftest import PASSWORDS, add_people
 from tests.support import JYFE_DEADLINE, ROOT, Clock
 from tests.web.conftest import LiveServer, invitation_links, open_example, web_runtime
 from tests.web.test_browser import CHROMIUM, FLAGS
+
+expect.set_options(timeout=30_000)  # a loaded CI machine: wait for the next page, not a fixed time
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +127,7 @@ def login(page: Any, url: str, email: str) -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(PASSWORDS[email])
     page.get_by_role("button", name="Log ind").click()
-    assert page.locator("h1").inner_text() == "Høringer"
+    expect(page.locator("h1")).to_have_text("Høringer")
 
 
 def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock):
@@ -135,7 +138,7 @@ def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock)
     login(page, server.url, "anna@sekretariat.example")
 
     page.get_by_role("link", name="Ny høring").click()
-    assert page.locator("h1").inner_text() == "Ny høring"
+    expect(page.locator("h1")).to_have_text("Ny høring")
     page.get_by_label("Titel *").fill("J")  # too short: the error comes next
     page.get_by_label("Organ *").select_option("socialdirektoerkredsen")
     page.get_by_label("Type *").select_option("allocation")
@@ -169,24 +172,24 @@ def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name="Gem kladde").click()
-    assert "Høringen er ikke gemt" in page.inner_text("#fejlliste")
+    expect(page.locator("#fejlliste")).to_contain_text("Høringen er ikke gemt")
     assert page.inner_text("#fejl-title") == "Skal være mindst 3 tegn."
     assert page.get_by_label("Beløb i kroner").input_value() == "120.000,00"  # nothing lost
     page.get_by_label("Titel *").fill("Tilbagebetaling af tiloversblevne midler fra JYFE")
     page.get_by_role("button", name="Gem kladde").click()
-    assert page.locator("h1").inner_text() == "Kladde: Tilbagebetaling af tiloversblevne midler fra JYFE"
+    expect(page.locator("h1")).to_have_text("Kladde: Tilbagebetaling af tiloversblevne midler fra JYFE")
     draft_url = page.url
 
     page.get_by_label("Sådan får direktøren i").select_option(label="Aalborg")
     page.get_by_role("button", name="Vis").click()
-    assert page.inner_text("#preview-subject") == \
-        "Mailhøring: Tilbagebetaling af tiloversblevne midler fra JYFE (svarfrist 13. maj 2014)"
-    assert "Aalborg" in page.inner_text("#preview-text")
+    expect(page.locator("#preview-subject")).to_have_text(
+        "Mailhøring: Tilbagebetaling af tiloversblevne midler fra JYFE (svarfrist 13. maj 2014)")
+    expect(page.locator("#preview-text")).to_contain_text("Aalborg")
     frame = page.frame_locator("iframe.mailhtml")
     assert "Tilbagebetaling af tiloversblevne midler fra JYFE" in frame.locator("h1").inner_text()
 
     page.get_by_role("button", name="Åbn høringen og send invitationerne").click()
-    assert "Høringen er åbnet" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Høringen er åbnet")
     hid = int(page.url.rsplit("/", 1)[1])
     # "Open" sends: the invitations arrive at the SMTP server without anyone running the outbox
     invitations = wait_for(lambda: [m for m in sink.messages if str(m["Subject"]).startswith("Mailhøring:")], 11)
@@ -201,7 +204,7 @@ def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock)
     page.get_by_label("telefonisk").check()
     page.get_by_label("Hvem svarede for kommunen").fill("socialdirektøren")
     page.get_by_role("button", name="Registrér svaret").click()
-    assert "Svaret er registreret (version 1)" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("Svaret er registreret (version 1)")
     assert "Telefonisk tilsagn" in page.inner_text("table")
 
     axe = Axe(browser, axe_source, context.storage_state())
@@ -216,7 +219,7 @@ def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock)
 
         page.get_by_label("Luk alligevel").check()
         page.get_by_role("button", name="Afslut høringen").click()
-        assert "Høringen er afsluttet" in page.inner_text("main")
+        expect(page.locator("main")).to_contain_text("Høringen er afsluttet")
         axe.scan(server.url + f"/sekretariat/hoering/{hid}", name="høring (afsluttet)")
         with page.expect_download() as download:
             page.get_by_role("link", name="Høringsnotat (Word)").click()
@@ -246,12 +249,12 @@ def test_every_answer_page_state_and_the_login_pass_axe(browser, axe_source, liv
         page.goto(link)
         page.get_by_label("Midlerne samles i en fælles pulje").check()
         page.get_by_role("button", name="Send svar").click()
-        assert page.locator("h1").inner_text() == "Tak – svaret er modtaget"
+        expect(page.locator("h1")).to_have_text("Tak – svaret er modtaget")
         axe.scan("", name="svarside (kvittering)", page=page)
         page.goto(link)
         page.evaluate("document.querySelector('input[name=csrf]').value = 'forkert'")
         page.get_by_role("button", name=re.compile("Gem|Send")).click()
-        assert page.locator("h1").inner_text() == "Formularen er udløbet"
+        expect(page.locator("h1")).to_have_text("Formularen er udløbet")
         axe.scan("", name="svarside (fejl)", page=page)
         clock.set(JYFE_DEADLINE + timedelta(hours=1))
         axe.scan(links["socialdirektoer@laesoe.kommune.example"], name="svarside (for sent)")

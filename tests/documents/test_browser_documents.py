@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from hoering.db.models import Answer, AnswerFile, Document
@@ -21,6 +22,8 @@ from tests.documents import files
 from tests.support import Clock, jyfe
 from tests.web.conftest import PASSWORD, LiveServer, invitation_links, web_runtime
 from tests.web.test_browser import DIRECTOR, SCREENSHOTS, browser, browser_context  # noqa: F401 - fixtures
+
+expect.set_options(timeout=30_000)  # a loaded CI machine: wait for the next page, not a fixed time
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +83,7 @@ def test_bilag_and_answer_files_in_the_browser(browser_context, live, sink, tmp_
     page.get_by_label("Bemærkning").fill("Se vores høringssvar og uddybningen")
     page.get_by_label("Vedlæg filer").set_input_files([str(svar), str(bilag)])
     page.get_by_role("button", name="Send svar").click()
-    assert page.url.endswith("/kvittering")
+    page.wait_for_url("**/kvittering")
     main = page.inner_text("main")
     assert "Tak – svaret er modtaget" in main and "høringssvar.pdf" in main and "uddybning.docx" in main
     with page.expect_download() as got:
@@ -92,6 +95,7 @@ def test_bilag_and_answer_files_in_the_browser(browser_context, live, sink, tmp_
     page.goto(server.url + "/sekretariat")
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
+    expect(page.locator("h1")).to_have_text("Høringer")  # logged in before going on
     page.goto(f"{server.url}/sekretariat/hoering/{hid}")
     row = page.get_by_role("row", name="Hjørring")
     assert "høringssvar.pdf" in row.inner_text() and "uddybning.docx" in row.inner_text()
