@@ -40,7 +40,7 @@ def describe(f: Followup, *, on: date | None = None) -> dict[str, Any]:
             "delegated_to": f.delegated_to, "status": f.status,
             "decided_by": item.decided_by, "meeting": meeting.id if meeting else None,
             "meeting_date_da": format_date(meeting.starts_at) if meeting else None,
-            "closed_note": f.closed_note}
+            "closed_note": f.closed_note, "hearing": f.hearing_id, "result_item": f.result_item_id}
 
 
 def resolve_owner(s: Session, who: str, *, secretariat_email: str) -> tuple[str, Person | None, Body | None]:
