@@ -34,6 +34,9 @@ def due(send: Annotated[bool, typer.Option(help="Send the outbox afterwards.")] 
     for meeting_id in report.empty_agendas:
         console.print(f"meeting {meeting_id}: dagsordenen er ikke sendt – ingen sager på den "
                       "(sekretariatet har fået besked)")
+    for meeting_id, warnings in report.agenda_warnings.items():
+        for warning in warnings:
+            console.print(f"meeting {meeting_id}: advarsel: {warning}", markup=False)
     if report.followup_reminders:
         console.print(f"{report.followup_reminders} påmindelse(r) om opfølgning i udbakken")
     if not (report.done or report.orientations or report.waiting or report.followup_reminders

@@ -33,6 +33,7 @@ from hoering.db.models import CycleStep, Meeting
 from hoering.domain import routing
 from hoering.domain.meetings import STANDARD_KINDS, STEPS, agenda_order, step_time
 from hoering.runtime import Runtime
+from hoering.services.agenda_checks import agenda_warnings
 from hoering.services.followup_reminders import remind_followups
 from hoering.services.hearing_results import report_hearing_results
 from hoering.services.orientation import items_for_kkr, orient_das_on_fu_decisions, send_to_kkr
@@ -41,6 +42,7 @@ from hoering.services.outgoing import meetings as mails
 ACTOR = "hoering cycle"
 HORIZON = timedelta(days=120)  # meetings older than this are left alone
 LATE_AFTER = timedelta(hours=2)  # the cycle runs hourly: later than this, a run was missed
+WARN_AHEAD = timedelta(days=7)  # an agenda's bilag warnings are reported this long before it goes
 TIMED_STEPS = ("call_for_items", "fu_agenda", "agenda", "minutes_draft")
 
 
@@ -52,6 +54,8 @@ class CycleReport:
     followup_reminders: int = 0  # mails queued to follow-ups' owners
     late: list[tuple[int, str, timedelta]] = field(default_factory=list)  # (meeting, step, how late)
     empty_agendas: list[int] = field(default_factory=list)  # meetings whose agenda was held back
+    # Bilag warnings (Danish) for the agendas sent in this run and those going within WARN_AHEAD.
+    agenda_warnings: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def queued(self) -> int:
@@ -129,6 +133,8 @@ def run_cycle(rt: Runtime) -> CycleReport:
     report.waiting += waiting
     report.followup_reminders = remind_followups(rt)
     report.empty_agendas = held_back_agendas(rt, rt.now())
+    report.agenda_warnings = coming_agenda_warnings(rt, rt.now(), sent=[m for m, step, _ in report.done
+                                                                        if step == "agenda"])
     with rt.db.transaction() as s:
         for meeting_id, step, _ in report.done:
             m = s.get(Meeting, meeting_id)
@@ -171,6 +177,22 @@ def held_back_agendas(rt: Runtime, now: datetime) -> list[int]:
     return held
 
 
+def coming_agenda_warnings(rt: Runtime, now: datetime, *, sent: list[int]) -> dict[int, list[str]]:
+    """``agenda_checks.agenda_warnings`` of the agendas in ``sent`` and of those not sent yet that
+    go within ``WARN_AHEAD`` (meetings without warnings left out)."""
+    found = {}
+    with rt.db.read() as s:
+        for m in s.scalars(select(Meeting).where(Meeting.starts_at > now, Meeting.cancelled_at.is_(None))
+                           .order_by(Meeting.starts_at, Meeting.id)):
+            offset = m.cycle.get("agenda")
+            at = step_time("agenda", offset, starts_at=m.starts_at, ends_at=m.ends_at, minutes_approved_at=None,
+                           minutes_sent_at=None) if offset is not None else None
+            coming = m.agenda_sent_at is None and at is not None and at - now <= WARN_AHEAD
+            if (m.id in sent or coming) and m.body.meeting_mails and (warnings := agenda_warnings(s, m)):
+                found[m.id] = warnings
+    return found
+
+
 # --- the steps: the change each makes, then its mails ----------------------------------------
 
 def _agenda(rt: Runtime, s: Session, meeting: Meeting) -> int:
@@ -178,6 +200,10 @@ def _agenda(rt: Runtime, s: Session, meeting: Meeting) -> int:
         item.number = number  # the agenda's numbering is fixed once it is sent
     meeting.agenda_sent_at = rt.now()
     s.flush()
+    if warnings := agenda_warnings(s, meeting):  # sent anyway: a warning, not a block
+        mails.queue_cycle_notice(rt, s, meeting, key=f"meeting:{meeting.id}:agenda:bilag", lines=[
+            "Dagsordenen er sendt, men der er disse mangler ved bilagene:", *(f"- {w}" for w in warnings),
+            "Send de manglende bilag til medlemmerne, eller ret punktet med en tillægsdagsorden."])
     return mails.queue_agenda(rt, s, meeting)
 
 
