@@ -118,6 +118,10 @@ def _move_da(it: Item, m: ItemMove, meeting: Meeting | None) -> str:
 
 
 def _outcome(it: Item, m: ItemMove) -> str:
+    """The outcome and the beslutning's first paragraph, shortened (the item shows it whole)."""
     label = OUTCOME_LABELS.get(it.outcome or "", "") if m.to_state == "besluttet" else ""
-    return f"{label} – {m.note}" if label and m.note else (label or m.note or "")
+    first = (m.note or "").strip().split("\n")[0].strip()
+    if len(first) > 160:
+        first = first[:159].rsplit(" ", 1)[0] + " …"
+    return f"{label} – {first}" if label and first else (label or first)
 
