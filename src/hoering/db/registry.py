@@ -51,12 +51,14 @@ class Body(Base):
     name: Mapped[str] = mapped_column(String(100))
     long_name: Mapped[str] = mapped_column(String(200))
     delegates_to: Mapped[str | None] = mapped_column(String(40))
-    # The body's own secretariat (KKR's, at KL): where orientations for the body go.
-    contact_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # The body's own secretariat (KKR's, at KL), a person of the registry by address: where
+    # orientations for the body go.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     # Whether hoering sends the body's meeting mails (agenda, ICS, minutes); KKR's: only if configured.
     meeting_mails: Mapped[bool] = mapped_column(default=True, server_default=true())
 
-    contact: Mapped[Person | None] = relationship()
+    contact: Mapped[Person | None] = relationship(
+        primaryjoin="foreign(Body.contact_email) == Person.email", viewonly=True, uselist=False)
     members: Mapped[list[BodyMember]] = relationship(
         back_populates="body", cascade="all, delete-orphan", order_by="BodyMember.person_id"
     )

@@ -81,16 +81,16 @@ def load_registry(rt: Runtime, path: Path | None = None, *, actor: str = "hoerin
         changed += _deactivate_missing(rt, s, people, listed=listed, actor=actor)
         for b in registry.bodies:
             body = s.scalar(select(Body).where(Body.key == b.key))
-            contact_id = people[b.contact.email].id if b.contact is not None else None
-            wanted_row = (b.name, b.long_name, b.delegates_to, contact_id, b.sends_meeting_mails)
+            contact = b.contact.email if b.contact is not None else None
+            wanted_row = (b.name, b.long_name, b.delegates_to, contact, b.sends_meeting_mails)
             if body is None:
                 body = Body(key=b.key, name=b.name, long_name=b.long_name, delegates_to=b.delegates_to,
-                            contact_person_id=contact_id, meeting_mails=b.sends_meeting_mails)
+                            contact_email=contact, meeting_mails=b.sends_meeting_mails)
                 s.add(body)
                 changed += 1
-            elif (body.name, body.long_name, body.delegates_to, body.contact_person_id,
+            elif (body.name, body.long_name, body.delegates_to, body.contact_email,
                   body.meeting_mails) != wanted_row:
-                (body.name, body.long_name, body.delegates_to, body.contact_person_id,
+                (body.name, body.long_name, body.delegates_to, body.contact_email,
                  body.meeting_mails) = wanted_row
                 changed += 1
             wanted = {people[m.email].id: m.position for m in b.members}

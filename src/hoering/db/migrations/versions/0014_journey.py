@@ -25,19 +25,17 @@ def upgrade() -> None:
         batch.create_foreign_key("fk_followup_hearing_id_hearing", "hearing", ["hearing_id"], ["id"])
         batch.create_foreign_key("fk_followup_result_id_hearing_result", "hearing_result", ["result_id"], ["id"])
         batch.create_foreign_key("fk_followup_result_item_id_item", "item", ["result_item_id"], ["id"])
-    with op.batch_alter_table("body") as batch:
-        batch.add_column(sa.Column("contact_person_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("meeting_mails", sa.Boolean(), nullable=False, server_default=sa.true()))
-        batch.create_foreign_key("fk_body_contact_person_id_person", "person", ["contact_person_id"], ["id"])
+    # Plain ALTERs, no batch: SQLite's batch mode would copy ``body``, which meetings, hearings
+    # and members refer to. The contact is a person of the registry, by address (no foreign key).
+    op.add_column("body", sa.Column("contact_email", sa.String(length=254), nullable=True))
+    op.add_column("body", sa.Column("meeting_mails", sa.Boolean(), nullable=False, server_default=sa.true()))
     # KKR's meetings are KKR's own: hoering sends their mails only when the registry says so.
     op.execute(sa.text("UPDATE body SET meeting_mails = false WHERE key = 'kkr'"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("body") as batch:
-        batch.drop_constraint("fk_body_contact_person_id_person", type_="foreignkey")
-        batch.drop_column("meeting_mails")
-        batch.drop_column("contact_person_id")
+    op.drop_column("body", "meeting_mails")
+    op.drop_column("body", "contact_email")
     with op.batch_alter_table("followup") as batch:
         batch.drop_constraint("fk_followup_result_item_id_item", type_="foreignkey")
         batch.drop_constraint("fk_followup_result_id_hearing_result", type_="foreignkey")
