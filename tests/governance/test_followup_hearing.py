@@ -109,6 +109,8 @@ def test_a_followup_answered_by_a_hearing_lands_on_fus_agenda_and_then_on_das(de
     decide_item(rt, fu_case, outcome="godkendt", text="FU udvælger Hjørring og Rebild som fokuskommuner.")
     [orientation] = run_cycle(rt).orientations
     assert run_cycle(rt).orientations == []  # once
+    done = {f["id"]: f for f in list_followups(rt)}[fu_selects["id"]]  # FU has used its competence
+    assert done["status"] == "closed" and done["closed_note"].startswith(f"FU besluttede i punkt {fu_case}")
     view = document_view(rt, may, "agenda")
     shown = {i["title"]: (sec["title"], i) for sec in view["sections"] for i in sec["items"]}
     section, entry = shown[f"FU's beslutning: Resultat af mailhøring: {TITLE}"]
@@ -127,8 +129,8 @@ def test_a_followup_answered_by_a_hearing_lands_on_fus_agenda_and_then_on_das(de
     assert journey == show_item(rt, orientation)["journey"] == show_item(rt, fu_case)["journey"]
     kinds = [(step["kind"], step["item"]) for step in journey]
     wanted = [("decide", item), ("followup", item), ("hearing_opened", item), ("hearing_closed", item),
-              ("followup_closed", item), ("raised", fu_case), ("to_fu", fu_case), ("fu_decides", fu_case),
-              ("raised", orientation), ("to_meeting", orientation)]
+              ("raised", fu_case), ("to_fu", fu_case), ("followup_closed", item), ("fu_decides", fu_case),
+              ("raised", orientation), ("to_meeting", orientation), ("followup_closed", item)]
     steps = iter(kinds)
     assert all(step in steps for step in wanted), kinds  # in this order, other steps between
     lines = "\n".join(step["text"] for step in journey)

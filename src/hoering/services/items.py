@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hoering import audit
 from hoering.audit import SECRETARIAT
@@ -154,7 +155,19 @@ def decide_item(rt: Runtime, item_id: int, *, outcome: str, text: str,
         for row in item.followups:
             audit.record(s, at=now, actor=actor, action="followup.created", entity="followup",
                          entity_id=row.id, item=item.id, what=row.what, who=row.who)
+        if move.action == "fu_decides" and item.under_delegation_of is not None:
+            _close_delegated(s, rt, get_item(s, item.under_delegation_of), item, actor=actor)
         return None
+
+
+def _close_delegated(s: Session, rt: Runtime, origin: Item, decided: Item, *, actor: str) -> None:
+    """FU has used the competence ``origin``'s decision gave it: that follow-up is done."""
+    for f in origin.followups:
+        if f.status == "open" and f.delegated_to == "fu":
+            f.status, f.closed_at = "closed", rt.now()
+            f.closed_note = f"FU besluttede i punkt {decided.id}: {decided.beslutning}"
+            audit.record(s, at=rt.now(), actor=actor, action="followup.closed", entity="followup",
+                         entity_id=f.id, note=f.closed_note, item=decided.id)
 
 
 EDITABLE = (routing.REJST, routing.HOS_FU, routing.RETURNERET, routing.PAA_DAGSORDEN)

@@ -62,7 +62,8 @@ def journey_of(s: Session, item: Item) -> list[dict[str, Any]]:
             if f.status == "closed" and f.closed_at is not None:
                 add(f.closed_at, "followup_closed", f"Opfølgning {f.id} lukket: {f.closed_note}", item=it,
                     followup=f.id, hearing=f.hearing_id)
-    return [step for _, _, step in sorted(steps, key=lambda x: (x[0], x[1]))]
+    # at the same moment, a follow-up is closed after what closed it
+    return [step for _, _, step in sorted(steps, key=lambda x: (x[0], x[2]["kind"] == "followup_closed", x[1]))]
 
 
 def case_items(s: Session, item: Item) -> list[Item]:
