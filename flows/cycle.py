@@ -25,6 +25,7 @@ class CycleWatchReport(BaseModel):
     acted: list[tuple[str, str]] = Field(default_factory=list)  # ("meeting-2", "agenda")
     queued: int = 0
     orientations: list[int] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)  # Danish: bilag warnings, results waiting for DAS
     sent: int = 0
     failed: int = 0
 
@@ -35,7 +36,9 @@ def do_due_steps(now: datetime) -> CycleWatchReport:
     done = run_cycle(runtime(now))
     return CycleWatchReport(steps=[f"meeting {m}: {step} ({n})" for m, step, n in done.done],
                             acted=[(f"meeting-{m}", step) for m, step, _ in done.done],
-                            queued=done.queued, orientations=done.orientations)
+                            queued=done.queued, orientations=done.orientations,
+                            warnings=[f"møde {m}: {w}" for m, ws in done.agenda_warnings.items() for w in ws]
+                            + done.waiting)
 
 
 @flow(name="cycle_watch", log_prints=True)
@@ -48,4 +51,6 @@ async def cycle_watch(now: datetime | None = None, send: bool = True) -> CycleWa
         report.sent, report.failed = sent.sent, sent.failed
     print(f"Cycle steps: {report.steps or 'none due'}; orientations: {report.orientations or 'none'}; "
           f"sent: {report.sent}.")
+    for warning in report.warnings:
+        print(f"Advarsel: {warning}")
     return report

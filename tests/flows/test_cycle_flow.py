@@ -46,7 +46,8 @@ def test_cycle_watch_runs_the_das_meeting_and_never_sends_twice(flow_rt: Runtime
     assert watch(local(2021, 3, 1)).steps == [f"meeting {replay.das}: fu_agenda (5)"]
     replay.fu_prepares()
     agenda = watch(local(2021, 3, 8))
-    assert agenda.steps == [f"meeting {replay.das}: agenda (12)"] and agenda.sent == 12
+    assert agenda.steps == [f"meeting {replay.das}: agenda (12)"] and agenda.sent == 12 + 1  # + bilag notice
+    assert len(agenda.warnings) == 3 and "har ingen fil" in agenda.warnings[0]
     again = watch(local(2021, 3, 8))
     assert (again.steps, again.queued, again.sent) == ([], 0, 0)
 
@@ -63,7 +64,7 @@ def test_cycle_watch_runs_the_das_meeting_and_never_sends_twice(flow_rt: Runtime
     flow_rt.clock.set(local(2021, 3, 16, 14))  # type: ignore[attr-defined]
     approve_minutes(flow_rt, replay.das, by=CHAIR)
     last = watch(local(2021, 3, 16, 14))
-    assert last.steps == [f"meeting {replay.das}: minutes (12)", f"meeting {replay.das}: kkr_orientation (11)"]
-    assert last.sent == 23
+    assert last.steps == [f"meeting {replay.das}: minutes (12)", f"meeting {replay.das}: kkr_orientation (1)"]
+    assert last.sent == 13
     assert watch(local(2021, 3, 16, 14)).sent == 0
-    assert len(sink.received) == 12 + 5 + 12 + 1 + 12 + 11
+    assert len(sink.received) == 12 + 5 + 12 + 1 + 1 + 12 + 1

@@ -12,7 +12,7 @@ from hoering.errors import RuleViolation
 from hoering.mail.sink import MailSink, running_sink
 from hoering.runtime import Runtime, forget_databases
 from hoering.services.cycle import run_cycle
-from hoering.services.documents import document_view
+from hoering.services.documents import document_view, render_document
 from hoering.services.followups import list_followups
 from hoering.services.items import add_item, decide_item, route_item
 from hoering.services.meetings import meeting_items
@@ -66,8 +66,11 @@ def test_the_owner_is_reminded_once_three_working_days_before(das):
     [mail] = [m for m in sink.messages if "Påmindelse om opfølgning" in str(m["Subject"])]
     assert "socialdirektoer@aalborg.kommune.example" in str(mail["To"])
     assert "Taksterne meldes ud" in mail.get_body(("plain",)).get_content()
-    clock.set(local(2031, 4, 3, 8))
-    assert run_cycle(rt).followup_reminders == 0  # once
+    for moment in (local(2031, 4, 3, 8), local(2031, 4, 7, 8), local(2031, 4, 8, 8)):
+        clock.set(moment)
+        assert run_cycle(rt).followup_reminders == 0  # once: not again, nor on the day, nor after
+    send_outbox(rt)
+    assert len([m for m in sink.messages if "Påmindelse om opfølgning" in str(m["Subject"])]) == 1
 
 
 def test_a_body_as_owner_and_next_meeting_resolved_to_its_date(das):
@@ -88,3 +91,14 @@ def test_an_overdue_followup_is_marked_on_the_agenda(das):
     [f] = view["followups"]
     assert f["overdue"] and f["due_da"] == "7. april 2031 – overskredet"
     assert meeting_items(rt, second)["items"] == []
+    # as the agenda's reader sees it (the document the PDF is made from)
+    text = render_document(view, "html").decode()
+    assert "Taksterne meldes ud" in text and "7. april 2031 – overskredet" in text
+
+
+def test_a_followup_due_later_is_not_marked_overdue(das):
+    rt, clock, _, item, second = das
+    decide(rt, item, FollowupDef(what="Taksterne meldes ud", who="sekretariatet", due="2031-05-26"))
+    clock.set(local(2031, 5, 1, 10))
+    [f] = document_view(rt, second, "agenda")["followups"]
+    assert not f["overdue"] and f["due_da"] == "26. maj 2031"

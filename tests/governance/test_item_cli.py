@@ -43,4 +43,4 @@ def test_list_show_edit_and_adding_twice(run):
     assert shown["indstillinger"] == ["DAS godkender forlængelsen"]
     assert [m["action"] for m in shown["moves"]] == ["to_fu"]
     text = run("item", "show", item).stdout
-    assert "Sagens gang:" in text and "to_fu: rejst → hos_fu" in text
+    assert "Sagens gang:" in text and "Punkt 1: sat på FU's liste" in text

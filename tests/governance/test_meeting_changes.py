@@ -103,13 +103,18 @@ def test_cancel_sends_cancel_ics_and_returns_items_to_fu_and_the_cycle_stops(das
         back = get_item(s, item)
         assert back.state == routing.HOS_FU and back.meeting_id is None
     assert [m["cancelled"] for m in list_meetings(rt, body="das") if m["id"] == meeting] == [True]
-    # the cycle has nothing more for the cancelled meeting, at any later time
+    # the cycle has nothing more for the cancelled meeting, at once or at any later time, nor
+    # does cancelling it again
     received = len(sink.received)
-    for moment in (local(2021, 3, 15, 17), local(2021, 3, 16, 10), local(2021, 3, 20, 10)):
+    with pytest.raises(RuleViolation, match="aflyst"):
+        cancel_meeting(rt, meeting, reason="igen")
+    for moment in (local(2021, 3, 10, 10), local(2021, 3, 15, 8), local(2021, 3, 15, 17), local(2021, 3, 16, 10),
+                   local(2021, 3, 20, 10)):
         clock.set(moment)
         report = run_cycle(rt)
-        assert [d for d in report.done if d[0] == meeting] == []
-    send_outbox(rt)
+        assert [d for d in report.done if d[0] == meeting] == [] and meeting not in report.empty_agendas
+        assert meeting not in report.agenda_warnings
+    assert send_outbox(rt).sent == 0
     assert len(sink.received) == received
     with pytest.raises(RuleViolation, match="aflyst"):
         move_meeting(rt, meeting, day=dt.date(2021, 3, 22), reason="alligevel")

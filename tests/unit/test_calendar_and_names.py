@@ -7,6 +7,7 @@ from hoering.domain.calendar import (
     add_working_days,
     easter_sunday,
     parse_duration,
+    subtract_working_days,
     working_days_deadline,
 )
 from hoering.domain.names import normalise
@@ -25,6 +26,14 @@ def test_working_days_skip_weekends_and_danish_holidays():
     # store bededag was abolished from 2024: 26 April 2024 is a working day
     assert add_working_days(date(2024, 4, 25), 1) == date(2024, 4, 26)
     assert add_working_days(date(2023, 5, 4), 1) == date(2023, 5, 8)
+
+
+def test_working_days_back_skip_weekends_and_danish_holidays():
+    # Monday 7 April 2031, three working days back: Wednesday 2 April
+    assert subtract_working_days(date(2031, 4, 7), 3) == date(2031, 4, 2)
+    # Tuesday 6 April 2021, one back: over Easter (5/4, 2/4, 1/4) to Wednesday 31 March
+    assert subtract_working_days(date(2021, 4, 6), 1) == date(2021, 3, 31)
+    assert subtract_working_days(date(2021, 4, 6), 0) == date(2021, 4, 6)
 
 
 def test_working_days_deadline_is_noon_copenhagen():

@@ -24,16 +24,23 @@ def due(send: Annotated[bool, typer.Option(help="Send the outbox afterwards.")] 
     for meeting_id, step, queued in report.done:
         console.print(f"meeting {meeting_id}: {step} ({queued} mail(s) queued)")
     for item_id in report.orientations:
-        console.print(f"hearing result on the DAS agenda as item {item_id}")
+        console.print(f"punkt {item_id} oprettet (et høringsresultat eller FU's beslutning); "
+                      f"se hoering item show {item_id}")
+    for line in report.waiting:
+        console.print(f"venter: {line}")
     for meeting_id, step, late in report.late:
         console.print(f"meeting {meeting_id}: {step} udført {int(late.total_seconds() // 3600)} timer for sent "
                       "(sekretariatet har fået besked)")
     for meeting_id in report.empty_agendas:
         console.print(f"meeting {meeting_id}: dagsordenen er ikke sendt – ingen sager på den "
                       "(sekretariatet har fået besked)")
+    for meeting_id, warnings in report.agenda_warnings.items():
+        for warning in warnings:
+            console.print(f"meeting {meeting_id}: advarsel: {warning}", markup=False)
     if report.followup_reminders:
         console.print(f"{report.followup_reminders} påmindelse(r) om opfølgning i udbakken")
-    if not (report.done or report.orientations or report.followup_reminders or report.empty_agendas):
+    if not (report.done or report.orientations or report.waiting or report.followup_reminders
+            or report.empty_agendas):
         console.print("Nothing due.")
     if send:
         send_with_progress(rt)

@@ -1,9 +1,10 @@
-"""``hoering followup ...``: list and close follow-ups (opfølgning)."""
+"""``hoering followup ...``: list and close follow-ups (opfølgning), or answer one by a hearing."""
 
 from __future__ import annotations
 
 # Imports inside functions are for start-up speed (hoering --help and every command start fast);
 # none hides an import cycle.
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -29,6 +30,8 @@ def list_(
     table = Table("Id", "Hvad", "Hvem", "Frist", "Fra sag", "Status")
     for r in rows:
         who = r["who"] + (" (delegeret)" if r["delegated_to"] else "")
+        if r["hearing"]:
+            who += f" – høring {r['hearing']}"
         table.add_row(str(r["id"]), r["what"], who, r["due_da"], f"{r['item']}: {r['item_title']}",
                       "åben" if r["status"] == "open" else "lukket")
     console.print(table if rows else "No follow-ups.")
@@ -42,3 +45,27 @@ def close(followup_id: Annotated[int, typer.Argument(min=1)],
 
     close_followup(runtime(), followup_id, note=note)
     typer.echo(f"Follow-up {followup_id} closed")
+
+
+@app.command()
+def hearing(
+    followup_id: Annotated[int, typer.Argument(help="The follow-up's id.", min=1)],
+    file: Annotated[Path, typer.Argument(help="The hearing file (YAML), as for 'hoering hearing open'.")],
+    allow_closed_day: Annotated[bool, typer.Option(
+        "--allow-closed-day", help="Accept a deadline on a weekend or Danish closing day.")] = False,
+    again: Annotated[bool, typer.Option(
+        "--again", help="Open it although a hearing with the same title, body and deadline exists.")] = False,
+) -> None:
+    """Answer a follow-up by opening a hearing from it (e.g. "sekretariatet skriver rundt til
+    kommunerne ..."). When the hearing closes, its result is attached to the follow-up and goes
+    to the body that decides: FU, under competence DAS delegated, or DAS as orientation."""
+    from hoering.cli.hearing import warn_closed_day
+    from hoering.services.hearing_results import open_hearing_for_followup
+    from hoering.services.hearings import opened_deadline
+
+    rt = runtime()
+    hearing_id = open_hearing_for_followup(rt, followup_id, file, allow_closed_day=allow_closed_day, again=again)
+    if allow_closed_day:
+        warn_closed_day(opened_deadline(rt, hearing_id))
+    typer.echo(f"Høring {hearing_id} er åbnet fra opfølgning {followup_id}; resultatet følger opfølgningen, "
+               "når høringen lukker")

@@ -68,10 +68,20 @@ def show(item_id: IdArg, json: Annotated[bool, typer.Option("--json")] = False) 
         console.print(f"Indstilling: {text}")
     if data["beslutning"]:
         console.print(f"Beslutning: {data['beslutning']}")
+    for f in data["followups"]:  # type: ignore[attr-defined]
+        console.print(f"Opfølgning {f['id']} ({'åben' if f['status'] == 'open' else 'lukket'}): {f['what']} – "
+                      f"{f['who']}" + (f" (høring {f['hearing']})" if f["hearing"] else ""), markup=False)
     console.print("Sagens gang:")
-    for m in data["moves"]:  # type: ignore[attr-defined]
-        console.print(f"  {m['at'][:16]}  {m['action']}: {m['from']} → {m['to']}"
-                      + (f" (møde {m['meeting']})" if m["meeting"] else "") + (f" – {m['note']}" if m["note"] else ""))
+    for step in data["journey"]:  # type: ignore[attr-defined]
+        console.print(f"  {_local(step['at'])}  {step['text']}", markup=False, soft_wrap=True)
+
+
+def _local(iso: str) -> str:
+    from datetime import datetime
+
+    from hoering.danish import format_datetime
+
+    return format_datetime(datetime.fromisoformat(iso))
 
 
 @app.command()

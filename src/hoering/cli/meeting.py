@@ -130,8 +130,13 @@ def attendance(
 
 @app.command()
 def agenda(meeting_id: IdArg, format: FormatOpt = "html", out: OutOpt = None) -> None:
-    """Render the agenda (dagsorden)."""
+    """Render the agenda (dagsorden); warns (on stderr) of bilag without a file or referred to
+    in the text but missing."""
+    from hoering.services.agenda_checks import meeting_agenda_warnings
+
     _write(meeting_id, "agenda", format, out)
+    for warning in meeting_agenda_warnings(runtime(), meeting_id):
+        typer.echo(f"advarsel: {warning}", err=True)
 
 
 @app.command()

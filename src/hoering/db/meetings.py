@@ -13,6 +13,7 @@ from hoering.db.base import Base
 from hoering.db.documents import Document
 from hoering.db.hearings import Hearing
 from hoering.db.registry import Body, Person
+from hoering.db.results import HearingResultRow
 from hoering.db.types import UTCDateTime
 
 
@@ -97,7 +98,8 @@ class Item(Base):
     bilag: Mapped[list[Bilag]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="Bilag.position")
     followups: Mapped[list[Followup]] = relationship(
-        back_populates="item", cascade="all, delete-orphan", order_by="Followup.id")
+        back_populates="item", cascade="all, delete-orphan", order_by="Followup.id",
+        foreign_keys="Followup.item_id")
 
 
 class Indstilling(Base):
@@ -164,8 +166,16 @@ class Followup(Base):
     owner_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     owner_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Answered by a hearing opened from it; when that closes, its stored result is attached.
+    hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearing.id"))
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("hearing_result.id"))
+    # The item that brought the result to the body that decides (FU, or DAS as orientation).
+    result_item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id"))
 
-    item: Mapped[Item] = relationship(back_populates="followups")
+    item: Mapped[Item] = relationship(back_populates="followups", foreign_keys=[item_id])
+    hearing: Mapped[Hearing | None] = relationship()
+    result: Mapped[HearingResultRow | None] = relationship()
+    result_item: Mapped[Item | None] = relationship(foreign_keys=[result_item_id])
     owner_person: Mapped[Person | None] = relationship()
     owner_body: Mapped[Body | None] = relationship()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hoering.db.base import Base
@@ -51,7 +51,14 @@ class Body(Base):
     name: Mapped[str] = mapped_column(String(100))
     long_name: Mapped[str] = mapped_column(String(200))
     delegates_to: Mapped[str | None] = mapped_column(String(40))
+    # The body's own secretariat (KKR's, at KL), a person of the registry by address: where
+    # orientations for the body go.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    # Whether hoering sends the body's meeting mails (agenda, ICS, minutes); KKR's: only if configured.
+    meeting_mails: Mapped[bool] = mapped_column(default=True, server_default=true())
 
+    contact: Mapped[Person | None] = relationship(
+        primaryjoin="foreign(Body.contact_email) == Person.email", viewonly=True, uselist=False)
     members: Mapped[list[BodyMember]] = relationship(
         back_populates="body", cascade="all, delete-orphan", order_by="BodyMember.person_id"
     )

@@ -75,6 +75,16 @@ def add_working_days(start: date, count: int) -> date:
     return day
 
 
+def subtract_working_days(start: date, count: int) -> date:
+    """The date ``count`` working days before ``start`` (``start`` itself not counted)."""
+    day = start
+    while count > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
 def previous_working_day(day: date) -> date:
     """``day`` itself when it is a working day, else the nearest working day before it."""
     while not is_working_day(day):

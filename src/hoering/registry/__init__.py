@@ -50,12 +50,27 @@ class Member(_Strict):
     position: Literal["formand", "næstformand", "medlem"] = "medlem"
 
 
+class BodyContact(_Strict):
+    """A body's own secretariat (KKR's is at KL): the address its orientations go to."""
+
+    name: OneLine
+    email: EmailStr
+
+
 class BodyDef(_Strict):
     key: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
     name: OneLine
     long_name: OneLine
     delegates_to: str | None = None
     members: list[Member]
+    contact: BodyContact | None = None
+    # Whether hoering sends the body's meeting mails (call for items, agenda with ICS, minutes).
+    # Unset: yes, except for KKR, whose meetings are KKR's own (hoering sends it orientations).
+    meeting_mails: bool | None = None
+
+    @property
+    def sends_meeting_mails(self) -> bool:
+        return self.meeting_mails if self.meeting_mails is not None else self.key != "kkr"
 
 
 class Secretariat(_Strict):
@@ -98,6 +113,13 @@ class RegistryFile(_Strict):
                     problems.append(f"bodies.{body.key}: member {m.email} is not a contact")
             if body.delegates_to and body.delegates_to not in keys:
                 problems.append(f"bodies.{body.key}.delegates_to: no body {body.delegates_to}")
+            if body.contact is not None and body.contact.email.lower() in known | {self.secretariat.email.lower()}:
+                problems.append(f"bodies.{body.key}.contact: {body.contact.email} is a kommune's contact or the "
+                                "secretariat; give the body's own secretariat's address")
+        kkr = next((b for b in self.bodies if b.key == "kkr"), None)
+        if kkr is not None and kkr.contact is None:
+            problems.append("bodies.kkr.contact: missing; KKR's orientations go to KKR's secretariat "
+                            "(give its name and email)")
         if problems:
             raise ValueError("\n".join(problems))
         return self

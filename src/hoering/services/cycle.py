@@ -3,7 +3,9 @@
 Steps, relative to the meeting (per body, see ``domain.meetings.CycleConfig``): call for items
 (T−21) to the members; FU's preparation agenda (T−14) to FU; the agenda with bilag and the ICS
 invitation (T−7) to the members; the draft minutes to the chair once every item is decided
-(T+1); the approved minutes to all; the DAS decisions marked for KKR sent on to KKR.
+(T+1); the approved minutes to all; the DAS decisions marked for KKR sent on to KKR's
+secretariat (its contact in the registry). A body whose meetings are its own (KKR, unless the
+registry sets ``meeting_mails: true``) has no steps: hoering only puts orientations on its agenda.
 
 Each step runs in one transaction that records it in ``meeting_step`` (unique per meeting and
 step) and queues its mails in the outbox: running the cycle twice at the same clock does
@@ -31,23 +33,29 @@ from hoering.db.models import CycleStep, Meeting
 from hoering.domain import routing
 from hoering.domain.meetings import STANDARD_KINDS, STEPS, agenda_order, step_time
 from hoering.runtime import Runtime
+from hoering.services.agenda_checks import agenda_warnings
 from hoering.services.followup_reminders import remind_followups
-from hoering.services.orientation import items_for_kkr, orient_hearing_results, send_to_kkr
+from hoering.services.hearing_results import report_hearing_results
+from hoering.services.orientation import items_for_kkr, orient_das_on_fu_decisions, send_to_kkr
 from hoering.services.outgoing import meetings as mails
 
 ACTOR = "hoering cycle"
 HORIZON = timedelta(days=120)  # meetings older than this are left alone
 LATE_AFTER = timedelta(hours=2)  # the cycle runs hourly: later than this, a run was missed
+WARN_AHEAD = timedelta(days=7)  # an agenda's bilag warnings are reported this long before it goes
 TIMED_STEPS = ("call_for_items", "fu_agenda", "agenda", "minutes_draft")
 
 
 @dataclass
 class CycleReport:
     done: list[tuple[int, str, int]] = field(default_factory=list)  # (meeting, step, mails queued)
-    orientations: list[int] = field(default_factory=list)
+    orientations: list[int] = field(default_factory=list)  # items made: hearing results, FU's decisions
+    waiting: list[str] = field(default_factory=list)  # what waits for a DAS meeting (Danish)
     followup_reminders: int = 0  # mails queued to follow-ups' owners
     late: list[tuple[int, str, timedelta]] = field(default_factory=list)  # (meeting, step, how late)
     empty_agendas: list[int] = field(default_factory=list)  # meetings whose agenda was held back
+    # Bilag warnings (Danish) for the agendas sent in this run and those going within WARN_AHEAD.
+    agenda_warnings: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def queued(self) -> int:
@@ -70,7 +78,7 @@ def due_steps(rt: Runtime, now: datetime) -> list[tuple[int, str]]:
 
 def _is_due(m: Meeting, step: str, now: datetime) -> bool:
     offset = m.cycle.get(step)
-    if offset is None:
+    if offset is None or not m.body.meeting_mails:  # KKR's meetings are KKR's own (the registry)
         return False
     at = step_time(step, offset, starts_at=m.starts_at, ends_at=m.ends_at,
                    minutes_approved_at=m.minutes_approved_at, minutes_sent_at=m.minutes_sent_at)
@@ -113,14 +121,20 @@ def run_step(rt: Runtime, meeting_id: int, step: str) -> int:
 
 def run_cycle(rt: Runtime) -> CycleReport:
     """Everything due at ``rt.now()`` (the caller sends the outbox)."""
-    report = CycleReport(orientations=orient_hearing_results(rt, actor=ACTOR))
+    results = report_hearing_results(rt, actor=ACTOR)  # to FU's list or DAS's agenda
+    report = CycleReport(orientations=results.items, waiting=results.waiting)
     seen: set[tuple[int, str]] = set()
     while due := [d for d in due_steps(rt, rt.now()) if d not in seen]:  # a step can make the next due
         for meeting_id, step in due:
             seen.add((meeting_id, step))
             report.done.append((meeting_id, step, run_step(rt, meeting_id, step)))
+    fu_decisions, waiting = orient_das_on_fu_decisions(rt, actor=ACTOR)
+    report.orientations += fu_decisions
+    report.waiting += waiting
     report.followup_reminders = remind_followups(rt)
     report.empty_agendas = held_back_agendas(rt, rt.now())
+    report.agenda_warnings = coming_agenda_warnings(rt, rt.now(), sent=[m for m, step, _ in report.done
+                                                                        if step == "agenda"])
     with rt.db.transaction() as s:
         for meeting_id, step, _ in report.done:
             m = s.get(Meeting, meeting_id)
@@ -154,13 +168,29 @@ def held_back_agendas(rt: Runtime, now: datetime) -> list[int]:
             offset = m.cycle.get("agenda")
             at = step_time("agenda", offset, starts_at=m.starts_at, ends_at=m.ends_at, minutes_approved_at=None,
                            minutes_sent_at=None) if offset is not None else None
-            if at is None or at > now or has_cases(m):
+            if at is None or at > now or has_cases(m) or not m.body.meeting_mails:
                 continue
             held.append(m.id)
             mails.queue_cycle_notice(rt, s, m, key=f"meeting:{m.id}:agenda:empty", lines=[
                 "Dagsordenen er ikke sendt, fordi der ingen sager er på den (kun standardpunkter). "
                 "Tilføj sager, så sendes den ved næste kørsel, eller aflys mødet (hoering meeting cancel)."])
     return held
+
+
+def coming_agenda_warnings(rt: Runtime, now: datetime, *, sent: list[int]) -> dict[int, list[str]]:
+    """``agenda_checks.agenda_warnings`` of the agendas in ``sent`` and of those not sent yet that
+    go within ``WARN_AHEAD`` (meetings without warnings left out)."""
+    found = {}
+    with rt.db.read() as s:
+        for m in s.scalars(select(Meeting).where(Meeting.starts_at > now, Meeting.cancelled_at.is_(None))
+                           .order_by(Meeting.starts_at, Meeting.id)):
+            offset = m.cycle.get("agenda")
+            at = step_time("agenda", offset, starts_at=m.starts_at, ends_at=m.ends_at, minutes_approved_at=None,
+                           minutes_sent_at=None) if offset is not None else None
+            coming = m.agenda_sent_at is None and at is not None and at - now <= WARN_AHEAD
+            if (m.id in sent or coming) and m.body.meeting_mails and (warnings := agenda_warnings(s, m)):
+                found[m.id] = warnings
+    return found
 
 
 # --- the steps: the change each makes, then its mails ----------------------------------------
@@ -170,6 +200,10 @@ def _agenda(rt: Runtime, s: Session, meeting: Meeting) -> int:
         item.number = number  # the agenda's numbering is fixed once it is sent
     meeting.agenda_sent_at = rt.now()
     s.flush()
+    if warnings := agenda_warnings(s, meeting):  # sent anyway: a warning, not a block
+        mails.queue_cycle_notice(rt, s, meeting, key=f"meeting:{meeting.id}:agenda:bilag", lines=[
+            "Dagsordenen er sendt, men der er disse mangler ved bilagene:", *(f"- {w}" for w in warnings),
+            "Send de manglende bilag til medlemmerne, eller ret punktet med en tillægsdagsorden."])
     return mails.queue_agenda(rt, s, meeting)
 
 

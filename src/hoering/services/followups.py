@@ -8,7 +8,7 @@ before the due date; an open follow-up past its date is marked overdue on the ag
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -19,7 +19,7 @@ from hoering.audit import SECRETARIAT
 from hoering.danish import format_date
 from hoering.db.lookup import get_or_not_found
 from hoering.db.models import Body, Followup, Item, Kommune, Meeting, Person
-from hoering.domain.calendar import COPENHAGEN, is_working_day
+from hoering.domain.calendar import COPENHAGEN, subtract_working_days
 from hoering.domain.names import name_keys, normalise
 from hoering.errors import RuleViolation
 from hoering.runtime import Runtime
@@ -40,7 +40,7 @@ def describe(f: Followup, *, on: date | None = None) -> dict[str, Any]:
             "delegated_to": f.delegated_to, "status": f.status,
             "decided_by": item.decided_by, "meeting": meeting.id if meeting else None,
             "meeting_date_da": format_date(meeting.starts_at) if meeting else None,
-            "closed_note": f.closed_note}
+            "closed_note": f.closed_note, "hearing": f.hearing_id, "result_item": f.result_item_id}
 
 
 def resolve_owner(s: Session, who: str, *, secretariat_email: str) -> tuple[str, Person | None, Body | None]:
@@ -101,14 +101,6 @@ def followups_to_remind(s: Session, today: date, days: int) -> list[tuple[Follow
     return found
 
 
-def subtract_working_days(day: date, count: int) -> date:
-    while count > 0:
-        day -= timedelta(days=1)
-        if is_working_day(day):
-            count -= 1
-    return day
-
-
 def list_followups(rt: Runtime, *, open_only: bool = False) -> list[dict[str, Any]]:
     with rt.db.transaction() as s:
         query = select(Followup).order_by(Followup.id)
@@ -136,7 +128,7 @@ def followups_due_for(s: Session, meeting: Meeting) -> list[Followup]:
     if meeting.body.delegates_to:
         bodies.add(meeting.body.delegates_to)
     day = meeting.starts_at.astimezone(COPENHAGEN).date()
-    rows = s.scalars(select(Followup).join(Item).where(
+    rows = s.scalars(select(Followup).join(Item, Followup.item_id == Item.id).where(
         Followup.status == "open", Item.decided_by.in_(bodies),
         Followup.created_at < meeting.starts_at).order_by(Followup.id))
     return [f for f in rows if f.due_next_meeting or (f.due_date is not None and f.due_date <= day)]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hoering import audit
 from hoering.audit import SECRETARIAT
@@ -19,6 +20,7 @@ from hoering.errors import DefinitionError, FileRefused, NotFoundError, RuleViol
 from hoering.runtime import Runtime
 from hoering.services.followups import resolve_owner
 from hoering.services.item_files import read_item_file
+from hoering.services.journey import journey_of
 from hoering.services.meetings import facts, next_meeting, record_correction
 from hoering.services.moves import apply_move, item_facts
 from hoering.services.orientation import send_to_kkr
@@ -153,7 +155,19 @@ def decide_item(rt: Runtime, item_id: int, *, outcome: str, text: str,
         for row in item.followups:
             audit.record(s, at=now, actor=actor, action="followup.created", entity="followup",
                          entity_id=row.id, item=item.id, what=row.what, who=row.who)
+        if move.action == "fu_decides" and item.under_delegation_of is not None:
+            _close_delegated(s, rt, get_item(s, item.under_delegation_of), item, actor=actor)
         return None
+
+
+def _close_delegated(s: Session, rt: Runtime, origin: Item, decided: Item, *, actor: str) -> None:
+    """FU has used the competence ``origin``'s decision gave it: that follow-up is done."""
+    for f in origin.followups:
+        if f.status == "open" and f.delegated_to == "fu":
+            f.status, f.closed_at = "closed", rt.now()
+            f.closed_note = f"FU besluttede i punkt {decided.id}: {decided.beslutning}"
+            audit.record(s, at=rt.now(), actor=actor, action="followup.closed", entity="followup",
+                         entity_id=f.id, note=f.closed_note, item=decided.id)
 
 
 EDITABLE = (routing.REJST, routing.HOS_FU, routing.RETURNERET, routing.PAA_DAGSORDEN)
@@ -195,7 +209,8 @@ def list_items(rt: Runtime, *, state: str | None = None) -> list[dict[str, objec
 
 
 def show_item(rt: Runtime, item_id: int) -> dict[str, object]:
-    """One item whole: texts, bilag, decision, follow-ups and its moves (sagens gang)."""
+    """One item whole: texts, bilag, decision, follow-ups (with the hearing that answers one), its
+    moves, and the whole case's journey (sagens gang, ``journey.journey_of``)."""
     with rt.db.read() as s:
         i = get_item(s, item_id)
         moves = s.scalars(select(ItemMove).where(ItemMove.item_id == item_id).order_by(ItemMove.id))
@@ -205,9 +220,11 @@ def show_item(rt: Runtime, item_id: int) -> dict[str, object]:
                 "bilag": [{"title": b.title, "filename": b.filename, "sha256": b.sha256} for b in i.bilag],
                 "meeting": i.meeting_id, "number": i.number, "outcome": i.outcome, "beslutning": i.beslutning,
                 "hearing": i.hearing_id,
-                "followups": [{"id": f.id, "what": f.what, "who": f.who, "status": f.status} for f in i.followups],
+                "followups": [{"id": f.id, "what": f.what, "who": f.who, "status": f.status, "hearing": f.hearing_id,
+                               "result_item": f.result_item_id} for f in i.followups],
                 "moves": [{"at": m.at.isoformat(), "action": m.action, "from": m.from_state, "to": m.to_state,
-                           "meeting": m.to_meeting_id, "actor": m.actor, "note": m.note} for m in moves]}
+                           "meeting": m.to_meeting_id, "actor": m.actor, "note": m.note} for m in moves],
+                "journey": journey_of(s, i)}
 
 
 def correct_decision(rt: Runtime, item_id: int, *, text: str, reason: str | None = None,

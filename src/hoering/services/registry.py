@@ -64,19 +64,34 @@ def load_registry(rt: Runtime, path: Path | None = None, *, actor: str = "hoerin
         elif people[sec.email].name != sec.name:  # the name every mail is signed with
             people[sec.email].name = sec.name
             changed += 1
+        for b in registry.bodies:  # a body's own secretariat (KKR's)
+            if b.contact is None:
+                continue
+            contact = people.get(b.contact.email)
+            if contact is None:
+                people[b.contact.email] = Person(email=b.contact.email, name=b.contact.name, role="medarbejder")
+                s.add(people[b.contact.email])
+                changed += 1
+            elif (contact.name, contact.active) != (b.contact.name, True):
+                contact.name, contact.active = b.contact.name, True
+                changed += 1
         s.flush()
-        changed += _deactivate_missing(rt, s, people, listed={c.email for k in
-                                                             [*registry.kommuner, registry.region]
-                                                             for c in k.contacts} | {sec.email},
-                                       actor=actor)
+        listed = {c.email for k in [*registry.kommuner, registry.region] for c in k.contacts} | {sec.email}
+        listed |= {b.contact.email for b in registry.bodies if b.contact is not None}
+        changed += _deactivate_missing(rt, s, people, listed=listed, actor=actor)
         for b in registry.bodies:
             body = s.scalar(select(Body).where(Body.key == b.key))
+            contact = b.contact.email if b.contact is not None else None
+            wanted_row = (b.name, b.long_name, b.delegates_to, contact, b.sends_meeting_mails)
             if body is None:
-                body = Body(key=b.key, name=b.name, long_name=b.long_name, delegates_to=b.delegates_to)
+                body = Body(key=b.key, name=b.name, long_name=b.long_name, delegates_to=b.delegates_to,
+                            contact_email=contact, meeting_mails=b.sends_meeting_mails)
                 s.add(body)
                 changed += 1
-            elif (body.name, body.long_name, body.delegates_to) != (b.name, b.long_name, b.delegates_to):
-                body.name, body.long_name, body.delegates_to = b.name, b.long_name, b.delegates_to
+            elif (body.name, body.long_name, body.delegates_to, body.contact_email,
+                  body.meeting_mails) != wanted_row:
+                (body.name, body.long_name, body.delegates_to, body.contact_email,
+                 body.meeting_mails) = wanted_row
                 changed += 1
             wanted = {people[m.email].id: m.position for m in b.members}
             current = {m.person_id: m for m in body.members}

@@ -3,8 +3,8 @@ person, keyed ``meeting:<id>:<step>:person:<person id>`` so a step run twice sen
 
 Who gets what: the call for items, the agenda (PDF, ICS invitation, bilag) and the minutes go
 to the body's members; FU's preparation agenda to FU; the draft minutes to the chair; the DAS
-decisions sent on to KKR to KKR's members; a moved or cancelled meeting to everyone its
-invitation went to, with an updated ICS (same UID, SEQUENCE raised).
+decisions sent on to KKR to KKR's secretariat (the registry's contact), not the mayors; a moved
+or cancelled meeting to everyone its invitation went to, with an updated ICS (same UID, SEQUENCE raised).
 """
 
 from __future__ import annotations
@@ -127,10 +127,19 @@ def queue_minutes(rt: Runtime, s: Session, meeting: Meeting) -> int:
 
 def queue_kkr_orientation(rt: Runtime, s: Session, meeting: Meeting, forwarded: Sequence[Item],
                           kkr_meeting: Meeting) -> int:
+    """The DAS decisions sent on to KKR, to KKR's secretariat (the registry's contact for KKR),
+    not to the mayors: KKR's secretariat puts them on KKR's own agenda. Without a contact the
+    secretariat is told instead."""
+    contact = kkr_meeting.body.contact
+    if contact is None or not contact.active:
+        return queue_cycle_notice(rt, s, meeting, key=f"meeting:{meeting.id}:kkr_orientation:no_contact", lines=[
+            f"Sagerne til orientering for {kkr_meeting.body.name} er sat på KKR's dagsorden, men der er ikke "
+            "sendt nogen mail, fordi registret ikke har en aktiv kontakt hos KKR's sekretariat "
+            "(bodies.kkr.contact). Tilføj kontakten (hoering init --registry FIL) og send sagerne manuelt."])
     ctx = {"source": meeting_context(rt, s, meeting)["meeting"],
            "kkr_meeting": {"starts_at": kkr_meeting.starts_at, "place": kkr_meeting.place},
            "items": [{"title": i.title, "beslutning": i.beslutning, "resume": i.resume} for i in forwarded]}
-    return queue_to(rt, s, meeting, "kkr_orientation", members(kkr_meeting.body), ctx)
+    return queue_to(rt, s, meeting, "kkr_orientation", [contact], ctx)
 
 
 def invitees(s: Session, meeting: Meeting) -> list[Person]:
