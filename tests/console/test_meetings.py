@@ -1,0 +1,229 @@
+"""The meetings in the console without a browser: the agenda builder's actions through the
+services, refusals in Danish, and who may do what (a reader changes nothing; only the
+``formand`` role approves; every form needs its CSRF field)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from hoering.db.models import Item, Meeting, OutboxMessage
+from hoering.services.users import add_user
+from tests.console.conftest import PASSWORDS, csrf_of, login_as
+
+PASSWORDS["formand@sekretariat.example"] = "formandens-kode-1"
+
+
+def _plan(c, day: str = "2014-06-16", body: str = "das") -> int:
+    page = c.get("/sekretariat/moeder")
+    r = c.post("/sekretariat/moeder", data={"csrf": csrf_of(page.text), "body": body, "date": day,
+                                            "start": "13:00", "end": "16:00", "place": "Aalborg Rådhus"})
+    assert r.status_code == 303, r.text
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def _post(c, url: str, meeting_id: int, **data: str):
+    page = c.get(f"/sekretariat/moede/{meeting_id}")
+    return c.post(url, data={"csrf": csrf_of(page.text), "moede": str(meeting_id), **data})
+
+
+def _flash(c, meeting_id: int) -> str:
+    text = c.get(f"/sekretariat/moede/{meeting_id}").text
+    found = re.search(r'<div class="box (?:error|ok)" role="status"><p>(.*?)</p>', text, re.S)
+    return found.group(1) if found else ""
+
+
+def test_the_agenda_builder_from_plan_to_a_sent_agenda(people, make_client):
+    anna = make_client()
+    login_as(anna, "anna@sekretariat.example")
+    das = _plan(anna)
+    page = anna.get(f"/sekretariat/moede/{das}").text
+    assert "Godkendelse af dagsorden" in page and "Eventuelt" in page and "Næste møde" in page
+
+    r = _post(anna, f"/sekretariat/moede/{das}/punkter", das, title="Fokusområde 2", kind="beslutning",
+              resume="Et resumé", indstillinger="Det indstilles, at DAS godkender fokusområdet",
+              bilag_title="Notat om fokusområdet")
+    assert r.status_code == 303
+    with people.db.read() as s:
+        item = s.scalar(select(Item).where(Item.title == "Fokusområde 2"))
+        item_id, bilag_id = item.id, item.bilag[0].id
+        assert item.state == "rejst" and item.bilag[0].document_id is None
+    _post(anna, f"/sekretariat/punkt/{item_id}/rut", das, til="moede")
+    assert "først forberedes af FU" in _flash(anna, das)
+    _post(anna, f"/sekretariat/punkt/{item_id}/rut", das, til="fu")
+    _post(anna, f"/sekretariat/punkt/{item_id}/rut", das, til="moede")
+    assert "Sagen er sat på dagsordenen." in _flash(anna, das)
+
+    # a bilag without its file is a warning: the agenda is not sent until confirmed or fixed
+    page = anna.get(f"/sekretariat/moede/{das}").text
+    assert "Bilag 1 «Notat om fokusområdet» til «Fokusområde 2» har ingen fil" in page
+    _post(anna, f"/sekretariat/moede/{das}/send", das)
+    assert "har ingen fil" in _flash(anna, das)
+    page = anna.get(f"/sekretariat/moede/{das}")
+    r = anna.post(f"/sekretariat/bilag/{bilag_id}/fil", data={"csrf": csrf_of(page.text), "moede": str(das),
+                                                              "punkt": str(item_id)},
+                  files={"file": ("notat.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+    assert "Filen er gemt" in _flash(anna, das)
+
+    # reorder: the case is first in its section; move the closing items
+    page = anna.get(f"/sekretariat/moede/{das}").text
+    assert "Flyt punkt 4 ned" in page  # Eventuelt above Næste møde
+    with people.db.read() as s:
+        eventuelt = s.scalar(select(Item).where(Item.meeting_id == das, Item.kind == "eventuelt")).id
+    _post(anna, f"/sekretariat/punkt/{eventuelt}/flyt", das, retning="ned")
+    page = anna.get(f"/sekretariat/moede/{das}").text
+    assert page.index("Punkt 4: <a href=\"/sekretariat/punkt/") < page.index(">Eventuelt</a>")
+    assert re.search(r"Punkt 5: <a [^>]+>Eventuelt</a>", page)
+
+    _post(anna, f"/sekretariat/moede/{das}/send", das)
+    assert "Dagsordenen er sendt til 12 modtager(e)" in _flash(anna, das)
+    with people.db.read() as s:
+        assert s.get(Meeting, das).agenda_sent_at is not None
+        sent = s.scalars(select(OutboxMessage).where(OutboxMessage.key.like(f"meeting:{das}:agenda:%"))).all()
+        assert len(sent) == 12
+
+    # locked: a new case reaches it only on a tillægsdagsorden
+    _post(anna, f"/sekretariat/moede/{das}/punkter", das, title="Sen sag", kind="orientering",
+          raised_by="Socialdirektør, Morsø Kommune")
+    with people.db.read() as s:
+        late = s.scalar(select(Item).where(Item.title == "Sen sag")).id
+    _post(anna, f"/sekretariat/punkt/{late}/rut", das, til="fu")
+    _post(anna, f"/sekretariat/punkt/{late}/rut", das, til="moede")
+    assert "tillægsdagsorden" in _flash(anna, das)
+    _post(anna, f"/sekretariat/punkt/{late}/rut", das, til="tillaeg")
+    assert "tillægsdagsorden, sendt til 12 modtager(e)" in _flash(anna, das)
+    with people.db.read() as s:
+        assert s.get(Item, late).number == 6
+    assert "Sag til orientering" in anna.get(f"/sekretariat/moede/{das}").text
+
+    # the item page: sagens gang
+    page = anna.get(f"/sekretariat/punkt/{item_id}").text
+    assert "Sagens gang" in page and "Sendt til FU" in page and "Sat på dagsordenen" in page
+
+
+def test_send_back_tells_the_raiser(people, make_client):
+    anna = make_client()
+    login_as(anna, "anna@sekretariat.example")
+    das = _plan(anna)
+    _post(anna, f"/sekretariat/moede/{das}/punkter", das, title="Ufærdig sag", kind="droeftelse",
+          indstillinger="Det indstilles, at DAS drøfter sagen", raised_by="Socialdirektør, Thisted Kommune")
+    with people.db.read() as s:
+        item = s.scalar(select(Item).where(Item.title == "Ufærdig sag")).id
+    _post(anna, f"/sekretariat/punkt/{item}/rut", das, til="fu")
+    _post(anna, f"/sekretariat/punkt/{item}/retur", das, note="")
+    assert "Skriv en begrundelse" in _flash(anna, das)
+    _post(anna, f"/sekretariat/punkt/{item}/retur", das, note="Økonomien mangler")
+    assert "1 person(er) får besked" in _flash(anna, das)
+    with people.db.read() as s:
+        mail = s.scalar(select(OutboxMessage).where(OutboxMessage.kind == "item_returned"))
+        assert mail.to_addr == "socialdirektoer@thisted.kommune.example"
+        body = email.message_from_string(mail.raw, policy=email.policy.default).get_body(("plain",)).get_content()
+        assert "Økonomien mangler" in body and "Ufærdig sag" in body
+        assert s.get(Item, item).state == "returneret"
+
+
+def test_danish_errors_on_bad_input(people, make_client, clock):
+    anna = make_client()
+    login_as(anna, "anna@sekretariat.example")
+    page = anna.get("/sekretariat/moeder")
+    r = anna.post("/sekretariat/moeder", data={"csrf": csrf_of(page.text), "body": "das", "date": "2014-01-06",
+                                               "start": "13:00", "end": "16:00"})
+    assert r.status_code == 400 and "er passeret; vælg en kommende dato" in r.text
+    r = anna.post("/sekretariat/moeder", data={"csrf": csrf_of(page.text), "body": "das", "date": "16/6",
+                                               "start": "13:00", "end": "12:00"})
+    assert r.status_code == 400 and "Skriv en dato" in r.text
+    das = _plan(anna)
+    r = _post(anna, f"/sekretariat/moede/{das}/punkter", das, title="X", kind="beslutning")
+    assert r.status_code == 400
+    assert "Skriv en titel på mindst 2" in r.text
+    r = _post(anna, f"/sekretariat/moede/{das}/punkter", das, title="Gyldig titel", kind="beslutning")
+    assert r.status_code == 400 and "mindst én indstilling" in r.text
+    assert 'value="Gyldig titel"' in r.text  # what was typed is kept
+    assert "Traceback" not in r.text
+    r = _post(anna, "/sekretariat/punkt/999999/rut", das, til="fu")
+    assert r.status_code == 404 and "Siden findes ikke" in r.text
+    assert anna.get("/sekretariat/moede/999999").status_code == 404
+    _post(anna, f"/sekretariat/moede/{das}/flyt", das, date="2014-01-06", start="13:00", end="16:00",
+          reason="Ferie")
+    assert "er passeret" in _flash(anna, das)
+    _post(anna, f"/sekretariat/moede/{das}/send", das)
+    assert "ingen sager på dagsordenen" in _flash(anna, das)
+    assert anna.get(f"/sekretariat/moede/{das}/referat.exe").status_code == 404
+
+
+def test_a_reader_changes_nothing_and_forms_need_csrf(people, make_client):
+    anna = make_client()
+    login_as(anna, "anna@sekretariat.example")
+    das = _plan(anna)
+    reader = make_client()
+    login_as(reader, "laeser@sekretariat.example")
+    page = reader.get(f"/sekretariat/moede/{das}")
+    assert page.status_code == 200 and "Rejs sagen" not in page.text and "Flyt mødet" not in page.text
+    csrf = csrf_of(page.text)
+    for url, data in [("/sekretariat/moeder", {"body": "das", "date": "2014-09-15", "start": "13:00", "end": "16:00"}),
+                      (f"/sekretariat/moede/{das}/punkter", {"title": "Læserens sag", "kind": "orientering"}),
+                      (f"/sekretariat/moede/{das}/aflys", {"reason": "nej"}),
+                      (f"/sekretariat/moede/{das}/godkend", {})]:
+        r = reader.post(url, data={"csrf": csrf, **data})
+        assert r.status_code == 403, url
+    assert reader.get(f"/sekretariat/moede/{das}/dagsorden.pdf").content.startswith(b"%PDF")
+    r = anna.post(f"/sekretariat/moede/{das}/aflys", data={"csrf": "forkert", "reason": "Ingen sager"})
+    assert r.status_code == 400 and "Formularen er udløbet" in r.text
+    anonymous = make_client()
+    assert anonymous.get(f"/sekretariat/moede/{das}").headers["location"] == "/sekretariat/login"
+    with people.db.read() as s:
+        assert s.get(Meeting, das).cancelled_at is None
+        assert s.scalar(select(Item).where(Item.title == "Læserens sag")) is None
+
+
+def test_the_formand_role_approves_the_minutes(people, make_client, clock):
+    add_user(people, "formand@sekretariat.example", name="Frida Formand", role="formand",
+             password=PASSWORDS["formand@sekretariat.example"])
+    anna = make_client()
+    login_as(anna, "anna@sekretariat.example")
+    das = _plan(anna)
+    _plan(anna, "2014-09-15")
+    with people.db.read() as s:
+        meeting = s.get(Meeting, das)
+        start, end = meeting.starts_at, meeting.ends_at
+    _post(anna, f"/sekretariat/moede/{das}/punkter", das, title="En orientering", kind="orientering")
+    with people.db.read() as s:
+        case = s.scalar(select(Item).where(Item.title == "En orientering")).id
+    _post(anna, f"/sekretariat/punkt/{case}/rut", das, til="fu")
+    _post(anna, f"/sekretariat/punkt/{case}/rut", das, til="moede")
+    _post(anna, f"/sekretariat/moede/{das}/send", das)
+    clock.set(start + timedelta(minutes=5))
+    login_as(anna, "anna@sekretariat.example")  # the sessions of April ended long ago
+    r = anna.get(f"/sekretariat/moede/{das}")
+    assert r.status_code == 200, r.text
+    data = dict(re.findall(r'name="(outcome_\d+)">\s*<option value="">[^<]*</option>\s*'
+                           r'(?:<option value="\w+">[^<]*</option>\s*)*?<option value="(\w+)" selected', r.text))
+    assert len(data) == 4  # the standard items start at their usual outcome
+    data[f"outcome_{case}"] = "taget_til_efterretning"
+    data.update({key.replace("outcome_", "text_"): "Besluttet." for key in data})
+    _post(anna, f"/sekretariat/moede/{das}/beslutninger", das, **data)
+    assert "5 beslutning(er) gemt." in _flash(anna, das)
+    chair = make_client()
+    login_as(chair, "formand@sekretariat.example")
+    r = chair.post(f"/sekretariat/moede/{das}/beslutninger",
+                   data={"csrf": csrf_of(chair.get(f"/sekretariat/moede/{das}").text)})
+    assert r.status_code == 403  # the chair approves; the secretariat records
+    page = chair.get(f"/sekretariat/moede/{das}")
+    assert "Godkend referatet" in page.text and "Rejs sagen" not in page.text
+    chair.post(f"/sekretariat/moede/{das}/godkend", data={"csrf": csrf_of(page.text)})
+    assert "først godkendes, når mødet er slut" in _flash(chair, das)
+    clock.set(end + timedelta(minutes=5))
+    login_as(chair, "formand@sekretariat.example")
+    login_as(anna, "anna@sekretariat.example")
+    page = chair.get(f"/sekretariat/moede/{das}")
+    chair.post(f"/sekretariat/moede/{das}/godkend", data={"csrf": csrf_of(page.text)})
+    assert "Referatet er godkendt" in _flash(chair, das)
+    page = anna.get(f"/sekretariat/moede/{das}")
+    r = anna.post(f"/sekretariat/moede/{das}/godkend", data={"csrf": csrf_of(page.text)})
+    assert r.status_code == 403
+    with people.db.read() as s:
+        assert s.get(Meeting, das).minutes_approved_by == "Frida Formand (formand)"
