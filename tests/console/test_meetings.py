@@ -6,16 +6,26 @@ from __future__ import annotations
 
 import email
 import email.policy
+import html
 import re
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
 from hoering.db.models import Item, Meeting, OutboxMessage
+from hoering.domain.meetings import FollowupDef, ItemDefinition
+from hoering.services.agenda_builder import plan_meeting, send_agenda, send_minutes_draft
+from hoering.services.items import add_item, decide_item, route_item
 from hoering.services.users import add_user
-from tests.console.conftest import PASSWORDS, csrf_of, login_as
+from tests.console.conftest import csrf_of, login_as
 
-PASSWORDS["formand@sekretariat.example"] = "formandens-kode-1"
+FORMAND = ("formand@sekretariat.example", "formandens-kode-1")
+
+
+def _login_formand(c) -> None:
+    page = c.get("/sekretariat/login")
+    r = c.post("/sekretariat/login", data={"csrf": csrf_of(page.text), "email": FORMAND[0], "password": FORMAND[1]})
+    assert r.status_code == 303
 
 
 def _plan(c, day: str = "2014-06-16", body: str = "das") -> int:
@@ -34,7 +44,7 @@ def _post(c, url: str, meeting_id: int, **data: str):
 def _flash(c, meeting_id: int) -> str:
     text = c.get(f"/sekretariat/moede/{meeting_id}").text
     found = re.search(r'<div class="box (?:error|ok)" role="status"><p>(.*?)</p>', text, re.S)
-    return found.group(1) if found else ""
+    return html.unescape(found.group(1)) if found else ""
 
 
 def test_the_agenda_builder_from_plan_to_a_sent_agenda(people, make_client):
@@ -181,8 +191,7 @@ def test_a_reader_changes_nothing_and_forms_need_csrf(people, make_client):
 
 
 def test_the_formand_role_approves_the_minutes(people, make_client, clock):
-    add_user(people, "formand@sekretariat.example", name="Frida Formand", role="formand",
-             password=PASSWORDS["formand@sekretariat.example"])
+    add_user(people, FORMAND[0], name="Frida Formand", role="formand", password=FORMAND[1])
     anna = make_client()
     login_as(anna, "anna@sekretariat.example")
     das = _plan(anna)
@@ -208,7 +217,7 @@ def test_the_formand_role_approves_the_minutes(people, make_client, clock):
     _post(anna, f"/sekretariat/moede/{das}/beslutninger", das, **data)
     assert "5 beslutning(er) gemt." in _flash(anna, das)
     chair = make_client()
-    login_as(chair, "formand@sekretariat.example")
+    _login_formand(chair)
     r = chair.post(f"/sekretariat/moede/{das}/beslutninger",
                    data={"csrf": csrf_of(chair.get(f"/sekretariat/moede/{das}").text)})
     assert r.status_code == 403  # the chair approves; the secretariat records
@@ -217,7 +226,7 @@ def test_the_formand_role_approves_the_minutes(people, make_client, clock):
     chair.post(f"/sekretariat/moede/{das}/godkend", data={"csrf": csrf_of(page.text)})
     assert "først godkendes, når mødet er slut" in _flash(chair, das)
     clock.set(end + timedelta(minutes=5))
-    login_as(chair, "formand@sekretariat.example")
+    _login_formand(chair)
     login_as(anna, "anna@sekretariat.example")
     page = chair.get(f"/sekretariat/moede/{das}")
     chair.post(f"/sekretariat/moede/{das}/godkend", data={"csrf": csrf_of(page.text)})
@@ -227,3 +236,100 @@ def test_the_formand_role_approves_the_minutes(people, make_client, clock):
     assert r.status_code == 403
     with people.db.read() as s:
         assert s.get(Meeting, das).minutes_approved_by == "Frida Formand (formand)"
+
+
+def _meeting_with_a_case(rt, clock, title: str = "Fokuskommuner") -> tuple[int, int]:
+    """A DAS meeting (and the next one) whose agenda with one case is sent; the clock at its start."""
+    das = plan_meeting(rt, body="das", day=date(2014, 6, 16), start=time(13), end=time(16), place="Aalborg")
+    plan_meeting(rt, body="das", day=date(2014, 9, 15), start=time(13), end=time(16), place="Hjørring")
+    case = add_item(rt, ItemDefinition(title=title, kind="beslutning", indstillinger=["DAS godkender"]))
+    route_item(rt, case, to="fu")
+    route_item(rt, case, to="das", meeting_id=das)
+    send_agenda(rt, das)
+    with rt.db.read() as s:
+        clock.set(s.get(Meeting, das).starts_at + timedelta(minutes=5))
+    return das, case
+
+
+def test_fu_decides_under_delegated_competence(people, make_client, clock):
+    das, case = _meeting_with_a_case(people, clock)
+    decide_item(people, case, outcome="godkendt", text="FU udvælger fokuskommunerne",
+                followups=[FollowupDef(what="FU udvælger", who="fu", delegated_to="fu")])
+    anna = make_client()
+    login_as(anna, "anna@sekretariat.example")
+    page = anna.get(f"/sekretariat/moede/{das}").text
+    assert "Under kompetence, som DAS har delegeret til FU" in page
+    _post(anna, f"/sekretariat/moede/{das}/punkter", das, title="Valg af fokuskommuner", kind="beslutning",
+          indstillinger="FU vælger Aalborg og Thisted", delegation=str(case))
+    _post(anna, f"/sekretariat/moede/{das}/punkter", das, title="Uden delegation", kind="beslutning",
+          indstillinger="FU vælger selv")
+    with people.db.read() as s:
+        chosen = s.scalar(select(Item).where(Item.title == "Valg af fokuskommuner")).id
+        other = s.scalar(select(Item).where(Item.title == "Uden delegation")).id
+    for item in (chosen, other):
+        _post(anna, f"/sekretariat/punkt/{item}/rut", das, til="fu")
+    page = anna.get(f"/sekretariat/moede/{das}").text
+    assert f'action="/sekretariat/punkt/{chosen}/fu-beslutning"' in page
+    assert f'action="/sekretariat/punkt/{other}/fu-beslutning"' not in page
+    _post(anna, f"/sekretariat/punkt/{other}/fu-beslutning", das, outcome="godkendt", text="Valgt")
+    assert "DAS har ikke delegeret kompetencen i denne sag til FU" in _flash(anna, das)
+    _post(anna, f"/sekretariat/punkt/{chosen}/fu-beslutning", das, outcome="godkendt", text="Aalborg og Thisted")
+    assert "FU's beslutning under delegeret kompetence er gemt." in _flash(anna, das)
+    with people.db.read() as s:
+        decided = s.get(Item, chosen)
+        assert (decided.state, decided.decided_by, decided.beslutning) == ("besluttet", "fu", "Aalborg og Thisted")
+    assert "Besluttet af FU (delegeret kompetence)" in anna.get(f"/sekretariat/punkt/{chosen}").text
+
+
+def test_the_chairs_approval_link(people, make_client, clock):
+    das, case = _meeting_with_a_case(people, clock)
+    with people.db.read() as s:
+        meeting = s.get(Meeting, das)
+        items = [i.id for i in meeting.items]
+        clock.set(meeting.ends_at + timedelta(minutes=5))
+    for item in items:
+        outcome = "godkendt" if item == case else {"eventuelt": "droeftet", "naeste_moede": "taget_til_efterretning"
+                                                   }.get(_kind(people, item), "godkendt")
+        decide_item(people, item, outcome=outcome, text="Besluttet.")
+    send_minutes_draft(people, das)
+    with people.db.read() as s:
+        (draft,) = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "minutes_draft")).all()
+        assert draft.to_addr == "socialdirektoer@aalborg.kommune.example"
+        text = email.message_from_string(draft.raw, policy=email.policy.default).get_body(("plain",)).get_content()
+    link = re.search(r"http://127\.0\.0\.1:8000(/referat/\d+/(\d+)/[A-Za-z0-9_-]{43})", text)
+    assert link is not None
+    path, chair = link.group(1), int(link.group(2))
+    c = make_client()
+    assert c.get(path[:-1] + ("A" if path[-1] != "A" else "B")).status_code == 404  # a changed token
+    assert c.get(path.replace(f"/{chair}/", f"/{chair + 1}/")).status_code == 404  # not the chair's
+    page = c.get(path)
+    assert page.status_code == 200 and "Godkend referatet" in page.text
+    assert c.post(path, data={"csrf": "forkert"}).status_code == 400
+    r = c.post(path, data={"csrf": csrf_of(page.text)})
+    assert r.status_code == 303
+    assert "Referatet er godkendt af Socialdirektør, Aalborg Kommune (formand)" in c.get(path).text
+    r = c.post(path, data={"csrf": csrf_of(page.text)})
+    assert r.status_code == 409 and "Referatet er allerede godkendt." in r.text
+    with people.db.read() as s:
+        assert s.get(Meeting, das).minutes_approved_by == "Socialdirektør, Aalborg Kommune (formand)"
+
+
+def _kind(rt, item_id: int) -> str:
+    with rt.db.read() as s:
+        return s.get(Item, item_id).kind
+
+
+def test_cancel_in_the_console_sends_the_case_back_to_fu(people, make_client, clock, sink):
+    das, case = _meeting_with_a_case(people, clock)
+    with people.db.read() as s:
+        clock.set(s.get(Meeting, das).starts_at - timedelta(days=2))
+    anna = make_client()
+    login_as(anna, "anna@sekretariat.example")
+    _post(anna, f"/sekretariat/moede/{das}/aflys", das, reason="")
+    assert _flash(anna, das) == "Angiv en begrundelse"
+    _post(anna, f"/sekretariat/moede/{das}/aflys", das, reason="For få sager")
+    assert "Mødet er aflyst. 12 inviteret(e) får en aflysning" in _flash(anna, das)
+    with people.db.read() as s:
+        assert s.get(Item, case).state == "hos_fu"
+        assert len(s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "meeting_cancelled")).all()) == 12
+    assert "Aflyst" in anna.get(f"/sekretariat/moede/{das}").text

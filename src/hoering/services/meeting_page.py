@@ -107,6 +107,7 @@ class MeetingPage:
     missing: list[MissingFile] = field(default_factory=list)
     members: list[Person] = field(default_factory=list)
     others: dict[str, list[str]] = field(default_factory=dict)  # attendance of people not members
+    delegations: list[tuple[int, str]] = field(default_factory=list)  # DAS items that gave FU competence
 
     @property
     def locked(self) -> bool:
@@ -142,6 +143,8 @@ def meeting_page(rt: Runtime, meeting_id: int) -> MeetingPage:
         page.missing = bilag_without_file(m)
         page.waiting = _waiting(s)
         page.members, page.others = _attendance(m)
+        page.delegations = [(i.id, i.title) for i in s.scalars(select(Item).where(Item.delegated_to == "fu")
+                                                                .order_by(Item.id))]
         return page
 
 

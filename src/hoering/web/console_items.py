@@ -56,7 +56,7 @@ async def raise_item(request: Request, meeting_id: Id) -> Response:
         return who
     rt = request.app.state.rt
     values = {k: text(form, k) for k in ("title", "kind", "raised_by", "resume", "indstillinger",
-                                         *SAGSBESKRIVELSE, "bilag_title")}
+                                         *SAGSBESKRIVELSE, "bilag_title", "delegation")}
     definition, errors = item_definition(values)
     file = upload(form, "bilag_file")
     if file is not None and not values["bilag_title"]:

@@ -24,7 +24,8 @@ def item_definition(values: dict[str, str]) -> tuple[ItemDefinition | None, dict
     data = {"title": values.get("title", ""), "kind": values.get("kind") or "beslutning",
             "raised_by": values.get("raised_by") or "sekretariatet", "resume": values.get("resume") or None,
             "indstillinger": [x.strip() for x in values.get("indstillinger", "").splitlines() if x.strip()],
-            "sagsbeskrivelse": {k: values.get(k) or None for k in ("baggrund", "sagsfremstilling", "oekonomi")}}
+            "sagsbeskrivelse": {k: values.get(k) or None for k in ("baggrund", "sagsfremstilling", "oekonomi")},
+            "under_delegation_of": int(values["delegation"]) if values.get("delegation", "").isdigit() else None}
     if data["kind"] not in dict(CASE_KINDS):
         return None, {"kind": "Vælg sagens art."}
     try:

@@ -38,11 +38,12 @@ _DANISH: list[tuple[str, str]] = [
     (r"cannot \w+", "Handlingen er ikke mulig for punktet, som det står nu."),
 ]
 _PREFIX = re.compile(r"^(møde|punkt) \d+: ")
+_OPTION = re.compile(r"\s*\(--[a-z-]+\)")  # the CLI's option, meaningless in a form
 
 
 def danish(message: str) -> str:
     for pattern, text in _DANISH:
         if re.search(pattern, message):
             return text
-    shown = _PREFIX.sub("", message).strip()
+    shown = _OPTION.sub("", _PREFIX.sub("", message)).strip()
     return shown[:1].upper() + shown[1:] if shown else "Handlingen er ikke mulig."
