@@ -7,9 +7,11 @@ from __future__ import annotations
 import email
 import email.policy
 import html
+import io
 import re
 from datetime import date, time, timedelta
 
+from docx import Document
 from sqlalchemy import select
 
 from hoering.db.models import Item, Meeting, OutboxMessage
@@ -236,6 +238,17 @@ def test_the_formand_role_approves_the_minutes(people, make_client, clock):
     assert r.status_code == 403
     with people.db.read() as s:
         assert s.get(Meeting, das).minutes_approved_by == "Frida Formand (formand)"
+
+    # after approval a decision changes only as a correction, with its reason, shown in the minutes
+    assert "Ret beslutningen" in anna.get(f"/sekretariat/moede/{das}").text
+    _post(anna, f"/sekretariat/punkt/{case}/ret-beslutning", das, text="Taget til efterretning.", reason="")
+    assert "en ændring er en rettelse og kræver en begrundelse" in _flash(anna, das)
+    _post(anna, f"/sekretariat/punkt/{case}/ret-beslutning", das, text="Taget til efterretning.",
+          reason="Skrivefejl i referatet")
+    assert "Beslutningen er rettet" in _flash(anna, das)
+    minutes = Document(io.BytesIO(anna.get(f"/sekretariat/moede/{das}/referat.docx").content))
+    text = "\n".join(p.text for p in minutes.paragraphs)
+    assert "Skrivefejl i referatet" in text and "Frida Formand (formand)" in text
 
 
 def _meeting_with_a_case(rt, clock, title: str = "Fokuskommuner") -> tuple[int, int]:

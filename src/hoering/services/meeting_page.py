@@ -22,7 +22,7 @@ from hoering.domain.calendar import COPENHAGEN
 from hoering.domain.meetings import ALLOWED_OUTCOMES, KIND_LABELS, OUTCOME_LABELS, STANDARD_KINDS, section_of
 from hoering.runtime import Runtime
 from hoering.services.agenda_checks import MissingFile, bilag_without_file
-from hoering.services.documents import meeting_view
+from hoering.services.documents import Mode, meeting_view
 from hoering.services.meetings import next_meeting
 from hoering.services.registry import secretariat
 
@@ -123,7 +123,7 @@ def meeting_page(rt: Runtime, meeting_id: int) -> MeetingPage:
     now = rt.now()
     with rt.db.read() as s:
         m = get_meeting(s, meeting_id)
-        mode = "minutes" if now >= m.starts_at and m.agenda_sent_at is not None else "agenda"
+        mode: Mode = "minutes" if now >= m.starts_at and m.agenda_sent_at is not None else "agenda"
         view = meeting_view(s, m, mode, secretariat=secretariat(rt, s)["name"])
         nxt = next_meeting(s, m.body.key, after=m.starts_at, open_agenda=False)
         steps = set(s.scalars(select(CycleStep.step).where(CycleStep.meeting_id == m.id)))

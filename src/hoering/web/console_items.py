@@ -17,7 +17,15 @@ from starlette.datastructures import FormData
 from hoering.errors import DefinitionError, RuleViolation
 from hoering.services import agenda_builder
 from hoering.services.item_returns import send_back
-from hoering.services.items import add_item, decide_item, edit_item, postpone_item, route_item, show_item
+from hoering.services.items import (
+    add_item,
+    correct_decision,
+    decide_item,
+    edit_item,
+    postpone_item,
+    route_item,
+    show_item,
+)
 from hoering.services.meetings import meeting_items
 from hoering.services.outbox import send_outbox
 from hoering.services.supplement import add_to_supplement
@@ -228,3 +236,19 @@ async def postpone(request: Request, item_id: Id) -> Response:
     except RuleViolation as exc:
         return _said(request, _back(form, item_id), f"Ikke udsat: {danish(str(exc))}", "fejl")
     return _said(request, _back(form, item_id), "Punktet er flyttet til næste møde.")
+
+
+@router.post("/punkt/{item_id}/ret-beslutning")
+async def correct(request: Request, item_id: Id) -> Response:
+    """A decision changed after the chair approved the minutes: a correction, with its reason,
+    kept and shown in the minutes as such."""
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    try:
+        correct_decision(request.app.state.rt, item_id, text=text(form, "text"), reason=text(form, "reason") or None,
+                         actor=who.actor)
+    except RuleViolation as exc:
+        return _said(request, _back(form, item_id), f"Ikke rettet: {danish(str(exc))}", "fejl")
+    return _said(request, _back(form, item_id), "Beslutningen er rettet; rettelsen står i referatet.")
