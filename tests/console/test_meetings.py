@@ -149,6 +149,9 @@ def test_danish_errors_on_bad_input(people, make_client, clock):
                                                "start": "13:00", "end": "12:00"})
     assert r.status_code == 400 and "Skriv en dato" in r.text
     das = _plan(anna)
+    r = anna.post("/sekretariat/moeder", data={"csrf": csrf_of(page.text), "body": "das", "date": "2014-06-18",
+                                               "start": "10:00", "end": "12:00"})
+    assert r.status_code == 400 and "mindre end en uge fra den valgte dato" in r.text
     r = _post(anna, f"/sekretariat/moede/{das}/punkter", das, title="X", kind="beslutning")
     assert r.status_code == 400
     assert "Skriv en titel på mindst 2" in r.text

@@ -27,7 +27,7 @@ from hoering.errors import FileRefused, RuleViolation
 from hoering.runtime import Runtime
 from hoering.services.agenda_checks import MissingFile, bilag_without_file
 from hoering.services.cycle import has_cases, run_step
-from hoering.services.planning import plan_meetings
+from hoering.services.planning import NEIGHBOURING, plan_meetings
 from hoering.services.registry import find_body
 
 MAX_BILAG_BYTES = 20 * 1024 * 1024
@@ -43,9 +43,13 @@ def plan_meeting(rt: Runtime, *, body: str, day: dt.date, start: dt.time, end: d
         raise RuleViolation("Sluttidspunktet skal ligge efter starttidspunktet.")
     with rt.db.read() as s:
         key = find_body(s, body).key
-        twin = s.scalar(select(Meeting).join(Body).where(Body.key == key, Meeting.starts_at == starts_at))
-        if twin is not None:
-            raise RuleViolation(f"{twin.body.name} har allerede møde {format_datetime(starts_at)} (møde {twin.id}).")
+        near = s.scalar(select(Meeting).join(Body).where(
+            Body.key == key, Meeting.cancelled_at.is_(None), Meeting.starts_at > starts_at - NEIGHBOURING,
+            Meeting.starts_at < starts_at + NEIGHBOURING).order_by(Meeting.starts_at))
+        if near is not None:  # the same meeting moved, as planning sees it: say so, and how
+            raise RuleViolation(f"{near.body.name} har allerede møde {format_datetime(near.starts_at)} "
+                                f"(møde {near.id}), mindre end en uge fra den valgte dato. Skal det møde flyttes, "
+                                "så brug «Flyt mødet» på mødets side.")
     plan = MeetingPlan(body=key, year=day.year, meetings=[PlannedMeeting(date=day, start=start, end=end,
                                                                          place=place.strip() or "Aftales senere")])
     return plan_meetings(rt, plan, actor=actor)[0]

@@ -27,9 +27,9 @@ def _scope(token: str) -> str:
 
 
 def _page(request: Request, meeting_id: int, person_id: int, token: str, *, error: str | None = None,
-          done: bool = False, status_code: int = 200) -> Response:
+          status_code: int = 200) -> Response:
     view = approval_page(request.app.state.rt, meeting_id, person_id, token)
-    return page(request, "moede_godkend.html", {"a": view, "error": error, "done": done},
+    return page(request, "moede_godkend.html", {"a": view, "error": error},
                 status_code=status_code, csrf_scope=_scope(token))
 
 
