@@ -93,6 +93,12 @@ def test_a_das_meeting_from_plan_to_approved_minutes(browser, axe_source, live, 
         assert "Punkt 4: Standardkontrakter" in agenda and "Bilag 2: Udkast til kontrakt" in agenda
         axe.context.add_cookies(context.cookies())
         axe.scan(server.url + "/sekretariat/moeder", name="møder")
+        refused = axe.context.new_page()
+        refused.goto(server.url + "/sekretariat/moeder")
+        refused.get_by_label("Dato").fill("2014-01-06")
+        refused.get_by_role("button", name="Planlæg mødet").click()
+        assert "er passeret; vælg en kommende dato" in refused.inner_text("#fejl-date")
+        axe.scan("", name="møder (fejl)", page=refused)
         axe.scan(server.url + f"/sekretariat/moede/{das}", name="møde (dagsorden i arbejde)")
         page.get_by_role("link", name="Fokusområde 2").click()
         assert "Sendt til FU" in page.inner_text("#sagens-gang ~ ol")
@@ -165,4 +171,4 @@ def test_a_das_meeting_from_plan_to_approved_minutes(browser, axe_source, live, 
     finally:
         axe.close()
         context.close()
-    assert len(axe.scanned) == 5
+    assert len(axe.scanned) == 6
