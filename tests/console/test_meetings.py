@@ -219,8 +219,17 @@ def test_the_formand_role_approves_the_minutes(people, make_client, clock):
     assert len(data) == 4  # the standard items start at their usual outcome
     data[f"outcome_{case}"] = "taget_til_efterretning"
     data.update({key.replace("outcome_", "text_"): "Besluttet." for key in data})
-    _post(anna, f"/sekretariat/moede/{das}/beslutninger", das, **data)
-    assert "5 beslutning(er) gemt." in _flash(anna, das)
+    _post(anna, f"/sekretariat/moede/{das}/beslutninger", das, **data, **{
+        f"fu_what_{case}": "Sekretariatet skriver rundt til kommunerne", f"fu_who_{case}": "Hr. Ingen"})
+    assert "4 beslutning(er) gemt. Ikke gemt: Punkt 3 «En orientering»: Opfølgning: «Hr. Ingen» findes ikke " \
+           "i registret" in _flash(anna, das)
+    _post(anna, f"/sekretariat/moede/{das}/beslutninger", das, **{
+        f"outcome_{case}": "taget_til_efterretning", f"text_{case}": "Taget til efterretning.",
+        f"fu_what_{case}": "Sekretariatet skriver rundt til kommunerne", f"fu_who_{case}": "sekretariatet"})
+    assert _flash(anna, das) == "1 beslutning(er) gemt."
+    with people.db.read() as s:
+        (followup,) = s.get(Item, case).followups
+        assert followup.due_next_meeting and followup.what == "Sekretariatet skriver rundt til kommunerne"
     chair = make_client()
     _login_formand(chair)
     r = chair.post(f"/sekretariat/moede/{das}/beslutninger",
@@ -349,3 +358,18 @@ def test_cancel_in_the_console_sends_the_case_back_to_fu(people, make_client, cl
         assert s.get(Item, case).state == "hos_fu"
         assert len(s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "meeting_cancelled")).all()) == 12
     assert "Aflyst" in anna.get(f"/sekretariat/moede/{das}").text
+
+
+def test_postpone_before_the_meeting(people, make_client, clock):
+    das, case = _meeting_with_a_case(people, clock)
+    with people.db.read() as s:
+        clock.set(s.get(Meeting, das).starts_at - timedelta(days=2))
+    anna = make_client()
+    login_as(anna, "anna@sekretariat.example")
+    assert "Udsæt til næste møde" in anna.get(f"/sekretariat/moede/{das}").text
+    _post(anna, f"/sekretariat/punkt/{case}/udsaet", das, reason="Afventer KL")
+    assert _flash(anna, das) == "Punktet er flyttet til næste møde."
+    with people.db.read() as s:
+        item = s.get(Item, case)
+        assert item.meeting_id != das and item.meeting.starts_at.month == 9
+    assert "Udsat til næste møde" in anna.get(f"/sekretariat/punkt/{case}").text

@@ -14,7 +14,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Path, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
+from hoering.domain.meetings import FollowupDef
 from hoering.errors import HoeringError, RuleViolation
 from hoering.services import agenda_builder
 from hoering.services.documents import document_view, render_document
@@ -214,7 +216,8 @@ async def decisions(request: Request, meeting_id: Id) -> Response:
         if not outcome or row.state == "besluttet":
             continue
         try:
-            decide_item(rt, row.id, outcome=outcome, text=text(form, f"text_{row.id}"), actor=who.actor)
+            decide_item(rt, row.id, outcome=outcome, text=text(form, f"text_{row.id}"),
+                        followups=_followups(form, row.id), actor=who.actor)
             done += 1
         except (RuleViolation, KeyError) as exc:
             problems.append(f"Punkt {row.number} «{row.title}»: {danish(str(exc))}")
@@ -224,6 +227,20 @@ async def decisions(request: Request, meeting_id: Id) -> Response:
         flash(request, f"{done} beslutning(er) gemt." if done else "Vælg et udfald for mindst ét punkt.",
               "ok" if done else "fejl")
     return see(f"/sekretariat/moede/{meeting_id}#beslutninger")
+
+
+def _followups(form: FormData, item_id: int) -> list[FollowupDef]:
+    """The decision's follow-up, if the form gives one: what, who (the registry decides who that
+    is, in ``decide_item``) and a date, or the next meeting."""
+    what, who, due = (text(form, f"fu_{k}_{item_id}") for k in ("what", "who", "due"))
+    if not what and not who:
+        return []
+    if not what or not who:
+        raise RuleViolation("En opfølgning skal have både hvad og en ansvarlig.")
+    day = parse_date(due) if due else None
+    if due and day is None:
+        raise RuleViolation("Opfølgningens frist skal være en dato.")
+    return [FollowupDef(what=what, who=who, due=day or "naeste_moede")]
 
 
 @router.post("/moede/{meeting_id}/udkast")
