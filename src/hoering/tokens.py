@@ -67,3 +67,10 @@ def find_key(template: str | None, secret: bytes, kind: str, addresses: Iterable
         if m and m.group(1) == kind and hmac.compare_digest(m.group(3), _tag(secret, kind, int(m.group(2)))):
             return int(m.group(2))
     return None
+
+
+def approval_token(secret: bytes, meeting_id: int, person_id: int) -> str:
+    """The chair's personal link to approve one meeting's minutes: derived, never stored (like an
+    answer token: 43 URL-safe characters, an HMAC with the secret), so only a mail carries it."""
+    digest = hmac.new(secret, f"minutes:{meeting_id}:{person_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")

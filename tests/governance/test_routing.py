@@ -186,3 +186,12 @@ def test_no_sequence_of_moves_leaves_the_state_graph():
         assert decisions <= 1
 
     run()
+
+
+def test_a_tillaegsdagsorden_takes_only_a_prepared_case_onto_a_sent_agenda_before_the_meeting():
+    sent = MeetingFacts(id=2, body="das", starts_at=NOW + timedelta(days=3), agenda_sent=True)
+    move = routing.to_supplement(item(routing.HOS_FU), sent, now=NOW)
+    assert (move.action, move.to_state, move.meeting_id) == ("to_supplement", "paa_dagsorden", 2)
+    refused(routing.to_supplement, item(), sent, now=NOW, match="only a case FU has prepared")
+    refused(routing.to_supplement, item(routing.HOS_FU), DAS, now=NOW, match="is not sent yet")
+    refused(routing.to_supplement, item(routing.HOS_FU), sent, now=sent.starts_at, match="has already begun")

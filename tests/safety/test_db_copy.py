@@ -72,3 +72,19 @@ def test_sqlite_file_and_home_are_private(tmp_path, clock):
     assert stat.S_IMODE((home / "secret.key").stat().st_mode) == 0o600
     for extra in home.glob("hoering.db-*"):
         assert stat.S_IMODE(extra.stat().st_mode) & 0o077 == 0, extra
+
+
+def test_the_chairs_approval_link_is_redacted_too():
+    from hoering.mail.outbox import build_message
+    from hoering.mail.render import Rendered
+    from hoering.settings import load_settings
+    from tests.support import JYFE_OPENED
+
+    link = "https://portal.example/referat/12/34/" + "B" * 43
+    rendered = Rendered(subject="Udkast til referat", text=f"Godkend referatet her:\n{link}\n",
+                        html=f'<p><a href="{link}">Godkend referatet</a></p>')
+    raw = build_message(settings=load_settings(secret_key="x"), key="k", to="a@b.example", to_name="Å",
+                        rendered=rendered, now=JYFE_OPENED).as_string()
+    redacted = redact_answer_links(raw)
+    assert "B" * 43 not in bodies(redacted)
+    assert "https://portal.example/referat/12/34/[fjernet]" in bodies(redacted)

@@ -14,7 +14,7 @@ import typer
 from hoering.cli.common import runtime
 from hoering.errors import HoeringError
 
-TOKEN_IN_PATH = re.compile(r"/svar/[^/?\s]+")
+TOKEN_IN_PATH = re.compile(r"(/svar/|/referat/\d+/\d+/)[^/?\s]+")
 
 app = typer.Typer(help="The answer portal and the secretariat's overview (FastAPI).",
                   invoke_without_command=True)
@@ -69,11 +69,12 @@ def redacting_log_config() -> dict[str, object]:
 
 
 class RedactTokens(logging.Filter):
-    """Keep answer tokens out of the access log: ``/svar/<token>`` is logged as ``/svar/…``."""
+    """Keep answer and approval tokens out of the access log: ``/svar/<token>`` is logged as
+    ``/svar/…`` (and ``/referat/<meeting>/<person>/…``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(TOKEN_IN_PATH.sub("/svar/…", a) if isinstance(a, str) else a
+            record.args = tuple(TOKEN_IN_PATH.sub(r"\1…", a) if isinstance(a, str) else a
                                 for a in record.args)
         return True
 

@@ -3,6 +3,7 @@
     rejst ──to_fu──▶ hos_fu ──to_das──▶ på_dagsorden ──decide──▶ besluttet ──to_kkr──▶ (KKR orientation)
       ▲                │  │                 │   ▲
       └──(to_fu)── returneret ◀─send_back   │   └─postpone / decide udsat (next meeting)
+                       │  └─to_supplement (after the agenda is sent: a tillægsdagsorden) ──▶ på_dagsorden
                        │
                        └─fu_decides (only under competence DAS delegated to FU) ──▶ besluttet
 
@@ -81,6 +82,21 @@ def to_meeting(item: ItemFacts, meeting: MeetingFacts | None, *, now: datetime) 
     _open_agenda(item, meeting, now, f"put it on the {_name(meeting)} agenda")
     assert meeting is not None
     return Move("to_meeting", item.state, PAA_DAGSORDEN, meeting_id=meeting.id)
+
+
+def to_supplement(item: ItemFacts, meeting: MeetingFacts | None, *, now: datetime) -> Move:
+    """After the agenda is sent, a case FU has prepared goes on it as a tillægsdagsorden item."""
+    if item.state != HOS_FU:
+        raise _refuse(item, "go on a tillægsdagsorden", "only a case FU has prepared goes on a "
+                      "tillægsdagsorden")
+    if meeting is None:
+        raise _refuse(item, "go on a tillægsdagsorden", "no such meeting")
+    if not meeting.agenda_sent:
+        raise _refuse(item, "go on a tillægsdagsorden", f"the agenda for meeting {meeting.id} is not "
+                      "sent yet; put it on the agenda")
+    if meeting.starts_at <= now:
+        raise _refuse(item, "go on a tillægsdagsorden", f"meeting {meeting.id} has already begun")
+    return Move("to_supplement", item.state, PAA_DAGSORDEN, meeting_id=meeting.id)
 
 
 def send_back(item: ItemFacts, *, reason: str) -> Move:

@@ -14,6 +14,9 @@ The window that remains: rows still ``pending``, ``sending`` or ``failed`` keep 
 they are sent (a failed row must stay sendable for ``outbox retry``). ``hoering outbox status``
 lists those rows; they are few and short-lived.
 
+The chair's personal link to approve minutes is a derived token of the same kind and is taken
+out the same way (``/referat/<meeting>/<person>/[fjernet]``).
+
 The link is replaced in every text part (plain and HTML) by ``/svar/[fjernet]``; the rest of the
 message is kept as it was (parts are re-encoded, which can change line wrapping, not content).
 """
@@ -26,8 +29,9 @@ import re
 from email import message_from_string
 from email.policy import compat32
 
-LINK = re.compile(r"/svar/[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
-REDACTED = "/svar/[fjernet]"
+# An answer link, or the chair's approval link (``/referat/<meeting>/<person>/<token>``, services.minutes_approval).
+LINK = re.compile(r"(/svar/|/referat/\d+/\d+/)[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+REDACTED = r"\1[fjernet]"
 
 
 def redact_answer_links(raw: str) -> str:

@@ -34,6 +34,7 @@ def meeting_view(s: Session, meeting: Meeting, mode: Mode, *, secretariat: str) 
     body = meeting.body
     sections: list[dict[str, Any]] = []
     bilag_no = 0
+    supplement = supplement_items(s, meeting.id) if meeting.agenda_sent_at is not None else set()
     for number, item, postponed in _entries(s, meeting, mode):
         section = section_of(item.kind)
         if not sections or sections[-1]["key"] != section:
@@ -46,8 +47,7 @@ def meeting_view(s: Session, meeting: Meeting, mode: Mode, *, secretariat: str) 
         label = KIND_LABELS[item.kind]
         entry = {
             "id": item.id, "number": number, "title": item.title, "kind": item.kind,
-            # the kind is said once: not under a title that says it already ("Eventuelt / Eventuelt")
-            "kind_label": None if item.title.startswith(label) else label, "resume": item.resume,
+            "kind_label": _kind_label(label, item.title, supplement=item.id in supplement), "resume": item.resume,
             "indstillinger": [i.text for i in item.indstillinger],
             "sagsbeskrivelse": [{"heading": h, "text": item.sagsbeskrivelse.get(k)}
                                 for k, h in SAGSBESKRIVELSE if item.sagsbeskrivelse.get(k)],
@@ -84,6 +84,20 @@ def meeting_view(s: Session, meeting: Meeting, mode: Mode, *, secretariat: str) 
         "cancelled": meeting.cancelled_at is not None,
         "secretariat": secretariat,
     }
+
+
+def supplement_items(s: Session, meeting_id: int) -> set[int]:
+    """The ids of the items that joined the meeting's sent agenda on a tillægsdagsorden."""
+    return set(s.scalars(select(ItemMove.item_id).where(ItemMove.to_meeting_id == meeting_id,
+                                                        ItemMove.action == "to_supplement")))
+
+
+def _kind_label(label: str, title: str, *, supplement: bool) -> str | None:
+    # the kind is said once: not under a title that says it already ("Eventuelt / Eventuelt")
+    shown = None if title.startswith(label) else label
+    if supplement:
+        return f"Tillægsdagsorden – {shown}" if shown else "Tillægsdagsorden"
+    return shown
 
 
 def _entries(s: Session, meeting: Meeting, mode: Mode) -> list[tuple[int, Item, ItemMove | None]]:

@@ -11,15 +11,17 @@ from sqlalchemy.orm import Session
 
 from hoering import audit
 from hoering.audit import SECRETARIAT
+from hoering.danish import format_datetime
 from hoering.db.lookup import get_hearing, get_item, get_meeting
 from hoering.db.models import Bilag, Body, Followup, Hearing, Indstilling, Item, ItemMove
 from hoering.docstore import store_document
 from hoering.domain import routing
-from hoering.domain.meetings import STANDARD_KINDS, FollowupDef, ItemDefinition
+from hoering.domain.meetings import STANDARD_KINDS, FollowupDef, ItemDefinition, Sagsbeskrivelse
 from hoering.errors import DefinitionError, FileRefused, NotFoundError, RuleViolation
 from hoering.runtime import Runtime
 from hoering.services.followups import resolve_owner
 from hoering.services.item_files import read_item_file
+from hoering.services.item_returns import return_to_raiser
 from hoering.services.journey import journey_of
 from hoering.services.meetings import facts, next_meeting, record_correction
 from hoering.services.moves import apply_move, item_facts
@@ -101,9 +103,8 @@ def route_item(rt: Runtime, item_id: int, *, to: str, meeting_id: int | None = N
         if to == "fu":
             apply_move(s, rt, item, routing.to_fu(f), actor=actor)
             return None
-        if to == "back":
-            apply_move(s, rt, item, routing.send_back(f, reason=reason or ""), actor=actor, note=reason)
-            item.returned_reason = reason
+        if to == "back":  # the raiser is told by mail (services.item_returns)
+            return_to_raiser(s, rt, item, note=reason or "", actor=actor)
             return None
         if to == "kkr":
             return send_to_kkr(s, rt, item, actor=actor)
@@ -174,7 +175,8 @@ EDITABLE = (routing.REJST, routing.HOS_FU, routing.RETURNERET, routing.PAA_DAGSO
 
 
 def edit_item(rt: Runtime, item_id: int, *, title: str | None = None, resume: str | None = None,
-              indstillinger: list[str] | None = None, actor: str = SECRETARIAT) -> None:
+              indstillinger: list[str] | None = None, sagsbeskrivelse: dict[str, str] | None = None,
+              actor: str = SECRETARIAT) -> None:
     """Change an item's text until its agenda is sent (after that: a tillægsdagsorden or a correction)."""
     with rt.db.transaction() as s:
         item = get_item(s, item_id, lock=True)
@@ -190,6 +192,10 @@ def edit_item(rt: Runtime, item_id: int, *, title: str | None = None, resume: st
             s.flush()
             item.indstillinger.extend(Indstilling(position=n, text=t) for n, t in enumerate(indstillinger, start=1))
             changes["indstillinger"] = indstillinger
+        if sagsbeskrivelse is not None:
+            wanted = Sagsbeskrivelse(**{k: v.strip() or None for k, v in sagsbeskrivelse.items()}).model_dump()
+            if wanted != {k: item.sagsbeskrivelse.get(k) for k in wanted}:
+                changes["sagsbeskrivelse"], item.sagsbeskrivelse = wanted, wanted
         if not changes:
             raise RuleViolation(f"punkt {item_id}: intet at ændre")
         audit.record(s, at=rt.now(), actor=actor, action="item.edited", entity="item", entity_id=item.id, **changes)
@@ -222,8 +228,9 @@ def show_item(rt: Runtime, item_id: int) -> dict[str, object]:
                 "hearing": i.hearing_id,
                 "followups": [{"id": f.id, "what": f.what, "who": f.who, "status": f.status, "hearing": f.hearing_id,
                                "result_item": f.result_item_id} for f in i.followups],
-                "moves": [{"at": m.at.isoformat(), "action": m.action, "from": m.from_state, "to": m.to_state,
-                           "meeting": m.to_meeting_id, "actor": m.actor, "note": m.note} for m in moves],
+                "moves": [{"at": m.at.isoformat(), "at_da": format_datetime(m.at), "action": m.action,
+                           "from": m.from_state, "to": m.to_state, "meeting": m.to_meeting_id, "actor": m.actor,
+                           "note": m.note} for m in moves],
                 "journey": journey_of(s, i)}
 
 

@@ -29,7 +29,7 @@ def apply_move(s: Session, rt: Runtime, item: Item, move: Move, *, actor: str, n
     item.state = move.to_state
     if move.action == "postpone":  # the next agenda numbers it afresh; the minutes keep this number
         from_number, item.number = item.number, None
-    if move.action in ("to_meeting", "postpone"):
+    if move.action in ("to_meeting", "to_supplement", "postpone"):
         item.meeting_id = move.meeting_id
         s.flush()
         s.expire(item, ["meeting"])

@@ -27,7 +27,10 @@ from hoering.web import (
     answer_routes,
     api,
     api_write,
+    approval_routes,
     console_hearings,
+    console_items,
+    console_meetings,
     console_running,
     health_routes,
     secretariat_routes,
@@ -77,6 +80,9 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     app.include_router(secretariat_routes.router)
     app.include_router(console_hearings.router)
     app.include_router(console_running.router)
+    app.include_router(console_meetings.router)
+    app.include_router(console_items.router)
+    app.include_router(approval_routes.router)
     app.include_router(api.router)
     app.include_router(api_write.router)
     app.include_router(health_routes.router)

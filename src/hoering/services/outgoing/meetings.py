@@ -25,6 +25,7 @@ from hoering.domain.meetings import agenda_order, items_deadline
 from hoering.mail.outbox import Attachment, ics_uid_for
 from hoering.runtime import Runtime
 from hoering.services.documents import SAGSBESKRIVELSE, meeting_view, render_document
+from hoering.services.minutes_approval import approval_link
 from hoering.services.outgoing.common import queue_to_person, secretariat
 
 PDF = "application/pdf"
@@ -113,8 +114,11 @@ def queue_agenda(rt: Runtime, s: Session, meeting: Meeting) -> int:
 def queue_minutes_draft(rt: Runtime, s: Session, meeting: Meeting) -> int:
     view = meeting_view(s, meeting, "minutes", secretariat=secretariat(rt, s)["name"])
     name = f"Udkast til referat {meeting.body.name} {view['date_da']}.pdf"
-    return queue_to(rt, s, meeting, "minutes_draft", members(meeting.body, chair_only=True), {},
-                    attachments=[document(name, render_document(view, "pdf"), "pdf")])
+    attachments = [document(name, render_document(view, "pdf"), "pdf")]
+    # each chair gets a personal approval link (services.minutes_approval)
+    return sum(queue_to(rt, s, meeting, "minutes_draft", [chair],
+                        {"approval_link": approval_link(rt, meeting.id, chair.id)}, attachments=attachments)
+               for chair in members(meeting.body, chair_only=True))
 
 
 def queue_minutes(rt: Runtime, s: Session, meeting: Meeting) -> int:

@@ -1,0 +1,52 @@
+"""``/referat/{meeting}/{person}/{token}``: the chair's personal link in the draft-minutes mail.
+
+The page shows which meeting's minutes and a button; approving is a POST with a CSRF field
+bound to the link. A link that is not a chair's own is the same 404 as any unknown page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+from hoering.errors import RuleViolation
+from hoering.services.minutes_approval import approval_page, approve_by_link
+from hoering.web.console_common import see, text
+from hoering.web.meeting_errors import danish
+from hoering.web.rendering import csrf_ok, page
+
+router = APIRouter(prefix="/referat", include_in_schema=False)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _scope(token: str) -> str:
+    return "referat:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def _page(request: Request, meeting_id: int, person_id: int, token: str, *, error: str | None = None,
+          status_code: int = 200) -> Response:
+    view = approval_page(request.app.state.rt, meeting_id, person_id, token)
+    return page(request, "moede_godkend.html", {"a": view, "error": error},
+                status_code=status_code, csrf_scope=_scope(token))
+
+
+@router.get("/{meeting_id}/{person_id}/{token}", response_class=HTMLResponse)
+def show(request: Request, meeting_id: Id, person_id: Id, token: str) -> Response:
+    return _page(request, meeting_id, person_id, token)
+
+
+@router.post("/{meeting_id}/{person_id}/{token}", response_class=HTMLResponse)
+async def approve(request: Request, meeting_id: Id, person_id: Id, token: str) -> Response:
+    form = await request.form()
+    approval_page(request.app.state.rt, meeting_id, person_id, token)  # a wrong link is a 404 first
+    if not csrf_ok(request, text(form, "csrf"), _scope(token)):
+        return _page(request, meeting_id, person_id, token, error="Formularen var udløbet. Prøv igen.",
+                     status_code=400)
+    try:
+        approve_by_link(request.app.state.rt, meeting_id, person_id, token)
+    except RuleViolation as exc:
+        return _page(request, meeting_id, person_id, token, error=danish(str(exc)), status_code=409)
+    return see(f"/referat/{meeting_id}/{person_id}/{token}")

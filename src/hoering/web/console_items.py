@@ -1,0 +1,254 @@
+"""``/sekretariat/punkt/{id}``: an agenda item in the console. Raise one on a meeting's page,
+edit its texts, add bilag (files in the document store), order the agenda, route it
+(FU → the meeting, or a tillægsdagsorden once the agenda is sent), send it back to the raiser
+with a note, let FU decide under delegated competence, postpone it; and its page with the
+case's whole journey ("sagens gang", from ``items.show_item`` as ``hoering item show``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Path, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from hoering.errors import DefinitionError, RuleViolation
+from hoering.services import agenda_builder
+from hoering.services.item_returns import send_back
+from hoering.services.items import (
+    add_item,
+    correct_decision,
+    decide_item,
+    edit_item,
+    postpone_item,
+    route_item,
+    show_item,
+)
+from hoering.services.meetings import meeting_items
+from hoering.services.outbox import send_outbox
+from hoering.services.supplement import add_to_supplement
+from hoering.services.users import Principal
+from hoering.web.console_auth import csrf_scope, require
+from hoering.web.console_common import acting, flash, see, take_flash, text, upload
+from hoering.web.console_meetings import meeting_context
+from hoering.web.item_text import MOVE_LABELS, item_definition
+from hoering.web.meeting_errors import danish
+from hoering.web.rendering import page
+
+router = APIRouter(prefix="/sekretariat", include_in_schema=False)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+SAGSBESKRIVELSE = ("baggrund", "sagsfremstilling", "oekonomi")
+
+
+def _back(form: FormData, item_id: int, anchor: str = "") -> str:
+    """Back to the meeting the form came from (``moede``), else to the item's page."""
+    meeting = text(form, "moede")
+    if meeting.isdigit():
+        return f"/sekretariat/moede/{int(meeting)}{anchor or f'#punkt-{item_id}'}"
+    return f"/sekretariat/punkt/{item_id}"
+
+
+def _said(request: Request, url: str, message: str, kind: str = "ok") -> Response:
+    flash(request, message, kind)
+    return see(url)
+
+
+@router.post("/moede/{meeting_id}/punkter", response_class=HTMLResponse)
+async def raise_item(request: Request, meeting_id: Id) -> Response:
+    """A new case (state «rejst»); it goes to FU and onto an agenda from the list of waiting cases."""
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    rt = request.app.state.rt
+    values = {k: text(form, k) for k in ("title", "kind", "raised_by", "resume", "indstillinger",
+                                         *SAGSBESKRIVELSE, "bilag_title", "delegation")}
+    definition, errors = item_definition(values)
+    file = upload(form, "bilag_file")
+    if file is not None and not values["bilag_title"]:
+        errors["bilag_title"] = "Skriv bilagets titel."
+    if definition is not None and not errors:
+        try:
+            item_id = add_item(rt, definition, source="konsol", actor=who.actor)
+        except (RuleViolation, DefinitionError) as exc:
+            errors["title"] = danish(str(exc)).replace("brug --again for at rejse det igen", "ret titlen")
+        else:
+            message = f"Sagen «{definition.title}» er rejst (punkt-id {item_id}). Send den til FU nedenfor."
+            if values["bilag_title"]:
+                try:
+                    agenda_builder.add_bilag(rt, item_id, title=values["bilag_title"],
+                                             filename=file.filename if file else None,
+                                             content=await file.read() if file else None, actor=who.actor)
+                except RuleViolation as exc:
+                    message += f" Bilaget er ikke tilføjet: {exc}"
+            return _said(request, f"/sekretariat/moede/{meeting_id}#ventende", message)
+    ctx = meeting_context(request, who, meeting_id, item_errors=errors, item=values)
+    return page(request, "moede.html", ctx, status_code=400, csrf_scope=csrf_scope(request))
+
+
+@router.get("/punkt/{item_id}", response_class=HTMLResponse)
+def item_page(request: Request, item_id: Id) -> Response:
+    who = require(request)
+    if not isinstance(who, Principal):
+        return who
+    item = show_item(request.app.state.rt, item_id)
+    ctx: dict[str, Any] = {"who": who, "i": item, "flash": take_flash(request), "labels": MOVE_LABELS,
+                           "indstillinger": "\n".join(item["indstillinger"])}  # type: ignore[arg-type]
+    return page(request, "moede_punkt.html", ctx, csrf_scope=csrf_scope(request))
+
+
+@router.post("/punkt/{item_id}/ret")
+async def edit(request: Request, item_id: Id) -> Response:
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    lines = [line.strip() for line in text(form, "indstillinger").splitlines() if line.strip()]
+    try:
+        edit_item(request.app.state.rt, item_id, title=text(form, "title"), resume=text(form, "resume"),
+                  indstillinger=lines, sagsbeskrivelse={k: text(form, k) for k in SAGSBESKRIVELSE},
+                  actor=who.actor)
+    except (RuleViolation, ValidationError) as exc:
+        return _said(request, f"/sekretariat/punkt/{item_id}", f"Ikke gemt: {danish(str(exc))}", "fejl")
+    return _said(request, f"/sekretariat/punkt/{item_id}", "Punktet er rettet.")
+
+
+@router.post("/punkt/{item_id}/bilag")
+async def bilag(request: Request, item_id: Id) -> Response:
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    file = upload(form, "file")
+    try:
+        agenda_builder.add_bilag(request.app.state.rt, item_id, title=text(form, "title"),
+                                 filename=file.filename if file else None,
+                                 content=await file.read() if file else None, actor=who.actor)
+    except RuleViolation as exc:
+        return _said(request, _back(form, item_id), f"Bilaget er ikke tilføjet: {danish(str(exc))}", "fejl")
+    return _said(request, _back(form, item_id), "Bilaget er tilføjet." if file else
+                 "Bilaget er tilføjet uden fil; husk filen, før dagsordenen sendes.")
+
+
+@router.post("/bilag/{bilag_id}/fil")
+async def bilag_file(request: Request, bilag_id: Id) -> Response:
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    file = upload(form, "file")
+    item_id = int(text(form, "punkt")) if text(form, "punkt").isdigit() else 0
+    try:
+        if file is None:
+            raise RuleViolation("Vælg en fil.")
+        agenda_builder.attach_file(request.app.state.rt, bilag_id, filename=file.filename or "bilag",
+                                   content=await file.read(), actor=who.actor)
+    except RuleViolation as exc:
+        return _said(request, _back(form, item_id), f"Filen er ikke gemt: {danish(str(exc))}", "fejl")
+    return _said(request, _back(form, item_id), "Filen er gemt på bilaget.")
+
+
+@router.post("/punkt/{item_id}/flyt")
+async def reorder(request: Request, item_id: Id) -> Response:
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    try:
+        agenda_builder.move_on_agenda(request.app.state.rt, item_id, up=text(form, "retning") == "op",
+                                      actor=who.actor)
+    except RuleViolation as exc:
+        return _said(request, _back(form, item_id), danish(str(exc)), "fejl")
+    return see(_back(form, item_id))
+
+
+@router.post("/punkt/{item_id}/rut")
+async def route(request: Request, item_id: Id, background: BackgroundTasks) -> Response:
+    """``til``: ``fu`` (FU prepares it), ``moede`` (onto the agenda of ``moede``), ``tillaeg``
+    (onto the sent agenda of ``moede`` as a tillægsdagsorden)."""
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    rt = request.app.state.rt
+    to, meeting = text(form, "til"), text(form, "moede")
+    try:
+        if to == "fu":
+            route_item(rt, item_id, to="fu", actor=who.actor)
+            message = "Sagen er sendt til FU."
+        elif to in ("moede", "tillaeg") and meeting.isdigit():
+            if to == "tillaeg":
+                queued = add_to_supplement(rt, item_id, int(meeting), actor=who.actor)
+                background.add_task(send_outbox, rt)
+                message = f"Sagen er sat på en tillægsdagsorden, sendt til {queued} modtager(e)."
+            else:
+                body = meeting_items(rt, int(meeting))["body"]
+                route_item(rt, item_id, to=body, meeting_id=int(meeting), actor=who.actor)
+                message = "Sagen er sat på dagsordenen."
+        else:
+            raise RuleViolation("Vælg, hvor sagen skal hen.")
+    except RuleViolation as exc:
+        return _said(request, _back(form, item_id), f"Sagen er ikke flyttet: {danish(str(exc))}", "fejl")
+    return _said(request, _back(form, item_id), message)
+
+
+@router.post("/punkt/{item_id}/retur")
+async def return_item(request: Request, item_id: Id, background: BackgroundTasks) -> Response:
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    rt = request.app.state.rt
+    try:
+        told = send_back(rt, item_id, note=text(form, "note"), actor=who.actor)
+    except RuleViolation as exc:
+        return _said(request, _back(form, item_id, "#ventende"), f"Sagen er ikke sendt retur: {danish(str(exc))}",
+                     "fejl")
+    background.add_task(send_outbox, rt)
+    return _said(request, _back(form, item_id, "#ventende"), f"Sagen er sendt retur; {told} person(er) får "
+                 "besked pr. mail med bemærkningen.")
+
+
+@router.post("/punkt/{item_id}/fu-beslutning")
+async def fu_decides(request: Request, item_id: Id) -> Response:
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    try:
+        decide_item(request.app.state.rt, item_id, outcome=text(form, "outcome"), text=text(form, "text"),
+                    actor=who.actor)
+    except RuleViolation as exc:
+        return _said(request, _back(form, item_id, "#ventende"), f"Ikke besluttet: {danish(str(exc))}", "fejl")
+    return _said(request, _back(form, item_id, "#ventende"), "FU's beslutning under delegeret kompetence er gemt.")
+
+
+@router.post("/punkt/{item_id}/udsaet")
+async def postpone(request: Request, item_id: Id) -> Response:
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    try:
+        postpone_item(request.app.state.rt, item_id, reason=text(form, "reason") or None, actor=who.actor)
+    except RuleViolation as exc:
+        return _said(request, _back(form, item_id), f"Ikke udsat: {danish(str(exc))}", "fejl")
+    return _said(request, _back(form, item_id), "Punktet er flyttet til næste møde.")
+
+
+@router.post("/punkt/{item_id}/ret-beslutning")
+async def correct(request: Request, item_id: Id) -> Response:
+    """A decision changed after the chair approved the minutes: a correction, with its reason,
+    kept and shown in the minutes as such."""
+    form = await request.form()
+    who = acting(request, form)
+    if not isinstance(who, Principal):
+        return who
+    try:
+        correct_decision(request.app.state.rt, item_id, text=text(form, "text"), reason=text(form, "reason") or None,
+                         actor=who.actor)
+    except RuleViolation as exc:
+        return _said(request, _back(form, item_id), f"Ikke rettet: {danish(str(exc))}", "fejl")
+    return _said(request, _back(form, item_id), "Beslutningen er rettet; rettelsen står i referatet.")
