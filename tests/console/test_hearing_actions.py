@@ -158,6 +158,7 @@ def test_revoke_and_reissue_a_contacts_link(people, hearing, anna, reader, sink)
     assert f"Linket til {email} er spærret og kan ikke længere åbnes." in page and "spærret " in page
     assert tokens()[0] is not None and anna.get(old_link).status_code == 404
     assert audit(people, "contact.links_revoked")[-1].actor == ANNA
+    assert f"Svarlink spærret ({ANNA}): {email}" in page  # the page's log
     anna.post(revoke, data={"csrf": csrf(anna, hid), "email": "ingen@example.org"})
     page = anna.get(f"/sekretariat/hoering/{hid}").text
     assert "Linket er ikke spærret: der er ingen kontakt med den adresse" in page
@@ -197,6 +198,9 @@ def test_the_secretariats_response_per_answer_reaches_the_notat(people, hearing,
     page = anna.get(f"/sekretariat/hoering/{hid}").text
     assert "Sekretariatets bemærkning er gemt" in page and "Imødekommet." in page
     assert audit(people, "hearing.responded")[-1].actor == ANNA
+    assert f"Sekretariatets bemærkning gemt ({ANNA}): kommune 773, imødekommet" in page
+    seen = reader.get(f"/sekretariat/hoering/{hid}").text  # a reader reads it, without the form
+    assert "Morsøs ønske om en fælles pulje følges." in seen and 'id="bemaerk-773-tekst"' not in seen
     with people.db.read() as s:
         assert s.scalar(select(HearingResponse.responded_by)) == ANNA
 

@@ -83,7 +83,8 @@ def revoke_links(rt: Runtime, s: Session, person: Person, *, hearing_id: int | N
     if tokens:
         hearings = sorted({t.recipient.hearing_id for t in tokens})
         audit.record(s, at=now, actor=actor, action="contact.links_revoked", entity="person",
-                     entity_id=person.id, links=len(tokens), hearings=hearings, why=why)
+                     entity_id=person.id, hearing_id=hearing_id, links=len(tokens), hearings=hearings,
+                     why=why, contact=person.email)
     return tokens
 
 
@@ -123,5 +124,5 @@ def reissue_link(rt: Runtime, email: str, *, hearing_id: int, actor: str = SECRE
         s.flush()
         queued = notices.queue_new_link(rt, s, hearing, recipient.kommune, token)
         audit.record(s, at=rt.now(), actor=actor, action="contact.link_reissued", entity="person",
-                     entity_id=person.id, hearing_id=hearing.id, token=token.id)
+                     entity_id=person.id, hearing_id=hearing.id, token=token.id, contact=person.email)
         return queued

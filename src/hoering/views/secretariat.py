@@ -13,6 +13,7 @@ from hoering.db.lookup import get_hearing
 from hoering.db.models import AuditEntry
 from hoering.db.tallying import definition_of
 from hoering.domain.labels import CHANNEL
+from hoering.domain.responses import STANCES
 from hoering.domain.result import Moment
 from hoering.runtime import Runtime
 from hoering.views.base import View
@@ -27,6 +28,11 @@ ACTIONS = {
     "hearing.reopened": "Høringen blev genåbnet",
     "hearing.reminded": "Påmindelse sendt",
     "answer.recorded": "Svar registreret",
+    "hearing.responded": "Sekretariatets bemærkning gemt",
+    "contact.links_revoked": "Svarlink spærret",
+    "contact.link_reissued": "Nyt svarlink sendt",
+    "inbox.recorded_after_review": "Mail registreret som svar",
+    "inbox.ignored": "Mail ignoreret",
 }
 STATUS_DA = {"answered": "Svaret", "late": "For sent", "silent": "Ikke svaret"}
 CHANNELS_DA = CHANNEL  # domain.labels: "via svarlink", "via sekretariatet", "via mail"
@@ -102,6 +108,10 @@ def _details(details: dict[str, Any], result: HearingResult) -> str:
     parts = []
     if "kommune" in details:
         parts.append(f"kommune {details['kommune']}")
+    if details.get("contact"):
+        parts.append(details["contact"])
+    if details.get("stance") in STANCES:
+        parts.append(STANCES[details["stance"]].lower())
     if details.get("option"):
         parts.append(f"«{result.label(details['option'])}»")
     if details.get("channel"):

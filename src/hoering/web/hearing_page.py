@@ -67,7 +67,8 @@ def render(request: Request, hearing_id: int, *, refused: Refused | None = None)
         "max_text": MAX_TEXT, "max_reason": MAX_REASON, "roles": ROLES_DA, **upload_help(rt),
     }
     if who is not None and who.can_act:
-        run["links"] = links_in_hearing(rt, hearing_id)
+        if detail.status == "open":  # a closed hearing's page shows what was decided, not the registry now
+            run["links"] = links_in_hearing(rt, hearing_id)
         run["inbox"] = review_queue(rt, hearing_id=hearing_id)
         run["kommuner"] = [(ln.kommune, ln.name) for ln in detail.lines]
         if detail.status == "open" and not detail.past_deadline:
