@@ -233,8 +233,11 @@ def _the_story(page: Any, axe: Axe, rt: Runtime, server: LiveServer, sink: MailS
     everything = axe.context.new_page()  # every section, the folded ones unfolded
     everything.goto(server.url + f"/sekretariat/hoering/{hid}")
     everything.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    assert everything.locator("#links table").is_visible()
+    assert everything.locator("#links ul.links").is_visible()
     axe.scan("", name="høring (åben, alle afsnit)", page=everything)
+    everything.set_viewport_size({"width": 360, "height": 740})  # every section usable on a phone
+    everything.screenshot(path=str(SCREENSHOTS / "hoering-360px.png"), full_page=True)
+    assert everything.evaluate("document.documentElement.scrollWidth") <= 360, "the hearing page scrolls sideways"
     errors_page = axe.context.new_page()
     errors_page.goto(server.url + "/sekretariat/hoeringer/ny")
     errors_page.get_by_role("button", name="Gem kladde").click()
@@ -243,11 +246,6 @@ def _the_story(page: Any, axe: Axe, rt: Runtime, server: LiveServer, sink: MailS
     page.locator("#indbakke").get_by_role("button", name="Registrér som «Midlerne samles i en fælles pulje»").click()
     assert "Mailen er registreret som kommunens svar." in page.inner_text("main")
     assert page.locator("#indbakke").count() == 0
-
-    page.set_viewport_size({"width": 360, "height": 740})
-    page.screenshot(path=str(SCREENSHOTS / "hoering-360px.png"), full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the hearing page scrolls sideways"
-    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_label("Luk alligevel").check()
     page.get_by_label("Begrundelse for at afslutte før fristen").fill("Sagen skal på DAS-mødet")

@@ -233,11 +233,17 @@ def test_the_inbox_queue_worked_from_the_hearing_page(people, hearing, anna, rea
     assert audit(people, "inbox.recorded_after_review")[-1].actor == ANNA
     r = anna.post(record, data={"csrf": csrf(anna, hid), "option": "pulje"})  # a second click
     assert r.status_code == 422 and "beskeden er allerede behandlet" in r.text
+    other = open_example(people)  # a message is worked from its own hearing's page only
+    r = anna.post(f"/sekretariat/hoering/{other}/indbakke/{later}/registrer",
+                  data={"csrf": csrf(anna, hid), "option": "pulje"})
+    assert r.status_code == 404
 
     ignore = f"/sekretariat/hoering/{hid}/indbakke/{later}/ignorer"
     refused_without_csrf_and_for_a_reader(anna, reader, ignore, {"reason": ""})
     assert anna.post(ignore, data={"csrf": csrf(anna, hid), "reason": ""}).status_code == 303
     page = anna.get(f"/sekretariat/hoering/{hid}").text
     assert "Mailen er taget ud af køen" in page and "Mails til gennemsyn" not in page
+    assert "Mail læst af indbakken (indbakke): svar på høring" in page and f"Mail ignoreret ({ANNA})" in page
+    assert "inbox." not in page  # the log speaks Danish
     entry = audit(people, "inbox.ignored")[-1]
     assert entry.actor == ANNA and entry.details["reason"] == "Ikke et høringssvar"

@@ -15,6 +15,7 @@ from hoering.db.tallying import definition_of
 from hoering.domain.labels import CHANNEL
 from hoering.domain.responses import STANCES
 from hoering.domain.result import Moment
+from hoering.inbox.classify import REASON_DA
 from hoering.runtime import Runtime
 from hoering.views.base import View
 from hoering.views.documents import BilagShown
@@ -33,6 +34,7 @@ ACTIONS = {
     "contact.link_reissued": "Nyt svarlink sendt",
     "inbox.recorded_after_review": "Mail registreret som svar",
     "inbox.ignored": "Mail ignoreret",
+    "inbox.processed": "Mail læst af indbakken",
 }
 STATUS_DA = {"answered": "Svaret", "late": "For sent", "silent": "Ikke svaret"}
 CHANNELS_DA = CHANNEL  # domain.labels: "via svarlink", "via sekretariatet", "via mail"
@@ -126,6 +128,10 @@ def _details(details: dict[str, Any], result: HearingResult) -> str:
         parts.append(f"resultat version {details['result_version']}")
     if details.get("previous_result_version"):
         parts.append(f"resultat version {details['previous_result_version']} bevares")
-    if details.get("reason"):
+    if "status" in details and details.get("reason") in REASON_DA:  # the inbox's code, not a person's reason
+        parts.append(REASON_DA[details["reason"]])
+        if details.get("note"):
+            parts.append(details["note"])
+    elif details.get("reason"):
         parts.append(f"begrundelse: {details['reason']}")
     return ", ".join(parts)
