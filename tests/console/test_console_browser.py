@@ -26,9 +26,11 @@ from playwright.sync_api import expect
 from hoering.mail.sink import MailSink, free_port
 from hoering.runtime import Runtime
 from hoering.services.hearings import close_hearing
+from hoering.services.inbox import import_files
 from hoering.services.users import disable_user
 from hoering.web.app import create_app
 from tests.console.conftest import PASSWORDS, add_people
+from tests.inbox.support import CORPUS
 from tests.support import JYFE_DEADLINE, ROOT, Clock
 from tests.web.conftest import LiveServer, invitation_links, open_example, web_runtime
 from tests.web.test_browser import CHROMIUM, FLAGS
@@ -41,6 +43,9 @@ SCREENSHOTS = ROOT / "var" / "screenshots"
 NPM_CACHE = ROOT / "var" / "cache" / "npm"
 AXE_VERSION = "4.14.1"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MAIL = "07-outlook-both-options.eml"  # Mariagerfjord: "enten pulje eller udbetaling"
+RESPONSES = [(773, "Morsø", "Imødekommet", "Morsøs tilsagn til puljen er noteret."),
+             (846, "Mariagerfjord", "Taget til efterretning", "Mariagerfjord overlader valget til sekretariatet.")]
 
 
 @pytest.fixture(scope="module")
@@ -131,12 +136,22 @@ def login(page: Any, url: str, email: str) -> None:
 
 
 def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock):
-    _rt, server = live
+    rt, server = live
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     login(page, server.url, "anna@sekretariat.example")
+    axe = Axe(browser, axe_source, context.storage_state())
+    try:
+        _the_story(page, axe, rt, server, sink)
+    finally:
+        axe.close()
+        context.close()
+    assert {"kladde med forhåndsvisning", "høring (åben, alle afsnit)", "høring (bemærkning afvist)",
+            "høring (afsluttet, med bemærkninger)"} <= set(axe.scanned)
 
+
+def _the_story(page: Any, axe: Axe, rt: Runtime, server: LiveServer, sink: MailSink) -> None:
     page.get_by_role("link", name="Ny høring").click()
     expect(page.locator("h1")).to_have_text("Ny høring")
     page.get_by_label("Titel *").fill("J")  # too short: the error comes next
@@ -175,6 +190,8 @@ def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock)
     expect(page.locator("#fejlliste")).to_contain_text("Høringen er ikke gemt")
     assert page.inner_text("#fejl-title") == "Skal være mindst 3 tegn."
     assert page.get_by_label("Beløb i kroner").input_value() == "120.000,00"  # nothing lost
+    # not even a choice made while a live update was on its way (the form's hx-sync="this:replace")
+    assert page.get_by_label("Svarmulighed for udbetaling").input_value() == "udbetaling"
     page.get_by_label("Titel *").fill("Tilbagebetaling af tiloversblevne midler fra JYFE")
     page.get_by_role("button", name="Gem kladde").click()
     expect(page.locator("h1")).to_have_text("Kladde: Tilbagebetaling af tiloversblevne midler fra JYFE")
@@ -187,6 +204,7 @@ def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock)
     expect(page.locator("#preview-text")).to_contain_text("Aalborg")
     frame = page.frame_locator("iframe.mailhtml")
     assert "Tilbagebetaling af tiloversblevne midler fra JYFE" in frame.locator("h1").inner_text()
+    axe.scan(page.url, name="kladde med forhåndsvisning")
 
     page.get_by_role("button", name="Åbn høringen og send invitationerne").click()
     expect(page.locator("main")).to_contain_text("Høringen er åbnet")
@@ -200,40 +218,85 @@ def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock)
     # Morsø phones in its answer
     page.get_by_label("Kommune", exact=True).select_option(label="Morsø")
     page.locator("#registrer").get_by_label("Midlerne samles i en fælles pulje").check()
-    page.get_by_label("Bemærkning").fill("Telefonisk tilsagn")
+    page.locator("#registrer").get_by_label("Bemærkning").fill("Telefonisk tilsagn")
     page.get_by_label("telefonisk").check()
     page.get_by_label("Hvem svarede for kommunen").fill("socialdirektøren")
     page.get_by_role("button", name="Registrér svaret").click()
     expect(page.locator("main")).to_contain_text("Svaret er registreret (version 1)")
     assert "Telefonisk tilsagn" in page.inner_text("table")
 
-    axe = Axe(browser, axe_source, context.storage_state())
-    try:
-        for path, name in [("/sekretariat", "oversigt"), ("/sekretariat/hoeringer/ny", "ny høring"),
-                           ("/sekretariat/kladder", "kladder"), (f"/sekretariat/hoering/{hid}", "høring (åben)")]:
-            axe.scan(server.url + path, name=name)
-        errors_page = axe.context.new_page()
-        errors_page.goto(server.url + "/sekretariat/hoeringer/ny")
-        errors_page.get_by_role("button", name="Gem kladde").click()
-        axe.scan("", name="ny høring med fejl", page=errors_page)
+    # Mariagerfjord's mail names both options: it waits in the inbox's queue, recorded with one click
+    import_files(rt, [(MAIL, (CORPUS / MAIL).read_bytes())])
+    page.reload()
+    expect(page.locator("#indbakke")).to_contain_text("Mails til gennemsyn (1)")
 
-        page.get_by_label("Luk alligevel").check()
-        page.get_by_role("button", name="Afslut høringen").click()
-        expect(page.locator("main")).to_contain_text("Høringen er afsluttet")
-        axe.scan(server.url + f"/sekretariat/hoering/{hid}", name="høring (afsluttet)")
-        with page.expect_download() as download:
-            page.get_by_role("link", name="Høringsnotat (Word)").click()
-        notat = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
-        text = "\n".join([p.text for p in notat.paragraphs] +
-                         [c.text for t in notat.tables for row in t.rows for c in row.cells])
-        assert "Tilbagebetaling af tiloversblevne midler fra JYFE" in text
-        assert "Morsø" in text and "Midlerne samles i en fælles pulje" in text
-        assert draft_url  # the draft now redirects to the hearing
-        page.goto(draft_url)
-        assert page.url.endswith(f"/sekretariat/hoering/{hid}")
-    finally:
-        axe.close()
-        context.close()
+    for path, name in [("/sekretariat", "oversigt"), ("/sekretariat/hoeringer/ny", "ny høring"),
+                       ("/sekretariat/kladder", "kladder"), (f"/sekretariat/hoering/{hid}", "høring (åben)")]:
+        axe.scan(server.url + path, name=name)
+    everything = axe.context.new_page()  # every section, the folded ones unfolded
+    everything.goto(server.url + f"/sekretariat/hoering/{hid}")
+    everything.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert everything.locator("#links ul.links").is_visible()
+    axe.scan("", name="høring (åben, alle afsnit)", page=everything)
+    everything.set_viewport_size({"width": 360, "height": 740})  # every section usable on a phone
+    everything.screenshot(path=str(SCREENSHOTS / "hoering-360px.png"), full_page=True)
+    assert everything.evaluate("document.documentElement.scrollWidth") <= 360, "the hearing page scrolls sideways"
+    errors_page = axe.context.new_page()
+    errors_page.goto(server.url + "/sekretariat/hoeringer/ny")
+    errors_page.get_by_role("button", name="Gem kladde").click()
+    axe.scan("", name="ny høring med fejl", page=errors_page)
+
+    page.locator("#indbakke").get_by_role("button", name="Registrér som «Midlerne samles i en fælles pulje»").click()
+    expect(page.locator("main")).to_contain_text("Mailen er registreret som kommunens svar.")
+    assert page.locator("#indbakke").count() == 0
+
+    page.get_by_label("Luk alligevel").check()
+    page.get_by_label("Begrundelse for at afslutte før fristen").fill("Sagen skal på DAS-mødet")
+    page.get_by_role("button", name="Afslut høringen").click()
+    expect(page.locator("main")).to_contain_text("Høringen er afsluttet")
+    assert "begrundelse: Sagen skal på DAS-mødet" in page.inner_text(".trail")
+    axe.scan(server.url + f"/sekretariat/hoering/{hid}", name="høring (afsluttet)")
+
+    # the secretariat responds to two answers, for the notat
+    morsoe = page.locator("#bemaerk-773")
+    morsoe.get_by_label("Svaret fra Morsø er").select_option(label="Imødekommet")
+    morsoe.get_by_role("button", name="Gem bemærkningen").click()  # no text: the browser asks for it
+    assert page.url.endswith(f"/sekretariat/hoering/{hid}")
+    assert page.evaluate("document.querySelector('#bemaerk-773-tekst').validity.valueMissing")
+    refused = axe.context.new_page()  # without the browser's check, the server refuses it the same way
+    refused.goto(server.url + f"/sekretariat/hoering/{hid}")
+    refused.evaluate("document.querySelector('#bemaerk-773-tekst').removeAttribute('required')")
+    refused.get_by_label("Svaret fra Morsø er").select_option(label="Imødekommet")
+    refused.locator("#bemaerk-773").get_by_role("button", name="Gem bemærkningen").click()
+    expect(refused.locator("#bemaerk-773")).to_contain_text(
+        "Bemærkningen er ikke gemt: skriv sekretariatets bemærkning")
+    axe.scan("", name="høring (bemærkning afvist)", page=refused)
+    for code, name, stance, response in RESPONSES:
+        form = page.locator(f"#bemaerk-{code}")
+        form.get_by_label(f"Svaret fra {name} er").select_option(label=stance)
+        form.get_by_label(f"Sekretariatets bemærkning til {name}").fill(response)
+        form.get_by_role("button", name="Gem bemærkningen").click()
+        expect(page.locator("main")).to_contain_text("Sekretariatets bemærkning er gemt")
+        expect(page.locator(f"#bemaerk-{code}")).to_contain_text(response)
+    axe.scan(server.url + f"/sekretariat/hoering/{hid}", name="høring (afsluttet, med bemærkninger)")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Høringsnotat (Word)").click()
+    notat = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = "\n".join([p.text for p in notat.paragraphs] +
+                     [c.text for t in notat.tables for row in t.rows for c in row.cells])
+    assert "Tilbagebetaling af tiloversblevne midler fra JYFE" in text
+    assert "Morsø" in text and "Midlerne samles i en fælles pulje" in text
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Høringsnotat (PDF)").click()
+    pdf_text = " ".join(subprocess.run(["pdftotext", "-layout", download.value.path(), "-"], capture_output=True,
+                                       text=True, check=True).stdout.split())
+    for _code, _name, stance, response in RESPONSES:
+        assert f"Sekretariatets bemærkning: {stance}. {response}" in text
+        assert f"Sekretariatets bemærkning: {stance}. {response}" in pdf_text
+    assert draft_url  # the draft now redirects to the hearing
+    page.goto(draft_url)
+    assert page.url.endswith(f"/sekretariat/hoering/{hid}")
 
 
 def test_every_answer_page_state_and_the_login_pass_axe(browser, axe_source, live, sink, clock):

@@ -38,8 +38,12 @@ def test_phoned_answer_extend_close_download_and_reopen(people, make_client, clo
         recorded = s.scalar(select(AuditEntry).where(AuditEntry.action == "answer.recorded"))
         assert recorded.actor == "Anna Andersen (anna@sekretariat.example)"
 
-    r = anna.post(f"/sekretariat/hoering/{hid}/svar", data={"csrf": csrf, "kommune": "773", "option": "nej"})
-    assert "Svaret er ikke registreret: vælg en af svarmulighederne." in _flash(anna, hid)
+    r = anna.post(f"/sekretariat/hoering/{hid}/svar", data={"csrf": csrf, "kommune": "773", "option": "nej",
+                                                            "comment": "Skrevet i røret", "who": "borgmesteren"})
+    # refused on the page itself, with what was typed kept
+    assert r.status_code == 422 and "Svaret er ikke registreret: vælg en af svarmulighederne." in r.text
+    assert ">Skrevet i røret</textarea>" in r.text and 'value="borgmesteren"' in r.text
+    assert '<option value="773" selected>' in r.text
 
     r = anna.post(f"/sekretariat/hoering/{hid}/frist", data={"csrf": csrf, "date": "2014-05-20",
                                                              "clock": "12:00", "reason": ""})

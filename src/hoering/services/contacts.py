@@ -10,6 +10,7 @@ people it deactivates (no longer in the registry file).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.db.links import revoke_tokens
 from hoering.db.lookup import get_hearing
-from hoering.db.models import AnswerToken, HearingRecipient, Person
+from hoering.db.models import AnswerToken, HearingRecipient, Kommune, Person, UndeliverableContact
 from hoering.errors import NotFoundError, RuleViolation
 from hoering.runtime import Runtime
 from hoering.services.outgoing import hearings as notices
@@ -30,6 +31,39 @@ class Revoked:
     email: str
     links: int
     hearings: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class HearingLink:
+    """A contact's answer link in one hearing, as the hearing's page lists it."""
+
+    kommune: str
+    email: str
+    name: str
+    role: str
+    revoked_at: datetime | None  # None: the link works
+    active: bool  # still in the registry
+    undeliverable: bool  # mail to the address came back
+
+
+def links_in_hearing(rt: Runtime, hearing_id: int) -> list[HearingLink]:
+    """Every contact with an answer link in the hearing: one line per contact (the newest link
+    tells whether it works), by kommune and role."""
+    with rt.db.read() as s:
+        get_hearing(s, hearing_id)
+        rows = s.execute(
+            select(AnswerToken, Person, Kommune.name)
+            .join(Person, Person.id == AnswerToken.person_id)
+            .join(HearingRecipient, HearingRecipient.id == AnswerToken.recipient_id)
+            .join(Kommune, Kommune.id == HearingRecipient.kommune_id)
+            .where(HearingRecipient.hearing_id == hearing_id)
+            .order_by(AnswerToken.id)).tuples().all()
+        bounced = set(s.scalars(select(UndeliverableContact.person_id)))
+        newest: dict[int, HearingLink] = {}
+        for token, person, kommune in rows:
+            newest[person.id] = HearingLink(kommune, person.email, person.name, person.role, token.revoked_at,
+                                            person.active, person.id in bounced)
+        return sorted(newest.values(), key=lambda ln: (ln.kommune, ln.role, ln.email))
 
 
 def find_person(s: Session, email: str) -> Person:
@@ -49,7 +83,8 @@ def revoke_links(rt: Runtime, s: Session, person: Person, *, hearing_id: int | N
     if tokens:
         hearings = sorted({t.recipient.hearing_id for t in tokens})
         audit.record(s, at=now, actor=actor, action="contact.links_revoked", entity="person",
-                     entity_id=person.id, links=len(tokens), hearings=hearings, why=why)
+                     entity_id=person.id, hearing_id=hearing_id, links=len(tokens), hearings=hearings,
+                     why=why, contact=person.email)
     return tokens
 
 
@@ -89,5 +124,5 @@ def reissue_link(rt: Runtime, email: str, *, hearing_id: int, actor: str = SECRE
         s.flush()
         queued = notices.queue_new_link(rt, s, hearing, recipient.kommune, token)
         audit.record(s, at=rt.now(), actor=actor, action="contact.link_reissued", entity="person",
-                     entity_id=person.id, hearing_id=hearing.id, token=token.id)
+                     entity_id=person.id, hearing_id=hearing.id, token=token.id, contact=person.email)
         return queued

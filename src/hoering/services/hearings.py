@@ -83,6 +83,9 @@ def opened_deadline(rt: Runtime, hearing_id: int) -> datetime:
         return get_hearing(s, hearing_id).deadline
 
 
+MAX_REASON = 2000  # characters in a reason for closing
+
+
 @dataclass(frozen=True)
 class Closed:
     hearing_id: int
@@ -90,12 +93,16 @@ class Closed:
 
 
 def close_hearing(rt: Runtime, hearing_id: int, *, force: bool = False,
-                  actor: str = SECRETARIAT) -> Closed:
+                  actor: str = SECRETARIAT, reason: str | None = None) -> Closed:
     """Close, tally, store the result record (a new version) and queue the result mails, in one
     transaction.
 
-    Before the deadline only when every recipient has answered, or with ``force``.
+    Before the deadline only when every recipient has answered, or with ``force``. ``reason``
+    (why it was closed, e.g. before the deadline) is kept in the audit log.
     """
+    reason = (reason or "").strip() or None
+    if reason and len(reason) > MAX_REASON:
+        raise RuleViolation(f"the reason is longer than {MAX_REASON} characters")
     now = rt.now()
     with rt.db.transaction() as s:
         hearing = get_hearing(s, hearing_id, lock=True)
@@ -115,7 +122,7 @@ def close_hearing(rt: Runtime, hearing_id: int, *, force: bool = False,
         audit.record(s, at=now, actor=actor, action="hearing.closed", entity="hearing",
                      entity_id=hearing.id, hearing_id=hearing.id, forced=forced,
                      outcome=record.outcome, answered=record.answered, silent=list(record.silent),
-                     result_version=row.version)
+                     result_version=row.version, **({"reason": reason} if reason else {}))
         notices.queue_results(rt, s, hearing, result_of(s, hearing))
         return Closed(hearing.id, record.outcome)
 

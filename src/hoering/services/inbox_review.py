@@ -52,16 +52,20 @@ def _entry(s: Session, row: InboxMessage) -> InboxEntry:
                       row.detail.get("return_date"), row.detail.get("text"))
 
 
-def list_messages(rt: Runtime, *, status: str | None = None, limit: int = 200) -> list[InboxEntry]:
+def list_messages(rt: Runtime, *, status: str | None = None, limit: int = 200,
+                  hearing_id: int | None = None) -> list[InboxEntry]:
     with rt.db.read() as s:
         query = select(InboxMessage).order_by(InboxMessage.id.desc()).limit(limit)
         if status:
             query = query.where(InboxMessage.status == status)
+        if hearing_id is not None:
+            query = query.where(InboxMessage.hearing_id == hearing_id)
         return [_entry(s, r) for r in s.scalars(query)]
 
 
-def review_queue(rt: Runtime) -> list[InboxEntry]:
-    return sorted(list_messages(rt, status="review", limit=10_000), key=lambda e: e.id)
+def review_queue(rt: Runtime, *, hearing_id: int | None = None) -> list[InboxEntry]:
+    """The messages waiting for review, oldest first (those matched to one hearing, or all)."""
+    return sorted(list_messages(rt, status="review", limit=10_000, hearing_id=hearing_id), key=lambda e: e.id)
 
 
 def _reviewable(s: Session, message_id: int) -> InboxMessage:

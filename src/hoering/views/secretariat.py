@@ -13,7 +13,9 @@ from hoering.db.lookup import get_hearing
 from hoering.db.models import AuditEntry
 from hoering.db.tallying import definition_of
 from hoering.domain.labels import CHANNEL
+from hoering.domain.responses import STANCES
 from hoering.domain.result import Moment
+from hoering.inbox.classify import REASON_DA
 from hoering.runtime import Runtime
 from hoering.views.base import View
 from hoering.views.documents import BilagShown
@@ -27,6 +29,12 @@ ACTIONS = {
     "hearing.reopened": "Høringen blev genåbnet",
     "hearing.reminded": "Påmindelse sendt",
     "answer.recorded": "Svar registreret",
+    "hearing.responded": "Sekretariatets bemærkning gemt",
+    "contact.links_revoked": "Svarlink spærret",
+    "contact.link_reissued": "Nyt svarlink sendt",
+    "inbox.recorded_after_review": "Mail registreret som svar",
+    "inbox.ignored": "Mail ignoreret",
+    "inbox.processed": "Mail læst af indbakken",
 }
 STATUS_DA = {"answered": "Svaret", "late": "For sent", "silent": "Ikke svaret"}
 CHANNELS_DA = CHANNEL  # domain.labels: "via svarlink", "via sekretariatet", "via mail"
@@ -102,6 +110,10 @@ def _details(details: dict[str, Any], result: HearingResult) -> str:
     parts = []
     if "kommune" in details:
         parts.append(f"kommune {details['kommune']}")
+    if details.get("contact"):
+        parts.append(details["contact"])
+    if details.get("stance") in STANCES:
+        parts.append(STANCES[details["stance"]].lower())
     if details.get("option"):
         parts.append(f"«{result.label(details['option'])}»")
     if details.get("channel"):
@@ -116,6 +128,10 @@ def _details(details: dict[str, Any], result: HearingResult) -> str:
         parts.append(f"resultat version {details['result_version']}")
     if details.get("previous_result_version"):
         parts.append(f"resultat version {details['previous_result_version']} bevares")
-    if details.get("reason"):
+    if "status" in details and details.get("reason") in REASON_DA:  # the inbox's code, not a person's reason
+        parts.append(REASON_DA[details["reason"]])
+        if details.get("note"):
+            parts.append(details["note"])
+    elif details.get("reason"):
         parts.append(f"begrundelse: {details['reason']}")
     return ", ".join(parts)

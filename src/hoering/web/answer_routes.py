@@ -9,26 +9,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile as StarletteUpload
 
-from hoering.danish import format_size, format_time_left
+from hoering.danish import format_time_left
 from hoering.db.document_queries import answer_file_of_recipient, bilag_by_number
 from hoering.db.lookup import find_token as find_token_row
-from hoering.docstore import check_document, document_bytes
-from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA, TYPES
+from hoering.docstore import document_bytes
 from hoering.errors import FileRefused, HearingClosedError, NotFoundError, RuleViolation
-from hoering.services.answers import MAX_COMMENT, MAX_FILES, MAX_TEXT, GivenFile, record_answer_by_token
+from hoering.services.answers import MAX_COMMENT, MAX_TEXT, record_answer_by_token
 from hoering.views.answer_page import AnswerPage, answer_page
 from hoering.web.downloads import file_response
 from hoering.web.rendering import client_address, csrf_ok, page
 from hoering.web.security import answer_scope
+from hoering.web.uploads import Uploads, read_uploads, upload_help
 
 router = APIRouter(include_in_schema=False)
 
 OptionalField = Annotated[str | None, Form()]
-ACCEPT = ",".join(sorted({TYPES[k].extension for k in ANSWER_TYPES} | {TYPES[k].mime_type for k in ANSWER_TYPES}))
 
 
 def not_found(request: Request) -> HTMLResponse:
@@ -57,39 +55,10 @@ def _answer_form(request: Request, token: str, view: AnswerPage, *, status_code:
         "text": text if text is not None else (latest.text if latest else ""),
         "comment": comment if comment is not None else (latest.comment if latest else ""),
         "max_comment": MAX_COMMENT, "max_text": MAX_TEXT, "action": f"/svar/{token}",
-        "link": f"/svar/{token}", "accept": ACCEPT, "max_files": MAX_FILES,
-        "max_upload_da": format_size(request.app.state.rt.settings.max_upload_bytes),
-        "types_da": ANSWER_TYPES_DA,
+        "link": f"/svar/{token}", **upload_help(request.app.state.rt),
     }
     return page(request, "svar.html", context, status_code=status_code,
                 csrf_scope=answer_scope(token))
-
-
-def _read_uploads(request: Request, uploads: list[UploadFile | str] | None) -> tuple[list[GivenFile], list[str]]:
-    """The files chosen (an empty file field is no file), each checked before anything is
-    stored; refused files give one Danish line each."""
-    limit = request.app.state.rt.settings.max_upload_bytes
-    given, problems = [], []
-    for upload in uploads or []:
-        if isinstance(upload, str):  # a part without a file name: a file only if it has content
-            data, name, size = upload.encode()[:limit + 1], "", None
-        elif isinstance(upload, StarletteUpload):  # FastAPI hands Starlette's class
-            data, name, size = upload.file.read(limit + 1), upload.filename or "", upload.size
-        else:
-            continue
-        if not name and not data:
-            continue  # the field was left empty
-        try:
-            if len(data) > limit:
-                size = size if size is not None else len(data)
-                raise FileRefused("too_big", f"«{name}» fylder {format_size(size)}; en fil må højst "
-                                  f"fylde {format_size(limit)}.")
-            check_document(data, name, allowed=ANSWER_TYPES, allowed_da=ANSWER_TYPES_DA, max_bytes=limit)
-        except FileRefused as exc:
-            problems.append(exc.message)
-            continue
-        given.append(GivenFile(name, data))
-    return given, problems
 
 
 @router.get("/svar/{token}", response_class=HTMLResponse)
@@ -106,8 +75,7 @@ def show_answer_page(request: Request, token: str) -> Response:
 def submit_answer(
     request: Request, token: str, csrf: OptionalField = None, hearing: OptionalField = None,
     option: OptionalField = None, text: OptionalField = None, comment: OptionalField = None,
-    # UploadFile for a named file; str when a part came without a file name (refused below)
-    files: Annotated[list[UploadFile | str] | None, Form()] = None,
+    files: Annotated[Uploads, Form()] = None,
     keep: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     view = _lookup(request, token)
@@ -125,10 +93,8 @@ def submit_answer(
     if view.state == "closed":
         return page(request, "lukket.html", {"v": view}, status_code=409)
     rt = request.app.state.rt
-    given, problems = _read_uploads(request, files)
     keep_ids = [int(k) for k in keep or [] if k.isdigit()]
-    if not problems and len(given) + len(keep_ids) > MAX_FILES:
-        problems.append(f"Et svar kan højst have {MAX_FILES} filer.")
+    given, problems = read_uploads(rt, files, keeping=len(keep_ids))
     if problems:
         return _answer_form(request, token, view, status_code=422,
                             error="Svaret er ikke gemt: " + " ".join(problems) + " Vælg filerne igen.",

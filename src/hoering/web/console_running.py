@@ -1,35 +1,38 @@
-"""Running a hearing from its page: record an answer received by phone, letter or mail; extend
-or reopen with a reason; download the høringsnotat and the exports.
+"""Running a hearing from its page: record an answer received by phone, letter or mail (with the
+files it came with); extend or reopen with a reason; close, with a reason if given; download the
+høringsnotat and the exports.
 
 Each action calls the same service as the CLI (``record_answer``, ``change_deadline``,
-``write_notat``, ``export_hearing``), so the rules and their refusals are the CLI's; a refusal
-comes back as a Danish message on the hearing's page, and the audit log names the person.
+``close_hearing``, ``write_notat``, ``export_hearing``), so the rules and their refusals are the
+CLI's; a refusal comes back as a Danish message on the hearing's page, and the audit log names
+the person. The other forms of the page have their own modules (``console_links``,
+``console_responses``, ``console_inbox``); their routes are served through this module's router.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from hoering.db.lookup import get_hearing
-from hoering.db.tallying import definition_of
 from hoering.domain.calendar import COPENHAGEN
-from hoering.errors import HearingClosedError, HoeringError, NotFoundError, RuleViolation
-from hoering.runtime import Runtime
+from hoering.domain.labels import OUTCOME, label
+from hoering.errors import FileRefused, HearingClosedError, HoeringError, NotFoundError, RuleViolation
 from hoering.services.answers import record_answer
 from hoering.services.hearing_reports import export_hearing, write_notat
-from hoering.services.hearings import change_deadline
+from hoering.services.hearings import change_deadline, close_hearing
 from hoering.services.users import Principal
-from hoering.web.console_auth import csrf_scope, require
-from hoering.web.rendering import csrf_ok, page
+from hoering.web import console_inbox, console_links, console_responses
+from hoering.web.console_actions import Field, Id, back, danish, flash, guard
+from hoering.web.console_auth import require
+from hoering.web.hearing_page import RECEIVED, Refused, render
+from hoering.web.rendering import page
+from hoering.web.uploads import Uploads, read_uploads
 
 router = APIRouter(prefix="/sekretariat", include_in_schema=False)
-Field = Annotated[str | None, Form()]
-# how the answer came in -> (the answer's channel, the words added to "who")
-RECEIVED = {"telefon": ("manual", "telefonisk"), "brev": ("manual", "pr. brev"), "mail": ("mail", "pr. mail")}
 DOWNLOADS = {"notat.docx": ("notat", "docx"), "notat.pdf": ("notat", "pdf"), "svar.csv": ("export", "csv"),
              "svar.xlsx": ("export", "xlsx"), "svar.json": ("export", "json")}
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -38,43 +41,46 @@ MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml
          "json": "application/json"}
 
 
-def running_context(rt: Runtime, hearing_id: int) -> dict[str, Any]:
-    """What the hearing page's forms offer: the answer options and the kind."""
-    with rt.db.read() as s:
-        d = definition_of(get_hearing(s, hearing_id))
-        return {"options": [(o.key, o.label) for o in d.answer_options], "kind": d.kind,
-                "received": {k: v[1] for k, v in RECEIVED.items()}}
-
-
 @router.post("/hoering/{hearing_id}/svar")
-def record(request: Request, hearing_id: int, csrf: Field = None, kommune: Field = None,
+def record(request: Request, hearing_id: Id, csrf: Field = None, kommune: Field = None,
            option: Field = None, text: Field = None, comment: Field = None, received: Field = None,
-           who: Field = None) -> Response:
-    """An answer the secretariat received by phone, letter or mail."""
-    actor = _guard(request, csrf)
+           who: Field = None, files: Annotated[Uploads, Form()] = None) -> Response:
+    """An answer the secretariat received by phone, letter or mail, with its files (checked as
+    on the answer page: type by content, size; a refused file records nothing)."""
+    actor = guard(request, csrf)
     if not isinstance(actor, Principal):
         return actor
+    rt = request.app.state.rt
+    entered = {"kommune": kommune, "option": option, "text": text, "comment": comment,
+               "received": received, "who": who}
+
+    def refuse(message: str) -> Response:
+        return render(request, hearing_id, refused=Refused("registrer", message, entered))
+
+    given, problems = read_uploads(rt, files)
+    if problems:
+        return refuse("Svaret er ikke registreret: " + " ".join(problems) + " Vælg filerne igen.")
     channel, how = RECEIVED.get(received or "", RECEIVED["telefon"])
     answered_by = f"{(who or '').strip() or 'ukendt'} ({how}, registreret af {actor.name})"
     try:
-        done = record_answer(request.app.state.rt, hearing_id, kommune=kommune or "", option=option or None,
+        done = record_answer(rt, hearing_id, kommune=kommune or "", option=option or None,
                              text=text, comment=comment, channel=channel, answered_by=answered_by[:200],
-                             actor=actor.actor)
+                             files=given, actor=actor.actor)
     except HearingClosedError:
-        _flash(request, "Svaret er ikke registreret: høringen er afsluttet. Genåbn den først.", "fejl")
-    except (NotFoundError, RuleViolation) as exc:
-        _flash(request, f"Svaret er ikke registreret: {_danish(exc)}", "fejl")
-    else:
-        late = " Svaret er kommet efter fristen og er markeret som for sent." if done.late else ""
-        _flash(request, f"Svaret er registreret (version {done.version}).{late}")
-    return _back(hearing_id)
+        return refuse("Svaret er ikke registreret: høringen er afsluttet. Genåbn den først.")
+    except (NotFoundError, RuleViolation, FileRefused) as exc:  # an unknown hearing: render's 404
+        return refuse(f"Svaret er ikke registreret: {danish(exc)}")
+    late = " Svaret er kommet efter fristen og er markeret som for sent." if done.late else ""
+    attached = f" med {len(given)} fil{'er' if len(given) != 1 else ''}" if given else ""
+    flash(request, f"Svaret er registreret{attached} (version {done.version}).{late}")
+    return back(hearing_id)
 
 
 @router.post("/hoering/{hearing_id}/frist")
-def deadline(request: Request, hearing_id: int, csrf: Field = None, date: Field = None,
+def deadline(request: Request, hearing_id: Id, csrf: Field = None, date: Field = None,
              clock: Field = None, reason: Field = None) -> Response:
     """Extend an open hearing, or reopen a closed one, with a reason (mailed to the kommuner)."""
-    actor = _guard(request, csrf)
+    actor = guard(request, csrf)
     if not isinstance(actor, Principal):
         return actor
     rt = request.app.state.rt
@@ -82,8 +88,8 @@ def deadline(request: Request, hearing_id: int, csrf: Field = None, date: Field 
         new = datetime.combine(datetime.fromisoformat(date or "").date(),
                                time.fromisoformat(clock or "12:00"), tzinfo=COPENHAGEN)
     except ValueError:
-        _flash(request, "Fristen er ikke ændret: skriv en dato og et klokkeslæt.", "fejl")
-        return _back(hearing_id)
+        flash(request, "Fristen er ikke ændret: skriv en dato og et klokkeslæt.", "fejl")
+        return back(hearing_id)
     try:
         with rt.db.read() as s:
             closed = get_hearing(s, hearing_id).status == "closed"
@@ -91,15 +97,37 @@ def deadline(request: Request, hearing_id: int, csrf: Field = None, date: Field 
     except NotFoundError:
         return page(request, "ikke_fundet.html", status_code=404)
     except HoeringError as exc:
-        _flash(request, f"Fristen er ikke ændret: {_danish(exc)}", "fejl")
+        flash(request, f"Fristen er ikke ændret: {danish(exc)}", "fejl")
     else:
-        _flash(request, ("Høringen er genåbnet" if closed else "Fristen er forlænget")
-               + ", og kommunerne får besked.")
-    return _back(hearing_id)
+        flash(request, ("Høringen er genåbnet" if closed else "Fristen er forlænget")
+              + ", og kommunerne får besked.")
+    return back(hearing_id)
+
+
+@router.post("/hoering/{hearing_id}/luk")
+def close(request: Request, hearing_id: Id, csrf: Field = None, force: Field = None,
+          reason: Field = None) -> Response:
+    """Close with the CLI's rule (before the deadline only when every kommune has answered, or
+    forced: «Luk alligevel»), with a reason if given (kept in the audit log, shown in the page's
+    log)."""
+    actor = guard(request, csrf)
+    if not isinstance(actor, Principal):
+        return actor
+    try:
+        closed = close_hearing(request.app.state.rt, hearing_id, force=force == "ja", actor=actor.actor,
+                               reason=reason)
+    except NotFoundError:
+        return page(request, "ikke_fundet.html", status_code=404)
+    except HoeringError as exc:
+        flash(request, f"Høringen er ikke lukket: {danish(exc)}", "fejl")
+        return back(hearing_id)
+    outcome = label(OUTCOME, closed.outcome, empty="intet udfald")
+    flash(request, f"Høringen er afsluttet, og resultatet er lagt i udbakken. Udfald: {outcome}.")
+    return back(hearing_id)
 
 
 @router.get("/hoering/{hearing_id}/hent/{name}")
-def download(request: Request, hearing_id: int, name: str) -> Response:
+def download(request: Request, hearing_id: Id, name: str) -> Response:
     who = require(request)
     if not isinstance(who, Principal):
         return who
@@ -112,49 +140,12 @@ def download(request: Request, hearing_id: int, name: str) -> Response:
     except NotFoundError:
         return page(request, "ikke_fundet.html", status_code=404)
     except HoeringError as exc:
-        _flash(request, f"Kan ikke hentes: {_danish(exc)}", "fejl")
-        return _back(hearing_id)
+        flash(request, f"Kan ikke hentes: {danish(exc)}", "fejl")
+        return back(hearing_id)
     filename = f"hoering-{hearing_id}-{name}"
     return Response(data, media_type=MEDIA[fmt], headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
-def _guard(request: Request, csrf: str | None) -> Principal | Response:
-    who = require(request, act=True)
-    if not isinstance(who, Principal):
-        return who
-    if not csrf_ok(request, csrf, csrf_scope(request)):
-        return page(request, "fejl.html", {"title": "Formularen er udløbet",
-                                           "message": "Genindlæs siden og prøv igen."}, status_code=400)
-    return who
-
-
-_DANISH = [
-    ("no option", "vælg en af svarmulighederne."),
-    ("is not asked", "kommunen er ikke modtager af høringen."),
-    ("submission needs a text", "skriv indspillets tekst."),
-    ("answered with text", "et indspil besvares med tekst, ikke en svarmulighed."),
-    ("longer than", "teksten er for lang."),
-    ("give a reason", "skriv en begrundelse (den sendes til kommunerne)."),
-    ("already passed", "den nye frist er allerede overskredet."),
-    ("earlier than the current", "den nye frist ligger før den nuværende."),
-    ("must move the deadline later", "en forlængelse skal flytte fristen til senere."),
-    ("closing day", "fristen falder på en lukkedag (weekend eller helligdag)."),
-    ("is closed; use reopen", "høringen er afsluttet."),
-    ("not a notat", "høringen er ikke afsluttet endnu."),
-    ("is open", "høringen er ikke afsluttet endnu."),
-    ("no kommune", "ukendt kommune."),
-]
-
-
-def _danish(exc: Exception) -> str:
-    text = str(exc)
-    return next((da for en, da in _DANISH if en in text), "handlingen blev afvist.")
-
-
-def _flash(request: Request, message: str, kind: str = "ok") -> None:
-    request.session["flash"] = [kind, message]
-
-
-def _back(hearing_id: int) -> RedirectResponse:
-    return RedirectResponse(f"/sekretariat/hoering/{hearing_id}", status_code=303)
+for _part in (console_links, console_responses, console_inbox):
+    router.include_router(_part.router)

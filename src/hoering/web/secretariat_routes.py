@@ -1,12 +1,11 @@
 """``/sekretariat``: the secretariat's overview, behind a password (a server-side session).
 
-Read-only except for two actions on an open hearing: send a reminder now, and close it (with
-the CLI's rule: before the deadline only when every kommune has answered, or when forced).
+Read-only here except for "send a reminder now"; the hearing page's other actions (record an
+answer, extend, reopen, close, links, responses, the inbox's queue) are in ``console_running``.
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
@@ -15,14 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hoering.db.document_queries import answer_file_of_hearing, bilag_by_number
 from hoering.docstore import document_bytes
 from hoering.errors import NotFoundError, RuleViolation
-from hoering.services.hearings import close_hearing
 from hoering.services.reminders import remind_now
 from hoering.services.users import BOOTSTRAP, authenticate, bootstrap_open
 from hoering.services.web_sessions import end_all_sessions
 from hoering.views.hearings import overview
-from hoering.views.secretariat import hearing_detail
+from hoering.web import hearing_page
 from hoering.web.console_auth import csrf_scope, principal
-from hoering.web.console_running import running_context
 from hoering.web.downloads import file_response
 from hoering.web.rendering import client_address, csrf_ok, page
 from hoering.web.security import SECRETARIAT_SCOPE, verify_password
@@ -140,16 +137,7 @@ def show_overview(request: Request) -> Response:
 def show_hearing(request: Request, hearing_id: Id) -> Response:
     if not logged_in(request):
         return _to_login()
-    try:
-        detail = hearing_detail(request.app.state.rt, hearing_id)
-    except NotFoundError:
-        return page(request, "fejl.html", {"title": "Høringen findes ikke",
-                                           "message": f"Der er ingen høring med nummer {hearing_id}."},
-                    status_code=404)
-    return page(request, "hoering.html", {"h": detail, "flash": _take_flash(request),
-                                          "click": secrets.token_hex(8), "who": principal(request),
-                                          "run": running_context(request.app.state.rt, hearing_id)},
-                csrf_scope=_scope(request))
+    return hearing_page.render(request, hearing_id)
 
 
 @router.get("/hoering/{hearing_id}/fil/{file_id}")
@@ -206,22 +194,4 @@ def remind(request: Request, hearing_id: Id, csrf: Field = None, click: Field = 
     else:
         _flash(request, f"Påmindelse lagt i udbakken til {queued} modtager(e)." if queued else
                "Ingen ny påmindelse: alle har svaret, eller påmindelsen er allerede sendt.")
-    return RedirectResponse(f"/sekretariat/hoering/{hearing_id}", status_code=303)
-
-
-@router.post("/hoering/{hearing_id}/luk")
-def close(request: Request, hearing_id: Id, csrf: Field = None, force: Field = None) -> Response:
-    refused = _guard(request, csrf)
-    if refused:
-        return refused
-    try:
-        close_hearing(request.app.state.rt, hearing_id, force=force == "ja", actor=_actor(request))
-    except NotFoundError:
-        return RedirectResponse("/sekretariat", status_code=303)
-    except RuleViolation:
-        _flash(request, "Høringen er ikke lukket: før fristen kan den kun lukkes, når alle har "
-               "svaret, eller hvis du sætter hak i «Luk alligevel». (En afsluttet høring kan ikke "
-               "lukkes igen.)", "fejl")
-    else:
-        _flash(request, "Høringen er afsluttet, og resultatet er lagt i udbakken.")
     return RedirectResponse(f"/sekretariat/hoering/{hearing_id}", status_code=303)

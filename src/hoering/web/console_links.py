@@ -1,0 +1,55 @@
+"""A contact's personal answer link, from the hearing's page: revoke it (it opens nothing after)
+or re-issue it (the old one is revoked and a new one is mailed at once) — ``hoering contact
+revoke/reissue --hearing`` through the same service, audited with the person's name."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import Response
+
+from hoering.errors import HoeringError, NotFoundError
+from hoering.services.contacts import reissue_link, revoke_contact
+from hoering.services.outbox import send_outbox
+from hoering.services.users import Principal
+from hoering.web.console_actions import Field, Id, back, danish, flash, guard
+from hoering.web.rendering import page
+
+router = APIRouter()
+
+
+@router.post("/hoering/{hearing_id}/link/spaer")
+def revoke(request: Request, hearing_id: Id, csrf: Field = None, email: Field = None) -> Response:
+    actor = guard(request, csrf)
+    if not isinstance(actor, Principal):
+        return actor
+    try:
+        done = revoke_contact(request.app.state.rt, email or "", hearing_id=hearing_id, actor=actor.actor)
+    except NotFoundError as exc:
+        if "no contact" not in str(exc):
+            return page(request, "ikke_fundet.html", status_code=404)
+        flash(request, f"Linket er ikke spærret: {danish(exc)}", "fejl")
+    else:
+        flash(request, f"Linket til {done.email} er spærret og kan ikke længere åbnes." if done.links else
+              f"{done.email} havde intet virkende link i høringen; intet er ændret.")
+    return back(hearing_id)
+
+
+@router.post("/hoering/{hearing_id}/link/nyt")
+def reissue(request: Request, hearing_id: Id, background: BackgroundTasks, csrf: Field = None,
+            email: Field = None) -> Response:
+    actor = guard(request, csrf)
+    if not isinstance(actor, Principal):
+        return actor
+    rt = request.app.state.rt
+    try:
+        reissue_link(rt, email or "", hearing_id=hearing_id, actor=actor.actor)
+    except NotFoundError as exc:
+        if "no hearing" in str(exc):
+            return page(request, "ikke_fundet.html", status_code=404)
+        flash(request, f"Der er ikke sendt et nyt link: {danish(exc)}", "fejl")
+    except HoeringError as exc:
+        flash(request, f"Der er ikke sendt et nyt link: {danish(exc)}", "fejl")
+    else:
+        background.add_task(send_outbox, rt)
+        flash(request, f"Et nyt link er sendt til {(email or '').strip()}; det gamle link virker ikke længere.")
+    return back(hearing_id)
