@@ -22,10 +22,10 @@ system-deps:
 
 test: venv system-deps
 	$(VENV)/bin/lint-imports --no-logo --no-cache
-	$(PY) -m pytest -q --durations=25
+	$(PY) -m pytest -q -m 'not slow' --durations=25
 
-test-slow: venv
-	$(PY) -m pytest -q -m slow
+test-slow: venv system-deps
+	$(PY) -m pytest -q -m slow --durations=15
 
 demo: venv
 	$(PY) -m hoering.demo
