@@ -9,7 +9,8 @@ only the messages in flight at the crash can arrive twice.
 
 The sender knows nothing of hearings or people: a message that fails for good is handed to the
 ``on_undeliverable`` callback it was given (``services.outbox`` gives it the notice to the
-secretariat), inside the transaction that marks it failed.
+secretariat), inside the transaction that marks it failed; and it renders reserved ``draft``
+rows (receipts) through the ``fill_drafts`` callback before it claims.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from hoering.tokens import address_for
 Connect = Callable[[], Awaitable[smtp.Connection]]
 Progress = Callable[[int], None]
 OnUndeliverable = Callable[[Session, int], object]  # (session, outbox id), in the failing transaction
+FillDrafts = Callable[[], object]  # renders the reserved (draft) rows, so that they can be claimed
 
 
 @dataclass
@@ -58,9 +60,11 @@ class Claimed:
 
 class OutboxSender:
     def __init__(self, rt: Runtime, *, connect: Connect | None = None, lease: timedelta | None = None,
-                 batch: int | None = None, on_undeliverable: OnUndeliverable | None = None) -> None:
+                 batch: int | None = None, on_undeliverable: OnUndeliverable | None = None,
+                 fill_drafts: FillDrafts | None = None) -> None:
         self.rt = rt
         self.on_undeliverable = on_undeliverable
+        self.fill_drafts = fill_drafts
         self.settings = rt.settings
         self.connect = connect or (lambda: smtp.connect(self.settings))
         self.lease = lease or timedelta(seconds=self.settings.outbox_lease_seconds)
@@ -159,6 +163,8 @@ class OutboxSender:
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + wait_for_retries
         while True:
+            if self.fill_drafts is not None:  # drafts a killed process left unrendered
+                self.fill_drafts()
             await self._drain(report, progress)
             upcoming = self.next_retry_at()
             if upcoming is None or wait_for_retries <= 0:
