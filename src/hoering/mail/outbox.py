@@ -37,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoering.db.outbox import OutboxMessage
+from hoering.mail.redact import redact_answer_links
 from hoering.mail.render import Rendered
 from hoering.settings import Settings
 
@@ -108,8 +109,8 @@ def queue_message(
                         now=now, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to)
     row = OutboxMessage(key=key, message_id=msg["Message-ID"], kind=kind, hearing_id=hearing_id,
                         kommune_id=kommune_id, person_id=person_id, to_addr=to,
-                        subject=rendered.subject, raw=msg.as_string(), status="pending",
-                        created_at=now, next_attempt_at=now)
+                        subject=rendered.subject, status="pending", created_at=now, next_attempt_at=now,
+                        **_raw_and_copy(msg))
     session.add(row)
     return row
 
@@ -144,7 +145,13 @@ def filled_message(
     """The column values that turn a draft into a queued message (dated when it was reserved)."""
     msg = build_message(settings=settings, key=row.key, to=row.to_addr, to_name=to_name, rendered=rendered,
                         now=row.created_at, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to)
-    return {"subject": rendered.subject, "raw": msg.as_string(), "status": "pending"}
+    return {"subject": rendered.subject, "status": "pending", **_raw_and_copy(msg)}
+
+
+def _raw_and_copy(msg: EmailMessage) -> dict[str, str]:
+    """``raw`` and the ``sent_copy`` the row keeps once sent (answer links redacted)."""
+    raw = msg.as_string()
+    return {"raw": raw, "sent_copy": redact_answer_links(raw)}
 
 
 def is_queued(session: Session, key: str) -> bool:

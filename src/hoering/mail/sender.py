@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, Text, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from hoering.db.outbox import OutboxMessage
@@ -56,6 +56,7 @@ class Claimed:
     to_addr: str
     raw: str
     attempts: int
+    redact: bool = False  # no ``sent_copy`` was made at queue time: redact when marking it sent
 
 
 class OutboxSender:
@@ -94,30 +95,33 @@ class OutboxSender:
             return int(getattr(result, "rowcount", 0) or 0)
 
     def claim(self, limit: int) -> list[Claimed]:
+        """Claim up to ``limit`` due rows in one statement (``UPDATE … RETURNING``)."""
         now = self.rt.now()
+        table = cast(Table, OutboxMessage.__table__)
+        due = (select(table.c.id).where(table.c.status == "pending", table.c.next_attempt_at <= now)
+               .order_by(table.c.id).limit(limit))
+        if self.rt.db.is_postgres:
+            due = due.with_for_update(skip_locked=True)
         with self.rt.db.transaction() as s:
-            query = (select(OutboxMessage.id, OutboxMessage.to_addr, OutboxMessage.raw, OutboxMessage.attempts)
-                     .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-                     .order_by(OutboxMessage.id).limit(limit))
-            if self.rt.db.is_postgres:
-                query = query.with_for_update(skip_locked=True)
-            rows = [Claimed(*r) for r in s.execute(query)]
-            if rows:
-                s.execute(update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in rows]))
-                          .values(status="sending", claimed_by=self.worker, claimed_at=now))
-            return rows
+            rows = [Claimed(*r) for r in s.connection().execute(
+                update(table).where(table.c.id.in_(due.scalar_subquery()))
+                .values(status="sending", claimed_by=self.worker, claimed_at=now)
+                .returning(table.c.id, table.c.to_addr, table.c.raw, table.c.attempts, table.c.sent_copy.is_(None)))]
+        return sorted(rows, key=lambda r: r.id)
 
     def mark_sent_many(self, accepted: list[tuple[Claimed, str]]) -> None:
         """Mark rows the server has accepted, in one transaction (a group commit: the rows
-        accepted while the previous commit ran)."""
+        accepted while the previous commit ran). The stored copy becomes the redacted one made
+        at queue time (``sent_copy``); only older rows are redacted here."""
         table = cast(Table, OutboxMessage.__table__)
         with self.rt.db.transaction() as s:
             s.connection().execute(
                 update(table).where(table.c.id == bindparam("row_id"), table.c.claimed_by == self.worker)
                 .values(status="sent", sent_at=self.rt.now(), smtp_reply=bindparam("reply"),
-                        attempts=bindparam("tries"), last_error=None, raw=bindparam("stored")),
+                        attempts=bindparam("tries"), last_error=None, sent_copy=None,
+                        raw=func.coalesce(bindparam("stored", type_=Text), table.c.sent_copy)),
                 [{"row_id": row.id, "reply": reply, "tries": row.attempts + 1,
-                  "stored": redact_answer_links(row.raw)} for row, reply in accepted])
+                  "stored": redact_answer_links(row.raw) if row.redact else None} for row, reply in accepted])
 
     def mark_failed(self, row: Claimed, failure: smtp.Failure) -> str:
         attempts = row.attempts + 1
