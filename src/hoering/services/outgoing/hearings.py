@@ -4,6 +4,7 @@ with a live answer link (results also to the members of the hearing's body)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypedDict
@@ -22,6 +23,8 @@ from hoering.services.hearing_documents import bilag_for_mail
 from hoering.services.outgoing.common import queue_to_person, secretariat
 from hoering.tokens import address_for
 from hoering.views.result import HearingResult
+
+log = logging.getLogger(__name__)
 
 
 def hearing_context(rt: Runtime, s: Session, hearing: Hearing) -> dict[str, Any]:
@@ -151,7 +154,10 @@ def fill_drafts(rt: Runtime, ids: Sequence[int] | None = None) -> int:
         filled = []
         for row in s.scalars(query):
             note = draft_note(row)
-            filled.append((row.id, _RENDERERS[note["template"]](rt, s, row, note)))
+            try:
+                filled.append((row.id, _RENDERERS[note["template"]](rt, s, row, note)))
+            except Exception:  # one draft that cannot be rendered must not hold back the others' mail
+                log.exception("outbox row %s (%s) could not be rendered; it stays a draft", row.id, row.kind)
     if not filled:
         return 0
     done = 0
