@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from hoering.db.documents import AnswerFile, HearingBilag
@@ -58,6 +58,22 @@ class AnswerPage(View):
         return self.closed_at is not None and self.closed_at < self.deadline
 
 
+# Built once (with bind parameters): constructing a statement with its loader options costs
+# about as much as running it.
+_to_recipient = joinedload(AnswerToken.recipient)
+_PAGE = (select(AnswerToken, HearingBilag)
+         .join(HearingRecipient, HearingRecipient.id == AnswerToken.recipient_id)
+         .outerjoin(HearingBilag, HearingBilag.hearing_id == HearingRecipient.hearing_id)
+         .where(AnswerToken.token_hash == bindparam("digest"))
+         .options(joinedload(AnswerToken.person), _to_recipient.joinedload(HearingRecipient.kommune),
+                  _to_recipient.joinedload(HearingRecipient.hearing).joinedload(Hearing.body))
+         .order_by(HearingBilag.number))
+_VERSIONS = (select(Answer, AnswerFile)
+             .outerjoin(AnswerFile, AnswerFile.answer_id == Answer.id)
+             .where(Answer.recipient_id == bindparam("recipient"))
+             .order_by(Answer.version, AnswerFile.position))
+
+
 def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
     """The page behind ``token``, or None for an unknown, malformed or revoked link."""
     digest = token_digest(token)
@@ -67,15 +83,7 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
     with rt.db.read() as s:
         # two statements (issue 17). One: the token, its person, recipient, kommune, hearing and
         # body, and the hearing's bilag (a row per bilag). Two: the answer versions with their files.
-        to_recipient = joinedload(AnswerToken.recipient)
-        rows = s.execute(
-            select(AnswerToken, HearingBilag)
-            .join(HearingRecipient, HearingRecipient.id == AnswerToken.recipient_id)
-            .outerjoin(HearingBilag, HearingBilag.hearing_id == HearingRecipient.hearing_id)
-            .where(AnswerToken.token_hash == digest)
-            .options(joinedload(AnswerToken.person), to_recipient.joinedload(HearingRecipient.kommune),
-                     to_recipient.joinedload(HearingRecipient.hearing).joinedload(Hearing.body))
-            .order_by(HearingBilag.number)).tuples().all()
+        rows = s.execute(_PAGE, {"digest": digest}).tuples().all()
         row = rows[0][0] if rows else None
         if row is None or not is_live(row, digest):
             return None
@@ -86,10 +94,7 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
         labels = d.labels
         answers: dict[int, Answer] = {}
         files: dict[int, list[AnswerFile]] = {}
-        for a, f in s.execute(select(Answer, AnswerFile)
-                              .outerjoin(AnswerFile, AnswerFile.answer_id == Answer.id)
-                              .where(Answer.recipient_id == recipient.id)
-                              .order_by(Answer.version, AnswerFile.position)).tuples():
+        for a, f in s.execute(_VERSIONS, {"recipient": recipient.id}).tuples():
             answers[a.id] = a
             files.setdefault(a.id, [])
             if f is not None:
