@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.db.audit import answer_digest
 from hoering.db.lookup import find_token, get_hearing
-from hoering.db.models import Answer, AnswerFile, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
+from hoering.db.models import Answer, AnswerFile, AnswerToken, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
 from hoering.db.tallying import definition_of
 from hoering.docstore import store_document
 from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA, clean_filename
@@ -114,7 +114,9 @@ def record_answer_by_token(
     ``expect_hearing`` is the hearing the form was for (:class:`OtherHearing` if the link's
     hearing is another one)."""
     with rt.db.transaction() as s:
-        row = find_token(s, token)
+        # the person, recipient and kommune in the token's statement (three lazy loads otherwise)
+        row = find_token(s, token, joinedload(AnswerToken.person),
+                         joinedload(AnswerToken.recipient).joinedload(HearingRecipient.kommune))
         if row is None:
             raise UnknownLink("unknown answer link")
         recipient = row.recipient
