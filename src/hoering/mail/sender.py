@@ -212,6 +212,7 @@ class OutboxSender:
         conn: smtp.Connection | None = None
         try:
             while (row := await queue.get()) is not None:
+                await marker.wait_for_room()
                 try:
                     if conn is None or not conn.is_connected:
                         conn = await self.connect()
@@ -244,19 +245,36 @@ class _Marker:
     ``GATHER`` seconds before each commit makes the batches larger and cuts the sender's CPU per
     message by about a quarter (bench/dispatch.py, 10 ms), but a crash then re-sends every row
     accepted in that time (15-25 per kill instead of ~2). We keep it at 0: fewer duplicate mails
-    to directors matter more than the last quarter of throughput."""
+    to directors matter more than the last quarter of throughput.
+
+    For the same reason the rows accepted but not yet committed are capped (``UNMARKED`` per SMTP
+    connection): a worker waits before its next message while the cap is reached. Without it a
+    faster sender (issue 17) let more rows pile up behind a slow commit, and a kill re-sent them
+    all; with it a kill re-sends at most the capped rows plus one message per connection."""
 
     GATHER = 0.0
+    UNMARKED = 2
 
     def __init__(self, sender: OutboxSender, report: SendReport, progress: Progress | None) -> None:
         self.sender, self.report, self.progress = sender, report, progress
         self.accepted: list[tuple[Claimed, str]] = []
         self.wake = asyncio.Event()
         self.closed = False
+        self.limit = self.UNMARKED * sender.connections
+        self.unmarked = 0  # accepted by the server, not yet committed as sent
+        self.room = asyncio.Event()
+        self.room.set()
 
     def add(self, row: Claimed, reply: str) -> None:
         self.accepted.append((row, reply))
+        self.unmarked += 1
+        if self.unmarked >= self.limit:
+            self.room.clear()
         self.wake.set()
+
+    async def wait_for_room(self) -> None:
+        while self.unmarked >= self.limit:
+            await self.room.wait()
 
     def close(self) -> None:
         self.closed = True
@@ -271,6 +289,9 @@ class _Marker:
             batch, self.accepted = self.accepted, []
             if batch:
                 await asyncio.to_thread(self.sender.mark_sent_many, batch)
+                self.unmarked -= len(batch)
+                if self.unmarked < self.limit:
+                    self.room.set()
                 self.report.sent += len(batch)
                 if self.progress:
                     self.progress(len(batch))
