@@ -1,5 +1,6 @@
 """``python -m bench [NAME ...]``: run the benchmarks (all by default), print a table per
-benchmark and write each result as JSON under var/bench/."""
+benchmark and write each result as JSON under var/bench/; then issue 17's table (before and now,
+``bench/table.py``). ``python -m bench table`` prints only that table, from the saved runs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ BENCHMARKS = ("startup", "dispatch", "tally", "web", "inbox")
 
 
 def main(argv: list[str]) -> int:
+    from bench.table import print_table
+
+    if argv == ["table"]:
+        print_table()
+        return 0
     names = argv or list(BENCHMARKS)
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
@@ -21,6 +27,7 @@ def main(argv: list[str]) -> int:
         result.print()
         path = result.save()
         print(f"  written: {path.relative_to(path.parents[2])}\n")
+    print_table()
     return 0
 
 

@@ -45,9 +45,13 @@ def prepare(url: str, home: Path, n: int) -> list[tuple[str, str]]:
             key, to = f"bench:{i}", f"kontakt{i:05d}@kommune.example"
             mid = message_id_for(key, settings)
             raw = template.raw.replace(template.message_id, mid).replace(template.to_addr, to)
+            # the redacted copy queue_message makes (None on a checkout from before it existed)
+            copy = getattr(template, "sent_copy", None)
             messages.append((to, raw))
             rows.append({"key": key, "message_id": mid, "kind": "invitation", "hearing_id": template.hearing_id,
                          "to_addr": to, "subject": template.subject, "raw": raw, "status": "pending",
+                         **({"sent_copy": copy.replace(template.message_id, mid).replace(template.to_addr, to)}
+                            if copy is not None else {}),
                          "attempts": 0, "created_at": OPENED, "next_attempt_at": OPENED})
         for start in range(0, n, 1000):
             s.execute(insert(OutboxMessage), rows[start:start + 1000])

@@ -59,7 +59,7 @@ def run() -> Result:
             elapsed = time.perf_counter() - start
             assert report.by_status.get("recorded") == MESSAGES, report
             result.add(f"read_inbox, {kind}", MESSAGES / elapsed, "msg/s", "raw IMAP fetch", limit,
-                       higher_is_better=True, note="fetch+store+move+classify+record+receipt")
+                       higher_is_better=True, note="fetch+store+move+classify+record, receipt reserved")
     result.notes.append("The limit only fetches; read_inbox also stores each message in its own commit, "
-                        "moves it on the server, and records each answer (with its receipt) in a transaction.")
+                        "moves it on the server, and records each answer (reserving its receipt) in a transaction.")
     return result

@@ -4,13 +4,15 @@
 
 SPEC: {"base": url, "concurrency": n, "seconds": s, "requests": [{"method", "path", "data",
 "cookies"}, ...]}; the workers go round the requests for ``seconds`` (closed loop, one
-connection each). Prints one JSON line: count, seconds, rps, p50_ms, p99_ms, statuses.
+connection each). Prints one JSON line: count, seconds, rps, p50_ms, p99_ms, statuses, cpu (its
+own CPU seconds: near ``seconds`` means the generator, not the server, set the pace).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import resource
 import sys
 import time
 from collections import Counter
@@ -48,8 +50,10 @@ async def load(spec: dict[str, Any]) -> dict[str, Any]:
     def pct(p: float) -> float:
         return 1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else 0.0
 
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"count": len(latencies), "seconds": elapsed, "rps": len(latencies) / elapsed,
-            "p50_ms": pct(0.50), "p99_ms": pct(0.99), "statuses": dict(statuses)}
+            "p50_ms": pct(0.50), "p99_ms": pct(0.99), "statuses": dict(statuses),
+            "cpu": usage.ru_utime + usage.ru_stime}
 
 
 if __name__ == "__main__":

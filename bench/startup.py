@@ -1,5 +1,5 @@
 """start-up: wall time of ``hoering --help``, ``hoering hearing status ID`` and one flow run, each
-in a fresh process, against the bare interpreter and the 0.5 s goal; plus the heaviest imports."""
+in a fresh process, against the bare interpreter and the 0.3 s goal; plus the heaviest imports."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.common import ROOT, Result, hoering_env
 
-GOAL = 0.5
+GOAL = 0.3  # issue 17
 OPENED = datetime(2014, 4, 29, 8, 0, tzinfo=UTC)
 QUIET = "2014-05-01T10:00"  # the JYFE hearing is open; no reminder is due yet
 FLOW = ("import asyncio; from datetime import datetime; from flows.hearings import hearing_watch; "
@@ -84,6 +84,20 @@ def run() -> Result:
             result.notes.append(f"the flow run failed: {str(exc).strip().splitlines()[-1]}")
         else:
             result.add("one flow run: hearing_watch, nothing due (ephemeral Prefect API)", flow, "s",
+                       "hoering due, same work", due)
+        # the production path (issue 17): the flow against a Prefect server that is already running
+        from deployments.server import running_server
+
+        from hoering.mail.sink import free_port
+
+        try:
+            with running_server(port=free_port(), home=home / "prefect-server", log=home / "prefect-server.log",
+                                env={"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}) as api:
+                served = wall([sys.executable, "-c", FLOW], {**env, "PREFECT_API_URL": api}, repeat=3)
+        except RuntimeError as exc:
+            result.notes.append(f"the flow run on a running Prefect server failed: {str(exc).strip().splitlines()[-1]}")
+        else:
+            result.add("one flow run: hearing_watch, nothing due (running Prefect server)", served, "s",
                        "hoering due, same work", due)
         heavy = heaviest_imports(env)
     result.notes.append("heaviest imports of `hoering --help` (self time summed per package): "

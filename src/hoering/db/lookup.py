@@ -4,7 +4,7 @@ every service and every view uses (it sits in the db layer so that both can)."""
 from __future__ import annotations
 
 import hmac
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,9 +12,11 @@ from sqlalchemy.orm.interfaces import ORMOption
 
 from hoering.db.base import Base
 from hoering.db.hearings import AnswerToken, Hearing
-from hoering.db.meetings import Item, Meeting
 from hoering.errors import NotFoundError
 from hoering.tokens import looks_like_token, token_hash
+
+if TYPE_CHECKING:  # the meeting tables load only for the meeting lookups
+    from hoering.db.meetings import Item, Meeting
 
 Row = TypeVar("Row", bound=Base)
 
@@ -38,20 +40,32 @@ def get_hearing(s: Session, hearing_id: int, *, lock: bool = False) -> Hearing:
 
 
 def get_meeting(s: Session, meeting_id: int, *, lock: bool = False) -> Meeting:
+    from hoering.db.meetings import Meeting
+
     return get_or_not_found(s, Meeting, meeting_id, lock=lock)
 
 
 def get_item(s: Session, item_id: int, *, lock: bool = False) -> Item:
+    from hoering.db.meetings import Item
+
     return get_or_not_found(s, Item, item_id, lock=lock)
 
 
 def find_token(s: Session, token: str, *options: ORMOption) -> AnswerToken | None:
     """The live token row for ``token``, or None (unknown, malformed or revoked look the same);
     ``options`` (e.g. ``joinedload``) load what the caller reads in the same statement."""
-    if not looks_like_token(token):
+    digest = token_digest(token)
+    if digest is None:
         return None
-    digest = token_hash(token)
     row = s.scalar(select(AnswerToken).where(AnswerToken.token_hash == digest).options(*options))
-    if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, digest):
-        return None
-    return row
+    return row if is_live(row, digest) else None
+
+
+def token_digest(token: str) -> str | None:
+    """What a token is looked up by (its hash), or None for a malformed token."""
+    return token_hash(token) if looks_like_token(token) else None
+
+
+def is_live(row: AnswerToken | None, digest: str) -> bool:
+    """``row`` (found by ``digest``) is a token that still answers: not revoked."""
+    return row is not None and row.revoked_at is None and hmac.compare_digest(row.token_hash, digest)

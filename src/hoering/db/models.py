@@ -18,7 +18,7 @@ from hoering.db.meetings import (
     MeetingCorrection,
 )
 from hoering.db.outbox import OutboxMessage
-from hoering.db.rate_limits import RateCounter
+from hoering.db.rate_counter import RateCounter
 from hoering.db.registry import Body, BodyMember, Kommune, Person
 from hoering.db.results import HearingResultRow
 from hoering.db.users import ConsoleUser, HearingDraft

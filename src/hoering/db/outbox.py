@@ -14,7 +14,10 @@ from hoering.db.types import UTCDateTime
 class OutboxMessage(Base):
     """A queued e-mail. ``key`` makes queuing idempotent (``hearing:42:invitation:851:7``);
     ``message_id`` is derived from it, so a re-send carries the same Message-ID.
-    ``raw`` is the complete RFC 5322 message as sent.
+    ``raw`` is the complete RFC 5322 message as sent. ``sent_copy`` is ``raw`` with its answer
+    links redacted (``mail.redact``), made once when the row is queued: marking the row ``sent``
+    moves it into ``raw`` and clears it, so the sender does no MIME work per message (issue 17).
+    Rows queued before it existed have none; the sender redacts those itself.
 
     status: pending → sending → sent | failed (and sending → pending when a claim expires).
     """
@@ -32,6 +35,7 @@ class OutboxMessage(Base):
     to_addr: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(400))
     raw: Mapped[str] = mapped_column(Text)
+    sent_copy: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -19,23 +19,14 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from limits.storage import Storage
-from sqlalchemy import Float, String, Table, case, delete, select
+from sqlalchemy import Table, case, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Mapped, mapped_column
 
-from hoering.db.base import Base
+from hoering.db.rate_counter import RateCounter
 from hoering.db.session import Database
-
-
-class RateCounter(Base):
-    __tablename__ = "rate_counter"
-
-    key: Mapped[str] = mapped_column(String(250), primary_key=True)
-    count: Mapped[int]
-    expires_at: Mapped[float] = mapped_column(Float, index=True)
 
 
 class DatabaseStorage(Storage):

@@ -5,11 +5,18 @@ session, commits when the block ends, and rolls back when it raises. On SQLite a
 transaction starts with ``BEGIN IMMEDIATE`` (one writer at a time, no lock-upgrade deadlocks) in
 WAL mode, and ``db.read()`` starts a plain ``BEGIN`` so readers never wait for the write lock; on
 PostgreSQL the services lock the rows they change (``with_for_update``).
+
+SQLite lets one writer in at a time and makes the others wait in its busy handler, which sleeps
+in growing steps (up to 100 ms) and wakes late; under a burst of answers that sleep was most of
+the POST's p99 (issue 17). The writers of one process therefore queue on a Python lock before
+``BEGIN IMMEDIATE`` and are woken the moment the previous one commits; the busy handler is left
+for writers in other processes (a second web worker, the sender, the CLI).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +36,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             private_file(Path(parsed.database))
+            # a connection per worker thread stays open (each new one costs a connect and three
+            # PRAGMAs): anyio runs sync endpoints in up to 40 threads
+            kwargs.setdefault("pool_size", 20)
+            kwargs.setdefault("max_overflow", 40)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _sqlite_transactions(engine)
         return engine
@@ -70,6 +81,9 @@ class Database:
         self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
         #: the audit chain's key (set by ``bootstrap()``: it is derived from the secret)
         self.audit_key: Callable[[], bytes] | None = None
+        #: SQLite: this process's writers take turns here (re-entrant: a transaction opened
+        #: inside another one in the same thread must not wait for itself)
+        self._writer = threading.RLock() if self.engine.dialect.name == "sqlite" else None
 
     @property
     def is_postgres(self) -> bool:
@@ -78,6 +92,13 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """The unit of work: commit at the end of the block, roll back on error."""
+        if self._writer is None:
+            yield from self._unit_of_work()
+            return
+        with self._writer:
+            yield from self._unit_of_work()
+
+    def _unit_of_work(self) -> Iterator[Session]:
         session = self._sessions()
         set_chain_key(session, self.audit_key)
         try:

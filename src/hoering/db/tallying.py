@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hoering.db.models import Answer, Hearing, HearingRecipient, Kommune
+from hoering.db.hearings import Answer, Hearing, HearingRecipient
+from hoering.db.registry import Kommune
 from hoering.domain.hearing import HearingDefinition
 from hoering.domain.tally import AnswerVersion, Party, Tally, tally
 

@@ -7,6 +7,12 @@ carries the same Message-ID, and two installations never make the same one (a re
 installation's mail, or a test system's, is not mistaken for a reply to ours). Calendar UIDs are
 derived the same way.
 
+A mail can also be queued in two steps (receipts, issue 17): ``reserve_message`` writes a
+``draft`` row in the transaction of the change (its key, Message-ID, recipient and a small JSON
+note of what to render), and ``filled_message`` renders it later, outside the writer's lock.
+The sender never claims a draft; whoever sends first fills the drafts left (a process killed
+between the two steps loses no mail).
+
 Threading: a mail that follows up on a contact's invitation (reminder, receipt, deadline change,
 result) carries ``In-Reply-To`` and ``References`` with the invitation's Message-ID, so Outlook
 shows the hearing as one thread; ``Reply-To`` can be a per-contact reply address
@@ -17,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,11 +31,13 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoering.db.outbox import OutboxMessage
+from hoering.mail.redact import redact_answer_links
 from hoering.mail.render import Rendered
 from hoering.settings import Settings
 
@@ -100,10 +109,49 @@ def queue_message(
                         now=now, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to)
     row = OutboxMessage(key=key, message_id=msg["Message-ID"], kind=kind, hearing_id=hearing_id,
                         kommune_id=kommune_id, person_id=person_id, to_addr=to,
-                        subject=rendered.subject, raw=msg.as_string(), status="pending",
-                        created_at=now, next_attempt_at=now)
+                        subject=rendered.subject, status="pending", created_at=now, next_attempt_at=now,
+                        **_raw_and_copy(msg))
     session.add(row)
     return row
+
+
+DRAFT = "draft"
+
+
+def reserve_message(
+    session: Session, *, settings: Settings, key: str, kind: str, to: str, now: datetime,
+    note: dict[str, Any], hearing_id: int | None = None, kommune_id: int | None = None,
+    person_id: int | None = None,
+) -> OutboxMessage | None:
+    """Reserve ``key`` for a message rendered later (``filled_message``): a ``draft`` row whose
+    ``raw`` holds ``note`` (JSON: what to render it from). None when the key is queued already."""
+    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
+        return None
+    row = OutboxMessage(key=key, message_id=message_id_for(key, settings), kind=kind, hearing_id=hearing_id,
+                        kommune_id=kommune_id, person_id=person_id, to_addr=to, subject="",
+                        raw=json.dumps(note), status=DRAFT, created_at=now, next_attempt_at=now)
+    session.add(row)
+    return row
+
+
+def draft_note(row: OutboxMessage) -> dict[str, Any]:
+    return dict(json.loads(row.raw))
+
+
+def filled_message(
+    row: OutboxMessage, *, settings: Settings, rendered: Rendered, to_name: str | None = None,
+    attachments: Sequence[Attachment] = (), reply_to: str | None = None, in_reply_to: str | None = None,
+) -> dict[str, str]:
+    """The column values that turn a draft into a queued message (dated when it was reserved)."""
+    msg = build_message(settings=settings, key=row.key, to=row.to_addr, to_name=to_name, rendered=rendered,
+                        now=row.created_at, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to)
+    return {"subject": rendered.subject, "status": "pending", **_raw_and_copy(msg)}
+
+
+def _raw_and_copy(msg: EmailMessage) -> dict[str, str]:
+    """``raw`` and the ``sent_copy`` the row keeps once sent (answer links redacted)."""
+    raw = msg.as_string()
+    return {"raw": raw, "sent_copy": redact_answer_links(raw)}
 
 
 def is_queued(session: Session, key: str) -> bool:

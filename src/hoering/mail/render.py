@@ -9,10 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import css_inline
-
-from hoering.templating import environment
-
 
 @dataclass(frozen=True)
 class Rendered:
@@ -23,6 +19,12 @@ class Rendered:
 
 def render(name: str, context: dict[str, Any]) -> Rendered:
     """Render ``email/<name>.subject.txt``, ``.txt`` and ``.html``."""
+    # imported here: queuing code imports this module, but a command with nothing to send
+    # (``hoering due``) should not load Jinja2 and css_inline
+    import css_inline
+
+    from hoering.templating import environment
+
     env = environment()
     subject = env.get_template(f"email/{name}.subject.txt").render(context)
     text = env.get_template(f"email/{name}.txt").render(context)

@@ -9,7 +9,8 @@ only the messages in flight at the crash can arrive twice.
 
 The sender knows nothing of hearings or people: a message that fails for good is handed to the
 ``on_undeliverable`` callback it was given (``services.outbox`` gives it the notice to the
-secretariat), inside the transaction that marks it failed.
+secretariat), inside the transaction that marks it failed; and it renders reserved ``draft``
+rows (receipts) through the ``fill_drafts`` callback before it claims.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, Text, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from hoering.db.outbox import OutboxMessage
@@ -36,6 +37,7 @@ from hoering.tokens import address_for
 Connect = Callable[[], Awaitable[smtp.Connection]]
 Progress = Callable[[int], None]
 OnUndeliverable = Callable[[Session, int], object]  # (session, outbox id), in the failing transaction
+FillDrafts = Callable[[], object]  # renders the reserved (draft) rows, so that they can be claimed
 
 
 @dataclass
@@ -54,13 +56,16 @@ class Claimed:
     to_addr: str
     raw: str
     attempts: int
+    redact: bool = False  # no ``sent_copy`` was made at queue time: redact when marking it sent
 
 
 class OutboxSender:
     def __init__(self, rt: Runtime, *, connect: Connect | None = None, lease: timedelta | None = None,
-                 batch: int | None = None, on_undeliverable: OnUndeliverable | None = None) -> None:
+                 batch: int | None = None, on_undeliverable: OnUndeliverable | None = None,
+                 fill_drafts: FillDrafts | None = None) -> None:
         self.rt = rt
         self.on_undeliverable = on_undeliverable
+        self.fill_drafts = fill_drafts
         self.settings = rt.settings
         self.connect = connect or (lambda: smtp.connect(self.settings))
         self.lease = lease or timedelta(seconds=self.settings.outbox_lease_seconds)
@@ -90,30 +95,33 @@ class OutboxSender:
             return int(getattr(result, "rowcount", 0) or 0)
 
     def claim(self, limit: int) -> list[Claimed]:
+        """Claim up to ``limit`` due rows in one statement (``UPDATE … RETURNING``)."""
         now = self.rt.now()
+        table = cast(Table, OutboxMessage.__table__)
+        due = (select(table.c.id).where(table.c.status == "pending", table.c.next_attempt_at <= now)
+               .order_by(table.c.id).limit(limit))
+        if self.rt.db.is_postgres:
+            due = due.with_for_update(skip_locked=True)
         with self.rt.db.transaction() as s:
-            query = (select(OutboxMessage.id, OutboxMessage.to_addr, OutboxMessage.raw, OutboxMessage.attempts)
-                     .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-                     .order_by(OutboxMessage.id).limit(limit))
-            if self.rt.db.is_postgres:
-                query = query.with_for_update(skip_locked=True)
-            rows = [Claimed(*r) for r in s.execute(query)]
-            if rows:
-                s.execute(update(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in rows]))
-                          .values(status="sending", claimed_by=self.worker, claimed_at=now))
-            return rows
+            rows = [Claimed(*r) for r in s.connection().execute(
+                update(table).where(table.c.id.in_(due.scalar_subquery()))
+                .values(status="sending", claimed_by=self.worker, claimed_at=now)
+                .returning(table.c.id, table.c.to_addr, table.c.raw, table.c.attempts, table.c.sent_copy.is_(None)))]
+        return sorted(rows, key=lambda r: r.id)
 
     def mark_sent_many(self, accepted: list[tuple[Claimed, str]]) -> None:
         """Mark rows the server has accepted, in one transaction (a group commit: the rows
-        accepted while the previous commit ran)."""
+        accepted while the previous commit ran). The stored copy becomes the redacted one made
+        at queue time (``sent_copy``); only older rows are redacted here."""
         table = cast(Table, OutboxMessage.__table__)
         with self.rt.db.transaction() as s:
             s.connection().execute(
                 update(table).where(table.c.id == bindparam("row_id"), table.c.claimed_by == self.worker)
                 .values(status="sent", sent_at=self.rt.now(), smtp_reply=bindparam("reply"),
-                        attempts=bindparam("tries"), last_error=None, raw=bindparam("stored")),
+                        attempts=bindparam("tries"), last_error=None, sent_copy=None,
+                        raw=func.coalesce(bindparam("stored", type_=Text), table.c.sent_copy)),
                 [{"row_id": row.id, "reply": reply, "tries": row.attempts + 1,
-                  "stored": redact_answer_links(row.raw)} for row, reply in accepted])
+                  "stored": redact_answer_links(row.raw) if row.redact else None} for row, reply in accepted])
 
     def mark_failed(self, row: Claimed, failure: smtp.Failure) -> str:
         attempts = row.attempts + 1
@@ -159,6 +167,8 @@ class OutboxSender:
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + wait_for_retries
         while True:
+            if self.fill_drafts is not None:  # drafts a killed process left unrendered
+                self.fill_drafts()
             await self._drain(report, progress)
             upcoming = self.next_retry_at()
             if upcoming is None or wait_for_retries <= 0:
@@ -202,6 +212,7 @@ class OutboxSender:
         conn: smtp.Connection | None = None
         try:
             while (row := await queue.get()) is not None:
+                await marker.wait_for_room()
                 try:
                     if conn is None or not conn.is_connected:
                         conn = await self.connect()
@@ -234,19 +245,36 @@ class _Marker:
     ``GATHER`` seconds before each commit makes the batches larger and cuts the sender's CPU per
     message by about a quarter (bench/dispatch.py, 10 ms), but a crash then re-sends every row
     accepted in that time (15-25 per kill instead of ~2). We keep it at 0: fewer duplicate mails
-    to directors matter more than the last quarter of throughput."""
+    to directors matter more than the last quarter of throughput.
+
+    For the same reason the rows accepted but not yet committed are capped (``UNMARKED`` per SMTP
+    connection): a worker waits before its next message while the cap is reached. Without it a
+    faster sender (issue 17) let more rows pile up behind a slow commit, and a kill re-sent them
+    all; with it a kill re-sends at most the capped rows plus one message per connection."""
 
     GATHER = 0.0
+    UNMARKED = 2
 
     def __init__(self, sender: OutboxSender, report: SendReport, progress: Progress | None) -> None:
         self.sender, self.report, self.progress = sender, report, progress
         self.accepted: list[tuple[Claimed, str]] = []
         self.wake = asyncio.Event()
         self.closed = False
+        self.limit = self.UNMARKED * sender.connections
+        self.unmarked = 0  # accepted by the server, not yet committed as sent
+        self.room = asyncio.Event()
+        self.room.set()
 
     def add(self, row: Claimed, reply: str) -> None:
         self.accepted.append((row, reply))
+        self.unmarked += 1
+        if self.unmarked >= self.limit:
+            self.room.clear()
         self.wake.set()
+
+    async def wait_for_room(self) -> None:
+        while self.unmarked >= self.limit:
+            await self.room.wait()
 
     def close(self) -> None:
         self.closed = True
@@ -261,6 +289,9 @@ class _Marker:
             batch, self.accepted = self.accepted, []
             if batch:
                 await asyncio.to_thread(self.sender.mark_sent_many, batch)
+                self.unmarked -= len(batch)
+                if self.unmarked < self.limit:
+                    self.room.set()
                 self.report.sent += len(batch)
                 if self.progress:
                     self.progress(len(batch))

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.db.audit import answer_digest
 from hoering.db.lookup import find_token, get_hearing
-from hoering.db.models import Answer, AnswerFile, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
+from hoering.db.models import Answer, AnswerFile, AnswerToken, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
 from hoering.db.tallying import definition_of
 from hoering.docstore import store_document
 from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA, clean_filename
@@ -27,6 +27,14 @@ MAX_COMMENT = 5000
 RECEIPTS_PER_CONTACT_PER_HOUR = 3
 MAX_TEXT = 20000
 MAX_FILES = 10  # per answer version
+
+
+class UnknownLink(NotFoundError):
+    """An answer link that is unknown, malformed or revoked."""
+
+
+class OtherHearing(RuleViolation):
+    """An answer form sent to the link of another hearing than the one it was for."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class Recorded:
     version: int
     option: str | None
     late: bool
+    receipts: tuple[int, ...] = ()  # reserved receipt mails (drafts: rendered after the commit)
 
 
 def record_answer(
@@ -70,9 +79,11 @@ def record_answer(
             HearingRecipient.hearing_id == hearing.id, HearingRecipient.kommune_id == party.id))
         if recipient is None:
             raise NotFoundError(f"{party.display_name} is not asked in hearing {hearing_id}")
-        return _store(rt, s, hearing, recipient, party, option=option, text=text, comment=comment,
-                      channel=channel, person=None, answered_by=answered_by, files=files,
-                      actor=actor)
+        recorded = _store(rt, s, hearing, recipient, party, option=option, text=text, comment=comment,
+                          channel=channel, person=None, answered_by=answered_by, files=files,
+                          actor=actor)
+    notices.fill_drafts(rt, recorded.receipts)
+    return recorded
 
 
 def record_answer_in(
@@ -80,7 +91,9 @@ def record_answer_in(
     comment: str | None, channel: str, person_id: int | None, answered_by: str,
 ) -> Recorded:
     """The same recording in the caller's transaction: the inbox records a reply and marks the
-    message processed in one unit of work, so a reader killed in between records nothing twice."""
+    message processed in one unit of work, so a reader killed in between records nothing twice.
+    The receipts are reserved; the caller fills them after its commit (``fill_drafts``), or the
+    sender does before it sends."""
     hearing = get_hearing(s, hearing_id, lock=True)
     recipient = s.scalar(select(HearingRecipient).where(
         HearingRecipient.hearing_id == hearing.id, HearingRecipient.kommune_id == kommune_id))
@@ -94,29 +107,38 @@ def record_answer_in(
 def record_answer_by_token(
     rt: Runtime, token: str, *, option: str | None, text: str | None = None,
     comment: str | None = None, channel: str = "web", files: Sequence[GivenFile] = (),
-    keep_files: Sequence[int] = (),
+    keep_files: Sequence[int] = (), expect_hearing: int | None = None,
 ) -> Recorded:
     """An answer given through a contact's personal link; it answers for that contact's kommune.
-    ``keep_files`` are ids of the previous version's files that this version lists again."""
+    ``keep_files`` are ids of the previous version's files that this version lists again;
+    ``expect_hearing`` is the hearing the form was for (:class:`OtherHearing` if the link's
+    hearing is another one)."""
     with rt.db.transaction() as s:
-        row = find_token(s, token)
+        # the person, recipient and kommune in the token's statement (three lazy loads otherwise)
+        row = find_token(s, token, joinedload(AnswerToken.person),
+                         joinedload(AnswerToken.recipient).joinedload(HearingRecipient.kommune))
         if row is None:
-            raise NotFoundError("unknown answer link")
+            raise UnknownLink("unknown answer link")
         recipient = row.recipient
         hearing = get_hearing(s, recipient.hearing_id, lock=True)
         party = recipient.kommune
-        return _store(rt, s, hearing, recipient, party, option=option, text=text, comment=comment,
-                      channel=channel, person=row.person, answered_by=row.person.name, files=files,
-                      keep_files=keep_files)
+        recorded = _store(rt, s, hearing, recipient, party, option=option, text=text, comment=comment,
+                          channel=channel, person=row.person, answered_by=row.person.name, files=files,
+                          keep_files=keep_files, expect_hearing=expect_hearing)
+    # rendered after the commit: the receipt's templates no longer run under the writer's lock
+    notices.fill_drafts(rt, recorded.receipts)
+    return recorded
 
 
 def _store(
     rt: Runtime, s: Session, hearing: Hearing, recipient: HearingRecipient, party: Kommune, *,
     option: str | None, text: str | None, comment: str | None, channel: str,
     person: Person | None, answered_by: str, files: Sequence[GivenFile] = (),
-    keep_files: Sequence[int] = (), actor: str | None = None,
+    keep_files: Sequence[int] = (), actor: str | None = None, expect_hearing: int | None = None,
 ) -> Recorded:
     now = rt.now()
+    if expect_hearing is not None and expect_hearing != hearing.id:
+        raise OtherHearing(f"the form was for hearing {expect_hearing}, the link is for hearing {hearing.id}")
     if hearing.status != "open":
         raise HearingClosedError(f"hearing {hearing.id} is closed and takes no more answers")
     definition = definition_of(hearing)
@@ -161,9 +183,8 @@ def _store(
                  entity_id=answer.id, hearing_id=hearing.id, kommune=party.code, version=version,
                  option=option, channel=channel, late=late, content=answer_digest(answer),
                  receipt=receipt, files=[n for n, _ in names])
-    if receipt == "sent":
-        notices.queue_receipt(rt, s, hearing, answer, party)
-    return Recorded(answer.id, hearing.id, party.code, version, option, late)
+    receipts = notices.reserve_receipts(rt, s, hearing, answer, party) if receipt == "sent" else []
+    return Recorded(answer.id, hearing.id, party.code, version, option, late, tuple(receipts))
 
 
 def _receipt_decision(s: Session, now: datetime, hearing: Hearing, party: Kommune, previous: Answer | None,

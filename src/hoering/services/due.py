@@ -11,14 +11,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from hoering.db.hearings import Hearing
 from hoering.db.lookup import get_hearing
-from hoering.db.models import Hearing
 from hoering.db.tallying import definition_of, tally_hearing
 from hoering.domain.calendar import is_working_day, local_date, parse_duration, reminder_time
 from hoering.errors import RuleViolation
 from hoering.runtime import Runtime
-from hoering.services.hearings import close_hearing
-from hoering.services.outgoing import hearings as notices
 from hoering.services.queries import hearings_open_past_deadline
 
 
@@ -59,6 +57,8 @@ def queue_due_reminders(rt: Runtime, hearing_id: int, offset: str) -> int:
         if hearing.status != "open":
             return 0
         silent = set(tally_hearing(s, hearing).silent)
+        from hoering.services.outgoing import hearings as notices  # lazy: mail rendering
+
         return notices.queue_reminders(rt, s, hearing, offset=offset, silent=silent)
 
 
@@ -70,6 +70,8 @@ def hearings_past_deadline(rt: Runtime, now: datetime) -> list[int]:
 def close_due(rt: Runtime, hearing_id: int, *, actor: str = "hoering due") -> bool:
     """Close one hearing past its deadline; False if someone else closed it first."""
     try:
+        from hoering.services.hearings import close_hearing  # lazy: results, mail rendering
+
         close_hearing(rt, hearing_id, actor=actor)
     except RuleViolation:
         return False

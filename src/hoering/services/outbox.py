@@ -17,13 +17,16 @@ from hoering.errors import RuleViolation
 from hoering.mail.sender import OutboxSender, Progress, SendReport
 from hoering.runtime import Runtime
 from hoering.services.outgoing.failures import notify_undeliverable
+from hoering.services.outgoing.hearings import fill_drafts
 
 STATES = ("pending", "sending", "sent", "failed")
 
 
 def outbox_sender(rt: Runtime, **options: Any) -> OutboxSender:
-    """The sender, told how to report a message that fails for good."""
-    return OutboxSender(rt, on_undeliverable=partial(notify_undeliverable, rt), **options)
+    """The sender, told how to report a message that fails for good and how to render the
+    messages reserved as drafts (receipts)."""
+    return OutboxSender(rt, on_undeliverable=partial(notify_undeliverable, rt), fill_drafts=partial(fill_drafts, rt),
+                        **options)
 
 
 async def send_due(rt: Runtime, *, progress: Progress | None = None, wait_for_retries: float = 0.0) -> SendReport:

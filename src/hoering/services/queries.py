@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hoering.db.models import Hearing
+from hoering.db.hearings import Hearing
 
 
 def hearings_open_past_deadline(s: Session, now: datetime) -> list[int]:

@@ -1,4 +1,5 @@
-"""What the answer page shows for one personal link: a read model, built in one transaction.
+"""What the answer page shows for one personal link: a read model, built in one transaction
+(two statements for an open hearing).
 
 The answer that counts is decided as the tally decides it (``domain.tally.counting_version``)
 for an open hearing, and read from the stored result record once the hearing is closed.
@@ -9,19 +10,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from hoering.db.document_queries import files_of_answers
-from hoering.db.hearings import AnswerToken, Hearing, HearingRecipient
-from hoering.db.lookup import find_token
-from hoering.db.models import Answer
+from hoering.db.documents import AnswerFile, HearingBilag
+from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
+from hoering.db.lookup import is_live, token_digest
 from hoering.db.tallying import definition_of
 from hoering.domain.result import Moment, OptionLabel
 from hoering.domain.tally import AnswerVersion, counting_version
 from hoering.runtime import Runtime
 from hoering.views.base import View
-from hoering.views.documents import BilagShown, StoredFile, bilag_shown, stored_files
+from hoering.views.documents import BilagShown, StoredFile, bilag_rows_shown, stored_files
 from hoering.views.record import record_in_force
 from hoering.views.result import AnswerShown
 
@@ -58,34 +58,58 @@ class AnswerPage(View):
         return self.closed_at is not None and self.closed_at < self.deadline
 
 
+# Built once (with bind parameters): constructing a statement with its loader options costs
+# about as much as running it.
+_to_recipient = joinedload(AnswerToken.recipient)
+_PAGE = (select(AnswerToken, HearingBilag)
+         .join(HearingRecipient, HearingRecipient.id == AnswerToken.recipient_id)
+         .outerjoin(HearingBilag, HearingBilag.hearing_id == HearingRecipient.hearing_id)
+         .where(AnswerToken.token_hash == bindparam("digest"))
+         .options(joinedload(AnswerToken.person), _to_recipient.joinedload(HearingRecipient.kommune),
+                  _to_recipient.joinedload(HearingRecipient.hearing).joinedload(Hearing.body))
+         .order_by(HearingBilag.number))
+_VERSIONS = (select(Answer, AnswerFile)
+             .outerjoin(AnswerFile, AnswerFile.answer_id == Answer.id)
+             .where(Answer.recipient_id == bindparam("recipient"))
+             .order_by(Answer.version, AnswerFile.position))
+
+
 def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
     """The page behind ``token``, or None for an unknown, malformed or revoked link."""
+    digest = token_digest(token)
+    if digest is None:
+        return None
     now = rt.now()
     with rt.db.read() as s:
-        # one statement for the token, its person, recipient, kommune, hearing and body (the
-        # page reads them all; lazy loads would cost one round trip each), one for the answers
-        to_recipient = joinedload(AnswerToken.recipient)
-        row = find_token(s, token, joinedload(AnswerToken.person), to_recipient.joinedload(HearingRecipient.kommune),
-                         to_recipient.joinedload(HearingRecipient.hearing).joinedload(Hearing.body))
-        if row is None:
+        # two statements (issue 17). One: the token, its person, recipient, kommune, hearing and
+        # body, and the hearing's bilag (a row per bilag). Two: the answer versions with their files.
+        rows = s.execute(_PAGE, {"digest": digest}).tuples().all()
+        row = rows[0][0] if rows else None
+        if row is None or not is_live(row, digest):
             return None
+        bilag = bilag_rows_shown([b for _, b in rows if b is not None])
         recipient = row.recipient
         hearing = recipient.hearing
         d = definition_of(hearing)
         labels = d.labels
-        rows = list(s.scalars(select(Answer).where(Answer.recipient_id == recipient.id)
-                              .order_by(Answer.version)))
-        files = files_of_answers(s, [a.id for a in rows])  # one query for every version's files
-        shown = {a.version: _shown(a, labels, stored_files(files[a.id])) for a in rows}
-        latest = shown[rows[-1].version] if rows else None
+        answers: dict[int, Answer] = {}
+        files: dict[int, list[AnswerFile]] = {}
+        for a, f in s.execute(_VERSIONS, {"recipient": recipient.id}).tuples():
+            answers[a.id] = a
+            files.setdefault(a.id, [])
+            if f is not None:
+                files[a.id].append(f)
+        versions = list(answers.values())
+        shown = {a.version: _shown(a, labels, stored_files(files[a.id])) for a in versions}
+        latest = shown[versions[-1].version] if versions else None
         if hearing.status == "closed":
             record = record_in_force(s, hearing).record
             line = next((ln for ln in record.lines if ln.code == recipient.kommune.code), None)
             counted_version = line.shown_version if line and line.status == "answered" else None
         else:
-            versions = [AnswerVersion(code=recipient.kommune.code, version=a.version, option=a.option,
-                                      received_at=a.received_at, late=a.late) for a in rows]
-            counted_at = counting_version(versions, count_late=d.late == "count")
+            counted_at = counting_version([AnswerVersion(code=recipient.kommune.code, version=a.version,
+                                                         option=a.option, received_at=a.received_at, late=a.late)
+                                           for a in versions], count_late=d.late == "count")
             counted_version = counted_at.version if counted_at else None
         if hearing.status != "open":
             state: State = "closed"
@@ -103,7 +127,7 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
             kommune=recipient.kommune.display_name, kommune_code=recipient.kommune.code,
             person=row.person.name, latest=latest,
             counted=shown.get(counted_version) if counted_version is not None else None,
-            bilag=bilag_shown(s, hearing.id),
+            bilag=bilag,
         )
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from hoering.danish import format_size
 from hoering.db.document_queries import bilag_of, files_by_version, files_of_answers, responses_of
-from hoering.db.documents import AnswerFile
+from hoering.db.documents import AnswerFile, HearingBilag
 from hoering.domain.result import Moment
 from hoering.views.base import View
 
@@ -51,9 +51,13 @@ def stored_files(files: list[AnswerFile]) -> tuple[StoredFile, ...]:
 
 
 def bilag_shown(s: Session, hearing_id: int) -> tuple[BilagShown, ...]:
+    return bilag_rows_shown(bilag_of(s, hearing_id))
+
+
+def bilag_rows_shown(rows: list[HearingBilag]) -> tuple[BilagShown, ...]:
     return tuple(BilagShown(number=b.number, title=b.title, filename=b.filename, size=b.document.size,
                             size_da=format_size(b.document.size), sha256=b.document.sha256, kind=b.document.kind)
-                 for b in bilag_of(s, hearing_id))
+                 for b in rows)
 
 
 def files_shown(s: Session, hearing_id: int) -> dict[tuple[int, int], tuple[StoredFile, ...]]:

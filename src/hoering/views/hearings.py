@@ -16,7 +16,8 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from hoering.danish import format_remaining, format_time_left
-from hoering.db.models import Answer, Body, Hearing, HearingRecipient, Kommune
+from hoering.db.hearings import Answer, Hearing, HearingRecipient
+from hoering.db.registry import Body, Kommune
 from hoering.db.results import latest_rows
 from hoering.domain.names import alphabetical
 from hoering.domain.result import Moment

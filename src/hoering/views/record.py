@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hoering.db.models import Hearing, Kommune
+from hoering.db.hearings import Hearing
+from hoering.db.registry import Kommune
 from hoering.db.results import HearingResultRow, result_rows
 from hoering.db.tallying import answer_versions, definition_of, recipients_of
 from hoering.domain.result import RECORD_FORMAT, PartyAsUsed, ResultRecord, build_record

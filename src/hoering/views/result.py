@@ -13,8 +13,8 @@ from collections import defaultdict
 from sqlalchemy.orm import Session
 
 from hoering.danish import format_amount
+from hoering.db.hearings import Hearing
 from hoering.db.lookup import get_hearing
-from hoering.db.models import Hearing
 from hoering.db.tallying import answer_versions
 from hoering.domain.result import Moment, RecordLine, ResultRecord
 from hoering.domain.tally import AnswerVersion

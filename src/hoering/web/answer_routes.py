@@ -17,7 +17,7 @@ from hoering.db.document_queries import answer_file_of_recipient, bilag_by_numbe
 from hoering.db.lookup import find_token as find_token_row
 from hoering.docstore import document_bytes
 from hoering.errors import FileRefused, HearingClosedError, NotFoundError, RuleViolation
-from hoering.services.answers import MAX_COMMENT, MAX_TEXT, record_answer_by_token
+from hoering.services.answers import MAX_COMMENT, MAX_TEXT, OtherHearing, UnknownLink, record_answer_by_token
 from hoering.views.answer_page import AnswerPage, answer_page
 from hoering.web.downloads import file_response
 from hoering.web.rendering import client_address, csrf_ok, page
@@ -78,42 +78,58 @@ def submit_answer(
     files: Annotated[Uploads, Form()] = None,
     keep: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    view = _lookup(request, token)
-    if isinstance(view, Response):
-        return view
+    """The answer is recorded straight away (the service finds the link, checks the hearing and
+    takes the lock once); the page's view is built only to show an error (issue 17: a POST used
+    to build it, check the link twice and render the receipt under the lock)."""
+    def form(status_code: int, error: str, chosen: str | None = option) -> Response:
+        view = _lookup(request, token)
+        if isinstance(view, Response):
+            return view
+        if hearing != str(view.hearing_id):
+            return _other_hearing(request)
+        if view.state == "closed":
+            return page(request, "lukket.html", {"v": view}, status_code=409)
+        return _answer_form(request, token, view, status_code=status_code, error=error, chosen=chosen,
+                            text=text, comment=comment)
+
     if not csrf_ok(request, csrf, answer_scope(token)):
+        view = _lookup(request, token)  # an unknown link is a 404 (and a guess), whatever the form
+        if isinstance(view, Response):
+            return view
         return page(request, "fejl.html", {"title": "Formularen er udløbet",
                                            "message": "Siden var for gammel eller blev sendt fra et "
                                            "andet sted. Åbn linket fra mailen igen, og send svaret "
                                            "på ny."}, status_code=400)
-    if hearing != str(view.hearing_id):
-        return page(request, "fejl.html", {"title": "Formularen hører til en anden høring",
-                                           "message": "Svaret er ikke gemt. Åbn linket fra mailen "
-                                           "om den høring, du vil svare på."}, status_code=400)
-    if view.state == "closed":
-        return page(request, "lukket.html", {"v": view}, status_code=409)
+    if not (hearing or "").isdigit():
+        return form(400, "")
     rt = request.app.state.rt
     keep_ids = [int(k) for k in keep or [] if k.isdigit()]
     given, problems = read_uploads(rt, files, keeping=len(keep_ids))
     if problems:
-        return _answer_form(request, token, view, status_code=422,
-                            error="Svaret er ikke gemt: " + " ".join(problems) + " Vælg filerne igen.",
-                            chosen=option, text=text, comment=comment)
+        return form(422, "Svaret er ikke gemt: " + " ".join(problems) + " Vælg filerne igen.")
     try:
         record_answer_by_token(rt, token, option=option or None, text=text, comment=comment,
-                               channel="web", files=given, keep_files=keep_ids)
+                               channel="web", files=given, keep_files=keep_ids, expect_hearing=int(hearing or 0))
+    except UnknownLink:
+        return form(404, "")  # revoked since the page was shown: 404 like any unknown link
+    except OtherHearing:
+        return _other_hearing(request)
     except HearingClosedError:
-        return page(request, "lukket.html", {"v": answer_page(rt, token) or view}, status_code=409)
+        return form(409, "")
     except NotFoundError:
-        return _answer_form(request, token, view, status_code=422, error="Vælg et af svarene.",
-                            chosen="", text=text, comment=comment)
+        return form(422, "Vælg et af svarene.", chosen="")
     except FileRefused as exc:
-        return _answer_form(request, token, view, status_code=422, error=f"Svaret er ikke gemt: {exc.message}",
-                            chosen=option, text=text, comment=comment)
+        return form(422, f"Svaret er ikke gemt: {exc.message}")
     except RuleViolation:
-        return _answer_form(request, token, view, status_code=422, error=_problem(view, text, comment),
-                            chosen=option, text=text, comment=comment)
+        view = _lookup(request, token)
+        return view if isinstance(view, Response) else form(422, _problem(view, text, comment))
     return RedirectResponse(f"/svar/{token}/kvittering", status_code=303)
+
+
+def _other_hearing(request: Request) -> HTMLResponse:
+    return page(request, "fejl.html", {"title": "Formularen hører til en anden høring",
+                                       "message": "Svaret er ikke gemt. Åbn linket fra mailen "
+                                       "om den høring, du vil svare på."}, status_code=400)
 
 
 def _problem(view: AnswerPage, text: str | None, comment: str | None) -> str:

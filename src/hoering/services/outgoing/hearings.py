@@ -4,23 +4,27 @@ with a live answer link (results also to the members of the hearing's body)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hoering.danish import format_time_left
 from hoering.db.document_queries import bilag_listing, bilag_of, file_listing, files_of_answers
-from hoering.db.models import Answer, AnswerToken, Hearing, Kommune, Person, UndeliverableContact
+from hoering.db.models import Answer, AnswerToken, Hearing, Kommune, OutboxMessage, Person, UndeliverableContact
 from hoering.db.tallying import definition_of, recipients_of
-from hoering.mail.outbox import Attachment, message_id_for
+from hoering.mail.outbox import DRAFT, Attachment, draft_note, filled_message, message_id_for, reserve_message
+from hoering.mail.render import render
 from hoering.runtime import Runtime
 from hoering.services.hearing_documents import bilag_for_mail
 from hoering.services.outgoing.common import queue_to_person, secretariat
 from hoering.tokens import address_for
 from hoering.views.result import HearingResult
+
+log = logging.getLogger(__name__)
 
 
 def hearing_context(rt: Runtime, s: Session, hearing: Hearing) -> dict[str, Any]:
@@ -99,23 +103,70 @@ def queue_deadline_changed(rt: Runtime, s: Session, hearing: Hearing, *, old_dea
     return queued
 
 
-def queue_receipt(rt: Runtime, s: Session, hearing: Hearing, answer: Answer, kommune: Kommune) -> int:
+def reserve_receipts(rt: Runtime, s: Session, hearing: Hearing, answer: Answer, kommune: Kommune) -> list[int]:
+    """The receipt of ``answer`` to each contact of its kommune, reserved in the answer's
+    transaction (cheap: no rendering under the writer's lock); ``fill_drafts`` renders them.
+    Returns the reserved rows' ids."""
+    ids = []
+    for recipient_kommune, token in _contacts(s, hearing, only_silent={kommune.code}):
+        key = f"hearing:{hearing.id}:receipt:{kommune.code}:v{answer.version}:{token.person_id}"
+        row = reserve_message(s, settings=rt.settings, key=key, kind="receipt", to=token.person.email,
+                              now=rt.now(), note={"template": "receipt", "answer": answer.id, "token": token.id},
+                              hearing_id=hearing.id, kommune_id=recipient_kommune.id, person_id=token.person_id)
+        if row is not None:
+            s.flush()
+            ids.append(row.id)
+    return ids
+
+
+def _receipt(rt: Runtime, s: Session, row: OutboxMessage, note: dict[str, Any]) -> dict[str, str]:
+    answer = s.get_one(Answer, note["answer"])
+    token = s.get_one(AnswerToken, note["token"])
+    hearing = s.get_one(Hearing, answer.hearing_id)
+    kommune = token.recipient.kommune
     d = definition_of(hearing)
-    base = hearing_context(rt, s, hearing)
     option = d.option(answer.option) if answer.option else None
     answer_ctx = {"option": answer.option, "label": option.label if option else None,
                   "text": answer.text, "comment": answer.comment, "version": answer.version,
                   "received_at": answer.received_at, "late": answer.late,
                   "answered_by": answer.answered_by, "channel": answer.channel,
                   "files": file_listing(files_of_answers(s, [answer.id])[answer.id])}
-    queued = 0
-    for recipient_kommune, token in _contacts(s, hearing, only_silent={kommune.code}):
-        ctx = {**base, "kommune": _kommune(recipient_kommune), "link": rt.answer_link(token.nonce),
-               "answer": answer_ctx}
-        key = f"hearing:{hearing.id}:receipt:{kommune.code}:v{answer.version}:{token.person_id}"
-        queued += _queue(rt, s, hearing, "receipt", ctx, token.person, recipient_kommune, key=key,
-                         **_thread(rt, hearing, recipient_kommune, token))
-    return queued
+    person = token.person
+    ctx = {**hearing_context(rt, s, hearing), "kommune": _kommune(kommune), "link": rt.answer_link(token.nonce),
+           "answer": answer_ctx, "person": {"name": person.name, "email": person.email}}
+    return filled_message(row, settings=rt.settings, rendered=render("receipt", ctx), to_name=person.name,
+                          **_thread(rt, hearing, kommune, token))
+
+
+_RENDERERS = {"receipt": _receipt}
+
+
+def fill_drafts(rt: Runtime, ids: Sequence[int] | None = None) -> int:
+    """Render reserved messages (``ids``, or every draft) and queue them: read and render in a
+    read transaction, then one short write. A draft filled meanwhile by another process is left
+    as that process filled it. Returns how many this call queued."""
+    with rt.db.read() as s:
+        query = select(OutboxMessage).where(OutboxMessage.status == DRAFT).order_by(OutboxMessage.id)
+        if ids is not None:
+            if not ids:
+                return 0
+            query = query.where(OutboxMessage.id.in_(list(ids)))
+        filled = []
+        for row in s.scalars(query):
+            note = draft_note(row)
+            try:
+                filled.append((row.id, _RENDERERS[note["template"]](rt, s, row, note)))
+            except Exception:  # one draft that cannot be rendered must not hold back the others' mail
+                log.exception("outbox row %s (%s) could not be rendered; it stays a draft", row.id, row.kind)
+    if not filled:
+        return 0
+    done = 0
+    with rt.db.transaction() as s:
+        for row_id, values in filled:
+            result = s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == DRAFT)
+                               .values(**values))
+            done += int(getattr(result, "rowcount", 0) or 0)
+    return done
 
 
 def result_context(result: HearingResult) -> dict[str, Any]:
