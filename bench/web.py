@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from bench.common import ROOT, Result, fresh_database, hoering_env, postgres_missing
+from bench.web_process import running_web
 
 OPENED = datetime(2014, 4, 29, 8, 0, tzinfo=UTC)
 AT = "2014-05-01T10:00"  # the JYFE hearing is open
@@ -101,20 +102,7 @@ def measure(kind: str, result: Result, work: Path, *, workers: int = 1, wrk_bina
         hid, tokens = prepare(url, work)
         port = free_port()
         env = hoering_env(work, url, HOERING_SMTP_PORT="1")
-        server = subprocess.Popen([sys.executable, "-m", "hoering.cli.main", "--at", AT, "web", "--port", str(port),
-                                   "--workers", str(workers)],
-                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            give_up = time.monotonic() + 60
-            while True:
-                try:
-                    httpx.get(base + "/", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if server.poll() is not None or time.monotonic() > give_up:
-                        raise RuntimeError("hoering web did not start") from None
-                    time.sleep(0.2)
+        with running_web(env, port, at=AT, workers=workers if workers > 1 else None) as base:
             if workers > 1:
                 time.sleep(2)  # every worker up before measuring
             trivial = loadgen(work, base, [{"method": "GET", "path": "/"}])
@@ -122,9 +110,6 @@ def measure(kind: str, result: Result, work: Path, *, workers: int = 1, wrk_bina
             post = loadgen(work, base, post_requests(base, hid, tokens))
             by_wrk = ((wrk(wrk_binary, base + "/"), wrk(wrk_binary, f"{base}/svar/{tokens[0]}"))
                       if wrk_binary else None)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     assert set(get["statuses"]) == {"200"} and set(post["statuses"]) == {"303"}, (get, post)
     # the figures are one process measured with httpx: those rows keep their names;
     # the others say how they were measured
