@@ -44,7 +44,7 @@ def test_broken_hearing_file_names_each_field_and_stores_nothing(run):
     for field in ("deadline:", "reminders:", "rule:", "colour: unknown field"):
         assert field in out
     assert "Traceback" not in out
-    assert "No hearings yet" in run("hearing", "list").stdout
+    assert "Ingen høringer endnu" in run("hearing", "list").stdout
 
 
 @pytest.mark.parametrize("args, message", [

@@ -69,7 +69,7 @@ def test_the_cli_speaks_the_documents_danish(tmp_path):
     assert "(høring 1, fordeling, åben)" in out
     assert out.index("Aalborg") < out.index("Hjørring") < out.index("Vesthimmerland")
     closed = run("hearing", "close", hid, at="2014-05-13T13:00")
-    assert closed.stdout.strip() == "Closed hearing 1: forkastet"
+    assert closed.stdout.strip() == "Høring 1 er lukket: forkastet"
     result = " ".join(run("hearing", "result", hid).stdout.split())
     assert "Udfald: forkastet" in result and "failed" not in result and "None" not in result
     bad = run("hearing", "answer", hid, "--kommune", "Atlantis", "--option", "pulje")
