@@ -43,8 +43,9 @@ def test_import_review_record_ignore_list(tmp_path: Path):
     assert all(e["answer_id"] and e["option"] == "pulje" and e["hearing_id"] == 1 for e in recorded)
 
     wrong = run("inbox", "record", "999", "--option", "pulje", at=WHEN)
-    assert wrong.returncode == 2 and "no inbox message with id 999" in wrong.stdout and "Traceback" not in wrong.stderr
+    assert wrong.returncode == 2 and "besked i indbakken 999 findes ikke" in wrong.stdout
+    assert "Traceback" not in wrong.stderr
     again = run("inbox", "record", str(both), "--option", "pulje", at=WHEN)
-    assert again.returncode == 2 and "not in review" in again.stdout
+    assert again.returncode == 2 and "venter ikke på gennemsyn" in again.stdout
     fetch = run("inbox", "fetch")
     assert fetch.returncode == 2 and "HOERING_IMAP_HOST" in fetch.stdout
