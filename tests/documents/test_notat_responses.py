@@ -56,7 +56,7 @@ def test_respond_refuses_what_it_cannot_use(answered) -> None:
     silent = run("hearing", "respond", str(hid), "--kommune", "Morsø", "--stance", "delvist", "--text", "x")
     assert silent.returncode == 2 and "har ikke svaret" in silent.stderr + silent.stdout
     empty = run("hearing", "respond", str(hid), "--kommune", "Aalborg", "--stance", "delvist", "--text", " ")
-    assert empty.returncode == 2 and "reasons" in empty.stderr + empty.stdout
+    assert empty.returncode == 2 and "begrundelse" in empty.stderr + empty.stdout
 
 
 def test_the_notat_as_docx(answered) -> None:

@@ -101,14 +101,14 @@ def test_extend_and_reopen_refuse_closed_days_earlier_and_past_deadlines(srt, cl
     change = partial(change_deadline, srt, hid, reason="Flere kommuner har bedt om mere tid")
     with pytest.raises(RuleViolation, match=r"falder på søndag.*--allow-closed-day"):
         change(deadline=local(2031, 3, 16), reopen=False)
-    with pytest.raises(RuleViolation, match="earlier than the current one"):
+    with pytest.raises(RuleViolation, match="ligger før den nuværende"):
         change(deadline=local(2031, 3, 5), reopen=False)
     assert change(deadline=local(2031, 3, 16), reopen=False, allow_closed_day=True) == local(2031, 3, 16)
     clock.set(local(2031, 3, 3))
     close_hearing(srt, hid, force=True)
-    with pytest.raises(RuleViolation, match="earlier than the current one"):
+    with pytest.raises(RuleViolation, match="ligger før den nuværende"):
         change(deadline=local(2031, 3, 12), reopen=True)  # before the current deadline (16 March)
-    with pytest.raises(RuleViolation, match="already passed"):
+    with pytest.raises(RuleViolation, match="er allerede overskredet"):
         change(deadline=local(2031, 3, 2), reopen=True)
     with pytest.raises(RuleViolation, match="falder på Kristi himmelfartsdag"):
         change(deadline=local(2031, 5, 22), reopen=True)

@@ -106,13 +106,13 @@ def test_extend_and_reopen_are_audited(rt, clock):
 
 def test_unknown_things_are_clear_errors(rt):
     hid = open_jyfe(rt)
-    with pytest.raises(NotFoundError, match="no hearing"):
+    with pytest.raises(NotFoundError, match="høring 999 findes ikke"):
         record_answer(rt, 999, kommune="Aalborg", option="pulje")
     with pytest.raises(NotFoundError, match="ukendt kommune 'Odense'"):
         record_answer(rt, hid, kommune="Odense", option="pulje")
     with pytest.raises(NotFoundError, match="ingen svarmulighed 'ja'"):
         record_answer(rt, hid, kommune="Aalborg", option="ja")
-    with pytest.raises(NotFoundError, match="not asked"):
+    with pytest.raises(NotFoundError, match="er ikke modtager af høring"):
         record_answer(rt, hid, kommune="Region Nordjylland", option="pulje")
 
 

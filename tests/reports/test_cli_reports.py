@@ -64,7 +64,7 @@ def test_notat_and_exports_through_the_cli(tmp_path: Path, sqlite_url: str):
     assert (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF-")
 
     for args, message in [
-        (("hearing", "notat", str(still_open), "--format", "pdf"), b"still open"),
+        (("hearing", "notat", str(still_open), "--format", "pdf"), "er stadig åben".encode()),
         (("hearing", "export", str(hid), "--format", "ods"), b"ukendt eksportformat 'ods'"),
         (("hearing", "notat", str(hid), "-o", str(tmp_path / "no" / "dir.docx")), b"kan ikke skrive"),
     ]:
@@ -91,7 +91,7 @@ def test_status_preview_through_the_cli(tmp_path: Path, sqlite_url: str):
     assert run("status", "preview", "--director", LAESOE, "--output", "s.html").returncode == 0
     assert "Status, uge 20, 2014</h1>" in (tmp_path / "s.html").read_text()
     wrong = run("status", "preview", "--director", "x@example.org")
-    assert wrong.returncode == 2 and b"no person with e-mail 'x@example.org'" in wrong.stdout
+    assert wrong.returncode == 2 and "ingen person med e-mailadressen 'x@example.org'".encode() in wrong.stdout
     assert b"Traceback" not in wrong.stdout + wrong.stderr
     with rt.db.transaction() as s:  # previews queue nothing
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == queued
