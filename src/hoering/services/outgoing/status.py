@@ -134,7 +134,7 @@ def preview_status(rt: Runtime, *, director: str) -> Rendered | None:
     with rt.db.transaction() as s:
         person = s.scalar(select(Person).where(func.lower(Person.email) == director.strip().lower()))
         if person is None:
-            known = ", ".join(p.email for p in directors(s)) or "none: run hoering init"
+            known = ", ".join(p.email for p in directors(s)) or "ingen: kør hoering init"
             raise NotFoundError(f"ingen person med e-mailadressen {director!r}; direktørerne er: {known}")
         return compose(rt, s, person, period=week_period(now), now=now)
 
