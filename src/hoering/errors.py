@@ -38,10 +38,10 @@ class DefinitionError(HoeringError):
         self.source = source
         self.problems = problems
         if len(problems) == 1:  # one problem: one line
-            super().__init__(f"{source} is not valid: {problems[0]}")
+            super().__init__(f"{source} er ikke gyldig: {problems[0]}")
         else:
             lines = "\n".join(f"  - {p}" for p in problems)
-            super().__init__(f"{source} is not valid:\n{lines}")
+            super().__init__(f"{source} er ikke gyldig:\n{lines}")
 
 
 class NotFoundError(HoeringError):

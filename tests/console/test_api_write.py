@@ -60,7 +60,7 @@ def test_draft_open_answer_extend_close(people, tokens, make_client):
                     json={"kommune": "Morsø", "option": "pulje", "channel": "phone", "answered_by": "direktøren"})
     assert answer.status_code == 201 and answer.json()["kommune"] == 773 and answer.json()["version"] == 1
     wrong = c.post(f"/api/hearings/{hid}/answers", headers=auth, json={"kommune": 773, "option": "nej"})
-    assert wrong.status_code == 404 and "no option" in wrong.json()["detail"]
+    assert wrong.status_code == 404 and "ingen svarmulighed" in wrong.json()["detail"]
 
     assert c.post(f"/api/hearings/{hid}/extend", headers=auth,
                   json={"deadline": "2014-05-10T12:00", "reason": "x"}).status_code == 409

@@ -52,11 +52,11 @@ def answered(tmp_path: Path):
 def test_respond_refuses_what_it_cannot_use(answered) -> None:
     run, hid, _ = answered
     wrong = run("hearing", "respond", str(hid), "--kommune", "Aalborg", "--stance", "maaske", "--text", "x")
-    assert wrong.returncode == 2 and "unknown stance 'maaske'" in wrong.stderr + wrong.stdout
+    assert wrong.returncode == 2 and "ukendt stillingtagen 'maaske'" in wrong.stderr + wrong.stdout
     silent = run("hearing", "respond", str(hid), "--kommune", "Morsø", "--stance", "delvist", "--text", "x")
-    assert silent.returncode == 2 and "has not answered" in silent.stderr + silent.stdout
+    assert silent.returncode == 2 and "har ikke svaret" in silent.stderr + silent.stdout
     empty = run("hearing", "respond", str(hid), "--kommune", "Aalborg", "--stance", "delvist", "--text", " ")
-    assert empty.returncode == 2 and "reasons" in empty.stderr + empty.stdout
+    assert empty.returncode == 2 and "begrundelse" in empty.stderr + empty.stdout
 
 
 def test_the_notat_as_docx(answered) -> None:

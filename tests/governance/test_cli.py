@@ -31,17 +31,17 @@ def plan_without_standard_items(tmp_path: Path) -> Path:
 
 def test_an_item_through_the_cli(run, tmp_path):
     planned = run("meeting", "plan", str(plan_without_standard_items(tmp_path)), at="2021-02-15T10:00")
-    assert planned.returncode == 0 and planned.stdout.strip() == "5 meeting(s): 1, 2, 3, 4, 5"
+    assert planned.returncode == 0 and planned.stdout.strip() == "5 møde(r): 1, 2, 3, 4, 5"
     das = 2  # the second meeting of the plan: 15 March 2021
     item = run("item", "add", str(EX / "items" / "08-svenstrupgaard.yaml"), at="2021-02-15T10:00").stdout.strip()
 
     refused = run("item", "route", item, "--to", "das", at="2021-02-15T10:00")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert refused.stdout.strip() == ("error: item 1 (rejst): cannot put it on the DAS agenda: "
+    assert refused.stdout.strip() == ("fejl: item 1 (rejst): cannot put it on the DAS agenda: "
                                       "FU prepares every case first (route it to FU)")
     assert run("item", "route", item, "--to", "fu", at="2021-02-16T10:00").returncode == 0
     routed = run("item", "route", item, "--to", "das", at="2021-03-01T10:00")
-    assert routed.stdout.strip() == f"Item {item} routed to das (meeting {das})"
+    assert routed.stdout.strip() == f"Punkt {item} er sat på dagsordenen for DAS (møde {das})"
     decided = run("item", "decide", item, "--outcome", "godkendt",
                   "--text", "DAS kredsen godkender, at takststigningen forlænges til 14 år.",
                   "--followup", "Ny takst meldes ud|Aalborg Kommune|2021-04-01", at="2021-03-15T15:00")
@@ -55,8 +55,8 @@ def test_an_item_through_the_cli(run, tmp_path):
     assert run("meeting", "minutes", str(das), "--format", "docx", "--out", str(out)).returncode == 0
     assert out.read_bytes()[:2] == b"PK"
     due = run("cycle", "due", "--no-send", at="2021-03-16T09:00")
-    assert due.stdout.strip() == f"meeting {das}: minutes_draft (1 mail(s) queued)"
-    assert run("cycle", "due", "--no-send", at="2021-03-16T09:00").stdout.strip() == "Nothing due."
+    assert due.stdout.strip() == f"møde {das}: udkast til referat (1 mail(s) i udbakken)"
+    assert run("cycle", "due", "--no-send", at="2021-03-16T09:00").stdout.strip() == "Intet at gøre nu."
     shown = json.loads(run("meeting", "show", str(das), "--json").stdout)
     assert [(i["id"], i["state"], i["outcome"]) for i in shown["items"]] == [(int(item), "besluttet", "godkendt")]
     moves = json.loads(run("item", "moves", item).stdout)

@@ -149,7 +149,7 @@ def test_follow_ups_stand_on_the_agenda_until_closed(rt, clock):
                                                                       "Revideret styringsaftale"]
     first = list_followups(rt)[0]["id"]
     close_followup(rt, first, note="Sendt til DAS den 1. august")
-    with pytest.raises(RuleViolation, match="closed already"):
+    with pytest.raises(RuleViolation, match="er allerede lukket"):
         close_followup(rt, first, note="igen")
     assert document_view(rt, das2, "agenda")["followups"] == []
     assert len(list_followups(rt, open_only=True)) == 1

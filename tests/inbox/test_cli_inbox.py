@@ -20,8 +20,9 @@ def test_import_review_record_ignore_list(tmp_path: Path):
              ("13-outlook-subject-only.eml", "07-outlook-both-options.eml", "50-unrelated-known.eml")]
     done = run("inbox", "import", *files, at=WHEN)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "stored 3 new, processed 3" in done.stdout and "recorded: 1" in done.stdout
-    assert "stored 0 new, processed 0" in run("inbox", "import", files[0], at=WHEN).stdout  # same bytes
+    said = " ".join(done.stdout.split())
+    assert "gemt 3 nye, behandlet 3" in said and "registreret: 1" in said
+    assert "gemt 0 nye, behandlet 0" in run("inbox", "import", files[0], at=WHEN).stdout  # same bytes
 
     queue = json.loads(run("inbox", "review", "--json").stdout)
     assert [(e["sender"], e["reason"]) for e in queue] == [
@@ -42,8 +43,9 @@ def test_import_review_record_ignore_list(tmp_path: Path):
     assert all(e["answer_id"] and e["option"] == "pulje" and e["hearing_id"] == 1 for e in recorded)
 
     wrong = run("inbox", "record", "999", "--option", "pulje", at=WHEN)
-    assert wrong.returncode == 2 and "no inbox message with id 999" in wrong.stdout and "Traceback" not in wrong.stderr
+    assert wrong.returncode == 2 and "besked i indbakken 999 findes ikke" in wrong.stdout
+    assert "Traceback" not in wrong.stderr
     again = run("inbox", "record", str(both), "--option", "pulje", at=WHEN)
-    assert again.returncode == 2 and "not in review" in again.stdout
+    assert again.returncode == 2 and "venter ikke på gennemsyn" in again.stdout
     fetch = run("inbox", "fetch")
     assert fetch.returncode == 2 and "HOERING_IMAP_HOST" in fetch.stdout

@@ -44,15 +44,15 @@ def test_broken_hearing_file_names_each_field_and_stores_nothing(run):
     for field in ("deadline:", "reminders:", "rule:", "colour: unknown field"):
         assert field in out
     assert "Traceback" not in out
-    assert "No hearings yet" in run("hearing", "list").stdout
+    assert "Ingen høringer endnu" in run("hearing", "list").stdout
 
 
 @pytest.mark.parametrize("args, message", [
-    (["hearing", "status", "42"], "no hearing with id 42"),
-    (["hearing", "answer", "42", "--kommune", "Aalborg", "--option", "pulje"], "no hearing with id 42"),
-    (["hearing", "close", "42"], "no hearing with id 42"),
+    (["hearing", "status", "42"], "høring 42 findes ikke"),
+    (["hearing", "answer", "42", "--kommune", "Aalborg", "--option", "pulje"], "høring 42 findes ikke"),
+    (["hearing", "close", "42"], "høring 42 findes ikke"),
     (["hearing", "open", "missing.yaml"], "file not found"),
-    (["outbox", "retry", "7"], "no outbox message with id 7"),
+    (["outbox", "retry", "7"], "besked i udbakken 7 findes ikke"),
 ])
 def test_user_mistakes_exit_2_with_one_line(run, args, message):
     r = run(*args)
@@ -69,9 +69,9 @@ def test_usage_errors_exit_2_without_traceback(run, args):
 def test_unknown_kommune_and_option(run):
     hid = run("hearing", "open", str(EXAMPLES / "jyfe.yaml"), at="2014-04-29T10:00").stdout.strip()
     r = run("hearing", "answer", hid, "--kommune", "Odense", "--option", "pulje", at="2014-05-01T10:00")
-    assert r.returncode == 2 and "no kommune 'Odense'" in r.stdout
+    assert r.returncode == 2 and "ukendt kommune 'Odense'" in r.stdout
     r = run("hearing", "answer", hid, "--kommune", "Læsø Kommune", "--option", "ja", at="2014-05-01T10:00")
-    assert r.returncode == 2 and "no option 'ja'" in r.stdout
+    assert r.returncode == 2 and "ingen svarmulighed 'ja'" in r.stdout
 
 
 def test_bad_setting_is_a_clear_error(run, tmp_path):

@@ -30,10 +30,11 @@ def test_closed_day_deadline_and_opening_twice(run, tmp_path):
     file.write_text(SATURDAY_HEARING, encoding="utf-8")
     refused = run("hearing", "open", str(file), at="2031-02-24T10:00")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert "is a lørdag" in refused.stdout and "--allow-closed-day" in refused.stdout
+    assert "falder på lørdag" in refused.stdout and "--allow-closed-day" in refused.stdout
     opened = run("hearing", "open", str(file), "--allow-closed-day", at="2031-02-24T10:00")
     assert opened.returncode == 0, opened.stdout + opened.stderr
-    assert opened.stdout.strip() == "1" and "warning: the deadline 8. marts 2031 kl. 12.00 is a lørdag" in opened.stderr
+    assert opened.stdout.strip() == "1"
+    assert "advarsel: fristen 8. marts 2031 kl. 12.00 falder på lørdag" in opened.stderr
     twice = run("hearing", "open", str(file), "--allow-closed-day", at="2031-02-24T10:05")
     assert twice.returncode == 2 and "--again" in twice.stdout and len(twice.stdout.strip().splitlines()) == 1
     again = run("hearing", "open", str(file), "--allow-closed-day", "--again", at="2031-02-24T10:05")

@@ -87,8 +87,8 @@ def test_deadline_on_a_closing_day_needs_allowing(srt, clock):
     clock.set(local(2031, 2, 24, 10))
     with pytest.raises(DefinitionError) as err:
         open_hearing(srt, interest(deadline="2031-03-08T12:00:00+01:00"))  # a Saturday
-    assert err.value.problems == ["deadline: 8. marts 2031 kl. 12.00 is a lørdag, when the kommuners' offices "
-                                  "are closed; choose a working day, or keep it with --allow-closed-day"]
+    assert err.value.problems == ["deadline: 8. marts 2031 kl. 12.00 falder på lørdag, hvor kommunernes kontorer "
+                                  "er lukket; vælg en arbejdsdag, eller behold fristen med --allow-closed-day"]
     with pytest.raises(DefinitionError, match=r"2\. påskedag"):
         open_hearing(srt, interest(deadline="2031-04-14T12:00:00+02:00"))
     hid = open_hearing(srt, interest(deadline="2031-03-08T12:00:00+01:00"), allow_closed_day=True)
@@ -99,18 +99,18 @@ def test_extend_and_reopen_refuse_closed_days_earlier_and_past_deadlines(srt, cl
     clock.set(local(2031, 2, 24, 10))
     hid = open_hearing(srt, interest())  # deadline Monday 10 March
     change = partial(change_deadline, srt, hid, reason="Flere kommuner har bedt om mere tid")
-    with pytest.raises(RuleViolation, match=r"is a søndag.*--allow-closed-day"):
+    with pytest.raises(RuleViolation, match=r"falder på søndag.*--allow-closed-day"):
         change(deadline=local(2031, 3, 16), reopen=False)
-    with pytest.raises(RuleViolation, match="earlier than the current one"):
+    with pytest.raises(RuleViolation, match="ligger før den nuværende"):
         change(deadline=local(2031, 3, 5), reopen=False)
     assert change(deadline=local(2031, 3, 16), reopen=False, allow_closed_day=True) == local(2031, 3, 16)
     clock.set(local(2031, 3, 3))
     close_hearing(srt, hid, force=True)
-    with pytest.raises(RuleViolation, match="earlier than the current one"):
+    with pytest.raises(RuleViolation, match="ligger før den nuværende"):
         change(deadline=local(2031, 3, 12), reopen=True)  # before the current deadline (16 March)
-    with pytest.raises(RuleViolation, match="already passed"):
+    with pytest.raises(RuleViolation, match="er allerede overskredet"):
         change(deadline=local(2031, 3, 2), reopen=True)
-    with pytest.raises(RuleViolation, match="is a Kristi himmelfartsdag"):
+    with pytest.raises(RuleViolation, match="falder på Kristi himmelfartsdag"):
         change(deadline=local(2031, 5, 22), reopen=True)
     assert change(deadline=local(2031, 3, 17), reopen=True) == local(2031, 3, 17)
 

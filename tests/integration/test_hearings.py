@@ -106,13 +106,13 @@ def test_extend_and_reopen_are_audited(rt, clock):
 
 def test_unknown_things_are_clear_errors(rt):
     hid = open_jyfe(rt)
-    with pytest.raises(NotFoundError, match="no hearing"):
+    with pytest.raises(NotFoundError, match="høring 999 findes ikke"):
         record_answer(rt, 999, kommune="Aalborg", option="pulje")
-    with pytest.raises(NotFoundError, match="no kommune 'Odense'"):
+    with pytest.raises(NotFoundError, match="ukendt kommune 'Odense'"):
         record_answer(rt, hid, kommune="Odense", option="pulje")
-    with pytest.raises(NotFoundError, match="no option 'ja'"):
+    with pytest.raises(NotFoundError, match="ingen svarmulighed 'ja'"):
         record_answer(rt, hid, kommune="Aalborg", option="ja")
-    with pytest.raises(NotFoundError, match="not asked"):
+    with pytest.raises(NotFoundError, match="er ikke modtager af høring"):
         record_answer(rt, hid, kommune="Region Nordjylland", option="pulje")
 
 
@@ -144,6 +144,6 @@ def test_definition_problems_are_reported_per_field_and_nothing_is_stored(rt, tm
     with pytest.raises(DefinitionError) as info:
         open_hearing(rt, read_hearing_file(bad), source=str(bad))
     problems = "\n".join(info.value.problems)
-    assert "body: no body 'byraadet'" in problems and "recipients.1: no kommune 'Odense'" in problems
+    assert "body: ukendt organ 'byraadet'" in problems and "recipients.1: ukendt kommune 'Odense'" in problems
     with rt.db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(Hearing)) == 0

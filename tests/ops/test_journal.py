@@ -91,7 +91,7 @@ def test_cli_usage_errors(tmp_path):
         result = run(*args)
         assert result.returncode == 2 and "Traceback" not in result.stdout + result.stderr, args
     result = run("journal", "export", "--from", "2014-05-01", "--to", "2014-05-31", "-o", str(tmp_path / "p.zip"))
-    assert result.returncode == 0 and "0 document(s)" in result.stdout
+    assert result.returncode == 0 and "0 dokument(er)" in result.stdout
 
 
 @pytest.mark.slow

@@ -70,5 +70,5 @@ def test_cli_tells_the_secretariat(tmp_path):
         opened = run("hearing", "open", str(EXAMPLES / "jyfe.yaml"), at="2014-04-29T10:00")
         assert opened.returncode == 0, opened.stderr
         sent = run("outbox", "send", at="2014-04-29T10:01")
-        assert "held for TLS: 11" in sent.stdout and "Sent: 0" in sent.stdout, sent.stdout
+        assert "holdt tilbage for TLS: 11" in sent.stdout and "Sendt: 0" in sent.stdout, sent.stdout
         assert sink.received == []

@@ -64,9 +64,9 @@ def test_notat_and_exports_through_the_cli(tmp_path: Path, sqlite_url: str):
     assert (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF-")
 
     for args, message in [
-        (("hearing", "notat", str(still_open), "--format", "pdf"), b"still open"),
-        (("hearing", "export", str(hid), "--format", "ods"), b"unknown export format 'ods'"),
-        (("hearing", "notat", str(hid), "-o", str(tmp_path / "no" / "dir.docx")), b"cannot write"),
+        (("hearing", "notat", str(still_open), "--format", "pdf"), "er stadig åben".encode()),
+        (("hearing", "export", str(hid), "--format", "ods"), b"ukendt eksportformat 'ods'"),
+        (("hearing", "notat", str(hid), "-o", str(tmp_path / "no" / "dir.docx")), b"kan ikke skrive"),
     ]:
         wrong = run(*args)
         out = wrong.stdout + wrong.stderr
@@ -87,11 +87,11 @@ def test_status_preview_through_the_cli(tmp_path: Path, sqlite_url: str):
     assert "Frist: tirsdag den 13. maj 2014 kl. 12.00 (8 dage og 4 timer tilbage)" in text
     assert "/svar/" in text
     nothing = run("status", "preview", "--director", "socialdirektoer@aalborg.kommune.example")
-    assert nothing.returncode == 0 and b"Nothing to report" in nothing.stdout
+    assert nothing.returncode == 0 and b"Intet at melde" in nothing.stdout
     assert run("status", "preview", "--director", LAESOE, "--output", "s.html").returncode == 0
     assert "Status, uge 20, 2014</h1>" in (tmp_path / "s.html").read_text()
     wrong = run("status", "preview", "--director", "x@example.org")
-    assert wrong.returncode == 2 and b"no person with e-mail 'x@example.org'" in wrong.stdout
+    assert wrong.returncode == 2 and b"ingen person med e-mailadressen 'x@example.org'" in wrong.stdout
     assert b"Traceback" not in wrong.stdout + wrong.stderr
     with rt.db.transaction() as s:  # previews queue nothing
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == queued

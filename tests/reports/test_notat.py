@@ -117,7 +117,7 @@ def test_the_historic_jyfe_outcome_pools_everything(jyfe, tmp_path):
 
 
 def test_an_open_hearing_has_no_notat_yet(jyfe):
-    with pytest.raises(RuleViolation, match="still open"):
+    with pytest.raises(RuleViolation, match="er stadig åben"):
         write_notat(jyfe.rt, jyfe.still_open, "docx")
     with pytest.raises(RuleViolation, match="docx, pdf"):
         write_notat(jyfe.rt, jyfe.mixed, "odt")

@@ -56,7 +56,8 @@ def test_nothing_to_report_means_no_mail_unless_configured(srt, tmp_path):
 
 
 def test_unknown_director_is_a_clear_error(srt):
-    with pytest.raises(NotFoundError, match=f"no person with e-mail 'nobody@example.org'; directors: {AALBORG}"):
+    with pytest.raises(NotFoundError,
+                       match=f"ingen person med e-mailadressen 'nobody@example.org'; direktørerne er: {AALBORG}"):
         preview_status(srt, director="nobody@example.org")
 
 

@@ -97,8 +97,8 @@ def test_cli_contact_commands(tmp_path):
     opened = run("hearing", "open", str(EXAMPLES / "jyfe.yaml"), at="2014-04-29T10:00")
     hid = re.search(r"\d+", opened.stdout).group(0)
     reissued = run("contact", "reissue", LAESOE, "--hearing", hid, at="2014-04-30T10:00")
-    assert reissued.returncode == 0 and "1 mail(s) queued" in reissued.stdout, reissued.stderr
+    assert reissued.returncode == 0 and "1 mail(s) i udbakken" in reissued.stdout, reissued.stderr
     revoked = run("contact", "revoke", LAESOE, at="2014-04-30T10:00")
-    assert revoked.returncode == 0 and "Revoked 1 link(s)" in revoked.stdout
+    assert revoked.returncode == 0 and "1 svarlink(s) for" in revoked.stdout
     unknown = run("contact", "revoke", "nobody@nowhere.example")
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr + unknown.stdout

@@ -75,7 +75,7 @@ def test_a_stale_schema_stops_a_command_with_one_line(tmp_path: Path, command: t
         connection.execute(text("UPDATE alembic_version SET version_num = 'ffff_from_other_code'"))
     out = run(*command)
     assert out.returncode == 2
-    assert "run `hoering init`" in out.stdout and "ffff_from_other_code" in out.stdout
+    assert "kør `hoering init`" in out.stdout and "ffff_from_other_code" in out.stdout
     assert "Traceback" not in out.stdout + out.stderr
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": min(code_heads())})

@@ -41,7 +41,7 @@ def test_hearings_status_and_result(web_rt, client, clock):
 def test_unknown_hearing_is_404_json(client):
     for path in ("/api/hearings/99", "/api/hearings/99/result"):
         response = client.get(path, headers=AUTH)
-        assert response.status_code == 404 and response.json() == {"detail": "no hearing with id 99"}
+        assert response.status_code == 404 and response.json() == {"detail": "høring 99 findes ikke"}
     assert client.get("/api/hearings/0", headers=AUTH).status_code == 422
 
 

@@ -56,5 +56,5 @@ def test_hoering_web_serves_the_portal(tmp_path):
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]
-    assert f"Serving on http://127.0.0.1:{port}" in output
+    assert f"Kører på http://127.0.0.1:{port}" in output
     assert "GET /svar/… HTTP/1.1" in output and "A" * 43 not in output  # no tokens in the log

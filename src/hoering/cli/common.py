@@ -47,8 +47,8 @@ def runtime(*, check_schema: bool = True) -> Runtime:
     if check_schema:
         current, heads = revisions(rt.db)
         if current and current != heads:
-            raise HoeringError(f"the database is at migration {', '.join(sorted(current))}, the code at "
-                               f"{', '.join(sorted(heads))}: run `hoering init`")
+            raise HoeringError(f"databasen er på migration {', '.join(sorted(current))}, koden på "
+                               f"{', '.join(sorted(heads))}: kør `hoering init`")
     return rt
 
 
@@ -59,7 +59,7 @@ def parse_when(text: str, *, option: str = "--deadline") -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise HoeringError(f"{option}: {text!r} is not a date-time like 2014-05-13T12:00") from None
+        raise HoeringError(f"{option}: {text!r} er ikke et tidspunkt som 2014-05-13T12:00") from None
     if len(text.strip()) == 10:
         value = value.replace(hour=12)
     return as_aware(value)

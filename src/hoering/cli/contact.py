@@ -23,7 +23,7 @@ def revoke(
 
     done = revoke_contact(runtime(), email, hearing_id=hearing)
     where = ", ".join(str(h) for h in done.hearings)
-    typer.echo(f"Revoked {done.links} link(s) of {done.email}" + (f" (hearing {where})." if where else "."))
+    typer.echo(f"{done.links} svarlink(s) for {done.email} er tilbagekaldt" + (f" (høring {where})." if where else "."))
 
 
 @app.command()
@@ -35,5 +35,5 @@ def reissue(
     from hoering.services.contacts import reissue_link  # lazy: keeps `hoering --help` fast
 
     queued = reissue_link(runtime(), email, hearing_id=hearing)
-    typer.echo(f"New link for {email.strip()} in hearing {hearing}: {queued} mail(s) queued "
-                  "(send with: hoering outbox send).")
+    typer.echo(f"Nyt svarlink til {email.strip()} i høring {hearing}: {queued} mail(s) i udbakken "
+               "(send med: hoering outbox send).")

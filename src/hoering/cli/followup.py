@@ -34,7 +34,7 @@ def list_(
             who += f" – høring {r['hearing']}"
         table.add_row(str(r["id"]), r["what"], who, r["due_da"], f"{r['item']}: {r['item_title']}",
                       "åben" if r["status"] == "open" else "lukket")
-    console.print(table if rows else "No follow-ups.")
+    console.print(table if rows else "Ingen opfølgninger.")
 
 
 @app.command()
@@ -44,7 +44,7 @@ def close(followup_id: Annotated[int, typer.Argument(min=1)],
     from hoering.services.followups import close_followup
 
     close_followup(runtime(), followup_id, note=note)
-    typer.echo(f"Follow-up {followup_id} closed")
+    typer.echo(f"Opfølgning {followup_id} er lukket")
 
 
 @app.command()

@@ -51,8 +51,8 @@ def warn_closed_day(deadline: datetime) -> None:
 
     reason = closed_because(local_date(deadline))
     if reason:
-        typer.echo(f"warning: the deadline {format_datetime(deadline)} is a {reason}, when the "
-                   "kommuners' offices are closed", err=True)
+        typer.echo(f"advarsel: fristen {format_datetime(deadline)} falder på {reason}, hvor kommunernes "
+                   "kontorer er lukket", err=True)
 
 
 @app.command("list")
@@ -67,7 +67,7 @@ def list_(status: Annotated[str | None, typer.Option(help="open or closed")] = N
         table.add_row(str(r.id), r.title, label(KIND, r.kind), label(HEARING_STATUS, r.status),
                       format_datetime(r.deadline),
                       f"{r.answered}/{r.recipients}")
-    console.print(table if rows else "No hearings yet.")
+    console.print(table if rows else "Ingen høringer endnu.")
 
 
 @app.command()
@@ -123,12 +123,12 @@ def answer(
         try:
             given.append(GivenFile(path.name, path.read_bytes()))
         except OSError as exc:
-            raise HoeringError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+            raise HoeringError(f"{path}: kan ikke læses ({exc.strerror or exc})") from None
     r = record_answer(runtime(), hearing_id, kommune=kommune, option=option, text=text,
                       comment=comment, channel="manual", answered_by=by, files=given)
-    late = " (after the deadline)" if r.late else ""
-    files = f" with {len(given)} file(s)" if given else ""
-    typer.echo(f"Recorded answer v{r.version} from {r.kommune_code}: {r.option or 'text'}{files}{late}")
+    late = " (efter fristen)" if r.late else ""
+    files = f" med {len(given)} fil(er)" if given else ""
+    typer.echo(f"Svar v{r.version} fra {r.kommune_code} er registreret: {r.option or 'tekst'}{files}{late}")
 
 
 @app.command()
@@ -140,19 +140,25 @@ def respond(
     text: Annotated[str, typer.Option(help="The response and its reasons (Danish; stands in the høringsnotat).")],
 ) -> None:
     """The secretariat's response to a kommune's answer, for the høringsnotat (latest counts)."""
+    from hoering.domain.responses import STANCES
     from hoering.services.responses import respond as record
 
     r = record(runtime(), hearing_id, kommune=kommune, stance=stance, text=text)
-    typer.echo(f"Response v{r.version} to {r.kommune_code}: {r.stance}")
+    typer.echo(f"Sekretariatets bemærkning v{r.version} til {r.kommune_code}: {label(STANCES, r.stance)}")
 
 
 @app.command()
-def close(hearing_id: IdArg, force: Annotated[bool, typer.Option(help="Close before the deadline.")] = False) -> None:
+def close(
+    hearing_id: IdArg,
+    force: Annotated[bool, typer.Option(help="Close before the deadline.")] = False,
+    reason: Annotated[str | None, typer.Option(
+        "--reason", metavar="TEXT", help="Why it is closed (e.g. before the deadline); kept in the audit log.")] = None,
+) -> None:
     """Close now: tally, freeze the result, queue the result mails."""
     from hoering.services.hearings import close_hearing
 
-    closed = close_hearing(runtime(), hearing_id, force=force)
-    typer.echo(f"Closed hearing {closed.hearing_id}: {label(OUTCOME, closed.outcome, empty='intet udfald')}")
+    closed = close_hearing(runtime(), hearing_id, force=force, reason=reason)
+    typer.echo(f"Høring {closed.hearing_id} er lukket: {label(OUTCOME, closed.outcome, empty='intet udfald')}")
 
 
 DeadlineOpt = Annotated[str, typer.Option(help="New deadline, e.g. 2014-05-20T12:00.")]
@@ -180,7 +186,7 @@ def _change_deadline(hearing_id: int, deadline: str, reason: str, *, reopen: boo
     new = change_deadline(runtime(), hearing_id, deadline=parse_when(deadline), reason=reason, reopen=reopen,
                           allow_closed_day=allow_closed_day)
     warn_closed_day(new)
-    typer.echo(f"Hearing {hearing_id} {'reopened' if reopen else 'now runs'} until {format_datetime(new)}")
+    typer.echo(f"Høring {hearing_id} er {'genåbnet' if reopen else 'forlænget'} med frist {format_datetime(new)}")
 
 
 @app.command()

@@ -34,7 +34,7 @@ def import_(
         try:
             raws.append((path.name, path.read_bytes()))
         except OSError as exc:
-            raise HoeringError(f"{path}: {exc.strerror}") from None
+            raise HoeringError(f"{path}: kan ikke læses ({exc.strerror or exc})") from None
     console.print(import_files(runtime(), raws).line())
 
 
@@ -48,7 +48,7 @@ def review(json: Annotated[bool, typer.Option("--json")] = False) -> None:
         print_json([e.as_json() for e in entries])
         return
     if not entries:
-        console.print("Nothing to review.")
+        console.print("Intet venter på gennemsyn.")
         return
     table = Table("Id", "Fra", "Emne", "Høring", "Kommune", "Hvorfor", "Forslag", "Tekst")
     for e in entries:
@@ -71,7 +71,7 @@ def record(
 
     answer = record_reviewed(runtime(), message, option=option, comment=comment, text=text, hearing_id=hearing,
                              kommune=kommune)
-    typer.echo(f"Inbox message {message} recorded as answer {answer}.")
+    typer.echo(f"Besked {message} i indbakken er registreret som svar {answer}.")
 
 
 @app.command()
@@ -83,7 +83,7 @@ def ignore(
     from hoering.services.inbox_review import ignore_message
 
     ignore_message(runtime(), message, reason=reason)
-    typer.echo(f"Inbox message {message} ignored.")
+    typer.echo(f"Besked {message} i indbakken er lagt til side; intet er registreret.")
 
 
 @app.command(name="list")
@@ -93,6 +93,7 @@ def list_(
     limit: Annotated[int, typer.Option(min=1)] = 200,
 ) -> None:
     """Everything received: when, from whom, its reason and what was done."""
+    from hoering.domain.labels import INBOX_STATUS, label
     from hoering.services.inbox_review import list_messages
 
     entries = list_messages(runtime(), status=status, limit=limit)
@@ -102,5 +103,6 @@ def list_(
     table = Table("Id", "Modtaget", "Fra", "Emne", "Art", "Status", "Høring", "Svar", "Note")
     for e in entries:
         table.add_row(str(e.id), e.received_at.strftime("%Y-%m-%d %H:%M"), e.sender, e.subject[:50],
-                      e.reason or "", e.status, str(e.hearing_id or ""), e.option or "", e.note or "")
+                      e.reason or "", label(INBOX_STATUS, e.status), str(e.hearing_id or ""), e.option or "",
+                      e.note or "")
     console.print(table)

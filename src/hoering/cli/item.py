@@ -109,7 +109,17 @@ def route(
     from hoering.services.items import route_item
 
     landed = route_item(runtime(), item_id, to=to, meeting_id=meeting, reason=reason)
-    typer.echo(f"Item {item_id} routed to {to}" + (f" (meeting {landed})" if landed else ""))
+    typer.echo(_routed(item_id, to.strip().lower(), landed))
+
+
+def _routed(item_id: int, to: str, landed: int | None) -> str:
+    """The confirmation of ``item route``, in Danish."""
+    if to == "back":
+        return f"Punkt {item_id} er sendt retur til den, der rejste det"
+    body = to.upper() if len(to) <= 4 else to
+    if landed is None:
+        return f"Punkt {item_id} er sendt til {body}"
+    return f"Punkt {item_id} er sat på dagsordenen for {body} (møde {landed})"
 
 
 @app.command()
@@ -125,6 +135,7 @@ def decide(
         "--from-file", help="Take outcome, text and follow-ups from an item file's decision (replays).")] = None,
 ) -> None:
     """Record the beslutning (FU decides items it holds under delegated competence)."""
+    from hoering.domain.meetings import OUTCOME_LABELS
     from hoering.errors import HoeringError
     from hoering.services.items import decide_item, read_item_file
 
@@ -132,13 +143,13 @@ def decide(
     if from_file is not None:
         decision = read_item_file(from_file).decision
         if decision is None:
-            raise HoeringError(f"{from_file} has no decision")
+            raise HoeringError(f"{from_file} indeholder ingen beslutning")
         outcome, text, followups = decision.outcome, decision.text, list(decision.followups)
     if outcome is None or text is None:
-        raise HoeringError("give --outcome and --text (or --from-file)")
+        raise HoeringError("angiv --outcome og --text (eller --from-file)")
     moved_to = decide_item(runtime(), item_id, outcome=outcome, text=text, followups=followups)
-    typer.echo(f"Item {item_id} postponed to meeting {moved_to}" if moved_to
-               else f"Item {item_id} decided: {outcome}")
+    typer.echo(f"Punkt {item_id} er udsat til møde {moved_to}" if moved_to
+               else f"Punkt {item_id} er besluttet: {OUTCOME_LABELS.get(outcome, outcome).lower()}")
 
 
 @app.command()
@@ -159,7 +170,7 @@ def postpone(item_id: IdArg, reason: Annotated[str | None, typer.Option()] = Non
     """Move an item to the same body's next meeting."""
     from hoering.services.items import postpone_item
 
-    typer.echo(f"Item {item_id} moved to meeting {postpone_item(runtime(), item_id, reason=reason)}")
+    typer.echo(f"Punkt {item_id} er flyttet til møde {postpone_item(runtime(), item_id, reason=reason)}")
 
 
 @app.command("attach-hearing")
@@ -168,7 +179,7 @@ def attach_hearing(item_id: IdArg, hearing: Annotated[int, typer.Option(min=1)])
     from hoering.services.items import attach_hearing as attach
 
     attach(runtime(), item_id, hearing)
-    typer.echo(f"Hearing {hearing} attached to item {item_id}")
+    typer.echo(f"Høring {hearing} er knyttet til punkt {item_id}")
 
 
 @app.command()

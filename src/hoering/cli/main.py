@@ -66,9 +66,9 @@ def init(
     upgrade(rt.db)
     summary = load_registry(rt, registry)
     console.print(
-        f"Database ready ({rt.db.engine.url.render_as_string(hide_password=True)}); registry: "
-        f"{summary.kommuner} kommuner, {summary.bodies} bodies, {summary.people} people, "
-        f"{summary.changed} change(s)."
+        f"Databasen er klar ({rt.db.engine.url.render_as_string(hide_password=True)}); registret: "
+        f"{summary.kommuner} kommuner, {summary.bodies} organer, {summary.people} personer, "
+        f"{summary.changed} ændring(er)."
     )
 
 
@@ -84,7 +84,7 @@ def due(
     rt = runtime()
     report = run_due_work(rt)
     record_heartbeat(rt, WATCH)  # `hoering due` does hearing_watch's work (cron instead of Prefect)
-    console.print(f"Reminders queued: {report.reminders}; hearings closed: {len(report.closed)}"
+    console.print(f"Påmindelser i udbakken: {report.reminders}; høringer lukket: {len(report.closed)}"
                   + (f" ({', '.join(map(str, report.closed))})" if report.closed else ""))
     if send:
         send_with_progress(rt)
@@ -97,7 +97,7 @@ def main() -> None:
         # every option and argument cleaned once, here (control characters, broken encodings)
         app(args=[clean_text(arg) for arg in sys.argv[1:]])
     except HoeringError as exc:
-        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        console.print(f"[red]fejl:[/red] {exc}", soft_wrap=True)
         sys.exit(2)
 
 

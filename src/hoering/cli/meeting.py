@@ -27,7 +27,7 @@ def plan(file: Annotated[Path, typer.Argument(help="A body's meeting plan for a 
     from hoering.services.planning import plan_meetings, read_plan_file
 
     ids = plan_meetings(runtime(), read_plan_file(file))
-    typer.echo(f"{len(ids)} meeting(s): {', '.join(map(str, ids))}")
+    typer.echo(f"{len(ids)} møde(r): {', '.join(map(str, ids))}")
 
 
 @app.command("list")
@@ -49,12 +49,14 @@ def list_(
                       "aflyst" if r["cancelled"] else "sendt" if r["agenda_sent"] else "",
                       "sendt" if r["minutes_sent"] else
                       ("godkendt" if r["minutes_approved"] else ""))
-    console.print(table if rows else "No meetings planned.")
+    console.print(table if rows else "Ingen møder planlagt.")
 
 
 @app.command()
 def show(meeting_id: IdArg, json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """A meeting's items in agenda order, with their ids and states."""
+    from hoering.domain.meetings import KIND_LABELS, OUTCOME_LABELS
+    from hoering.domain.routing import STATE_LABELS
     from hoering.services.meetings import meeting_items
 
     data = meeting_items(runtime(), meeting_id)
@@ -64,8 +66,9 @@ def show(meeting_id: IdArg, json: Annotated[bool, typer.Option("--json")] = Fals
     console.print(f"[bold]{data['body'].upper()}[/bold] {data['when']}, {data['place']}")
     table = Table("Punkt", "Id", "Titel", "Art", "Status", "Udfald")
     for i in data["items"]:
-        table.add_row(str(i["number"]), str(i["id"]), i["title"], i["kind"], i["state"], i["outcome"] or "")
-    console.print(table if data["items"] else "No items yet.")
+        table.add_row(str(i["number"]), str(i["id"]), i["title"], KIND_LABELS.get(i["kind"], i["kind"]),
+                      STATE_LABELS.get(i["state"], i["state"]), OUTCOME_LABELS.get(i["outcome"], i["outcome"] or ""))
+    console.print(table if data["items"] else "Ingen punkter endnu.")
 
 
 @app.command()
@@ -125,7 +128,7 @@ def attendance(
     from hoering.services.meetings import record_attendance
 
     record_attendance(runtime(), meeting_id, deltagere=deltager, afbud=afbud, correction=correction)
-    typer.echo(f"Meeting {meeting_id}: {len(deltager)} deltagere, {len(afbud)} afbud")
+    typer.echo(f"Møde {meeting_id}: {len(deltager)} deltagere, {len(afbud)} afbud")
 
 
 @app.command()
@@ -151,13 +154,13 @@ def approve(meeting_id: IdArg, by: Annotated[str, typer.Option(help="Who approve
     from hoering.services.meetings import approve_minutes
 
     approve_minutes(runtime(), meeting_id, by=by)
-    typer.echo(f"Minutes of meeting {meeting_id} approved by {by}")
+    typer.echo(f"Referatet af møde {meeting_id} er godkendt af {by}")
 
 
 def _write(meeting_id: int, mode: str, fmt: str, out: Path | None) -> None:
     from hoering.services.documents import write_document
 
     if fmt not in ("html", "pdf", "docx"):
-        raise HoeringError(f"--format: {fmt!r} is not one of html, pdf, docx")
+        raise HoeringError(f"--format: {fmt!r} er ikke en af html, pdf, docx")
     path = write_document(runtime(), meeting_id, mode=mode, fmt=fmt, out=out)  # type: ignore[arg-type]
     typer.echo(str(path))

@@ -26,12 +26,13 @@ def doctor(
 
 def backup(folder: Annotated[Path, typer.Argument(help="A new (or empty) folder for the backup.")]) -> None:
     """Back up the database, the secret key and the document folder, with a manifest of checksums."""
+    from hoering.danish import format_size
     from hoering.services.backup import backup as make_backup
 
     summary = make_backup(runtime(check_schema=False), folder)
-    console.print(f"Backup in {summary.folder}: {summary.engine} database ({summary.tables} tables, "
-                  f"{summary.documents} documents), {summary.files} files, {summary.bytes:,} bytes; "
-                  f"checksums in {summary.folder / 'manifest.json'}.", soft_wrap=True)
+    console.print(f"Sikkerhedskopi i {summary.folder}: {summary.engine}-database ({summary.tables} tabeller, "
+                  f"{summary.documents} dokumenter), {summary.files} filer, {format_size(summary.bytes)}; "
+                  f"kontrolsummer i {summary.folder / 'manifest.json'}.", soft_wrap=True)
 
 
 def restore(folder: Annotated[Path, typer.Argument(help="A folder made by `hoering backup`.")]) -> None:
@@ -39,7 +40,7 @@ def restore(folder: Annotated[Path, typer.Argument(help="A folder made by `hoeri
     from hoering.services.backup import restore as restore_backup
 
     counts = restore_backup(runtime(check_schema=False), folder)
-    console.print(f"Restored {sum(counts.values())} rows in {len(counts)} tables from {folder}.")
+    console.print(f"Genskabt {sum(counts.values())} rækker i {len(counts)} tabeller fra {folder}.")
 
 
 journal_app = typer.Typer(help="The journal (offentlighedsloven §15): every document sent or received.",
@@ -63,10 +64,10 @@ def journal_export_command(
 
     chosen = [hearing is not None, meeting is not None, start is not None or end is not None]
     if sum(chosen) != 1:
-        raise HoeringError("give exactly one of --hearing ID, --meeting ID, or --from DATE --to DATE")
+        raise HoeringError("angiv præcis én af --hearing ID, --meeting ID eller --from DATO --to DATO")
     if chosen[2]:
         if not (start and end):
-            raise HoeringError("--from and --to go together")
+            raise HoeringError("--from og --to skal angives sammen")
         first = parse_when(start, option="--from").replace(hour=0, minute=0)
         last = parse_when(end, option="--to").replace(hour=0, minute=0) + timedelta(days=1)
         scope = Scope(start=first, end=last)
@@ -76,7 +77,7 @@ def journal_export_command(
         default = Path(f"journal-hearing-{hearing}.zip" if hearing is not None else f"journal-meeting-{meeting}.zip")
     target = output or default
     entries = journal_export(runtime(), scope, target)
-    console.print(f"Wrote {target}: {len(entries)} document(s), index.csv and index.json.", soft_wrap=True)
+    console.print(f"Skrev {target}: {len(entries)} dokument(er), index.csv og index.json.", soft_wrap=True)
 
 
 privacy_app = typer.Typer(help="Personal data (GDPR): access requests, erasure, retention.", no_args_is_help=True)
@@ -96,11 +97,11 @@ def privacy_report_command(person: PersonOpt,
         return
     reg = data["registry"]
     console.print(f"{person}: " + (f"{reg['name']} ({reg['role']}, {reg['kommune'] or '-'}), "
-                                   f"{'active' if reg['active'] else 'inactive'}, bodies: "
-                                   f"{', '.join(reg['bodies']) or '-'}" if reg else "not in the registry"),
+                                   f"{'aktiv' if reg['active'] else 'inaktiv'}, organer: "
+                                   f"{', '.join(reg['bodies']) or '-'}" if reg else "findes ikke i registret"),
                   soft_wrap=True, markup=False)
     for place, n in data["places"].items():
-        console.print(f"  {place}: {n} row(s)", markup=False)
+        console.print(f"  {place}: {n} række(r)", markup=False)
 
 
 @privacy_app.command("erase")
@@ -109,7 +110,7 @@ def privacy_erase_command(person: PersonOpt) -> None:
     from hoering.services.privacy import erase_person
 
     report = erase_person(runtime(), person)
-    console.print(f"Erased {person}: {sum(report.rows.values())} value(s) pseudonymised as {report.pseudonym}"
-                  f" ({', '.join(f'{k}: {v}' for k, v in sorted(report.rows.items()))}); deleted: "
-                  f"{', '.join(f'{k}: {v}' for k, v in report.deleted.items() if v) or 'nothing'}.",
+    console.print(f"{person} er slettet: {sum(report.rows.values())} værdi(er) pseudonymiseret som {report.pseudonym}"
+                  f" ({', '.join(f'{k}: {v}' for k, v in sorted(report.rows.items()))}); slettet: "
+                  f"{', '.join(f'{k}: {v}' for k, v in report.deleted.items() if v) or 'intet'}.",
                   soft_wrap=True, markup=False)

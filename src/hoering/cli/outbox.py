@@ -22,16 +22,18 @@ def send_with_progress(rt: Runtime, *, wait: float = 0.0) -> None:
     from hoering.services.outbox import outbox_status, send_outbox
 
     pending = outbox_status(rt)["counts"]["pending"]
-    with Progress(TextColumn("Sending"), BarColumn(), MofNCompleteColumn(), console=console,
+    with Progress(TextColumn("Sender"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True, disable=pending == 0) as bar:
         task = bar.add_task("send", total=pending or None)
         report = send_outbox(rt, progress=lambda n: bar.advance(task, n), wait_for_retries=wait)
-    console.print(f"Sent: {report.sent}; failed: {report.failed}; waiting for retry: {report.retrying}")
+    console.print(f"Sendt: {report.sent}; fejlede: {report.failed}; venter på nyt forsøg: {report.retrying}")
     if report.held:
-        console.print(f"[red]Not sent, held for TLS: {report.held}[/red] (HOERING_SMTP_REQUIRE_TLS is set and the "
-                      "SMTP server gives no TLS 1.2+; the messages stay pending; see `hoering doctor`)")
+        console.print(f"[red]Ikke sendt, holdt tilbage for TLS: {report.held}[/red] (HOERING_SMTP_REQUIRE_TLS "
+                      "er sat, og SMTP-serveren tilbyder ikke TLS 1.2+; beskederne bliver i udbakken; "
+                      "se `hoering doctor`)")
     for line in report.errors:
-        console.print(f"  [red]{'held' if ': held, ' in line else 'failed'}[/red] {line.replace(': held, ', ': ')}")
+        console.print(f"  [red]{'holdt tilbage' if ': held, ' in line else 'fejlede'}[/red] "
+                      f"{line.replace(': held, ', ': ')}")
 
 
 @app.command()
@@ -43,13 +45,14 @@ def send(wait: Annotated[float, typer.Option(help="Seconds to wait for retries f
 @app.command()
 def status(json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Counts by state, and the failed rows with the server's reply."""
+    from hoering.domain.labels import OUTBOX_STATUS, label
     from hoering.services.outbox import outbox_status
 
     data = outbox_status(runtime())
     if json:
         print_json(data)
         return
-    console.print("  ".join(f"{k}: {v}" for k, v in data["counts"].items()))
+    console.print("  ".join(f"{label(OUTBOX_STATUS, k)}: {v}" for k, v in data["counts"].items()))
     if data["failed"]:
         table = Table("Id", "Til", "Art", "Høring", "Forsøg", "Svar fra server", title="Fejlede")
         for f in data["failed"]:
@@ -57,7 +60,7 @@ def status(json: Annotated[bool, typer.Option("--json")] = False) -> None:
                           f["reply"] or "")
         console.print(table)
     if data["retrying"]:
-        console.print(f"{len(data['retrying'])} message(s) waiting for a retry.")
+        console.print(f"{len(data['retrying'])} besked(er) venter på et nyt forsøg.")
 
 
 @app.command()
@@ -66,4 +69,4 @@ def retry(message_id: Annotated[int, typer.Argument(help="The outbox row's id.")
     from hoering.services.outbox import retry_message
 
     retry_message(runtime(), message_id)
-    typer.echo(f"Outbox message {message_id} queued again.")
+    typer.echo(f"Besked {message_id} er lagt i udbakken igen.")

@@ -32,8 +32,10 @@ def deliver(data: bytes, output: Path | None, *, default: Path | None) -> None:
     try:
         target.write_bytes(data)
     except OSError as exc:
-        raise HoeringError(f"cannot write {target}: {exc.strerror or exc}") from None
-    console.print(f"Wrote {target} ({len(data):,} bytes)")
+        raise HoeringError(f"kan ikke skrive {target}: {exc.strerror or exc}") from None
+    from hoering.danish import format_size
+
+    console.print(f"Skrev {target} ({format_size(len(data))})")
 
 
 @hearing_app.command()
@@ -76,7 +78,7 @@ def preview(
 
     mail = preview_status(runtime(), director=director)
     if mail is None:
-        console.print(f"Nothing to report to {director} now; no status mail would be sent.")
+        console.print(f"Intet at melde til {director} nu; der ville ikke blive sendt en statusmail.")
         return
     if output is not None:
         body = mail.html if output.suffix.lower() in (".html", ".htm") else \

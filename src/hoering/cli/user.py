@@ -31,7 +31,7 @@ def add(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     user = add_user(runtime(), email, name=name, role=role, password=password, actor=ACTOR)
-    console.print(f"Added {user.email} ({user.name}, {user.role}).")
+    console.print(f"{user.email} er oprettet ({user.name}, {user.role}).")
 
 
 @app.command("list")
@@ -44,12 +44,12 @@ def list_(json: Annotated[bool, typer.Option("--json")] = False) -> None:
         print_json(users)
         return
     if not users:
-        console.print("No accounts yet: the shared HOERING_ADMIN_PASSWORD_HASH logs in (bootstrap).")
+        console.print("Ingen konti endnu: den fælles HOERING_ADMIN_PASSWORD_HASH giver adgang (opstart).")
         return
-    table = Table("e-mail", "name", "role", "active", "API token")
+    table = Table("E-mail", "Navn", "Rolle", "Aktiv", "API-token")
     for u in users:
         table.add_row(str(u["email"]), str(u["name"]), str(u["role"]),
-                      "yes" if u["active"] else "disabled", "yes" if u["api_token"] else "-")
+                      "ja" if u["active"] else "deaktiveret", "ja" if u["api_token"] else "-")
     console.print(table)
 
 
@@ -59,7 +59,7 @@ def disable(email: Annotated[str, typer.Argument(help="The account's e-mail addr
     from hoering.services.users import disable_user
 
     disable_user(runtime(), email, actor=ACTOR)
-    console.print(f"Disabled {email}.")
+    console.print(f"{email} er deaktiveret.")
 
 
 @app.command()
@@ -69,5 +69,5 @@ def token(email: Annotated[str, typer.Argument(help="The account's e-mail addres
 
     value = issue_api_token(runtime(), email, actor=ACTOR)
     if not value:
-        raise HoeringError("no token issued")
+        raise HoeringError("der blev ikke udstedt et token")
     typer.echo(value)

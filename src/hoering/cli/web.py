@@ -40,10 +40,10 @@ def serve(
     settings = rt.settings
     host = host or settings.web_host
     port = port or settings.web_port
-    typer.echo(f"Serving on http://{host}:{port} (links in mails point to {settings.portal_url})")
+    typer.echo(f"Kører på http://{host}:{port} (links i mails peger på {settings.portal_url})")
     if not settings.admin_password_hash:
-        typer.echo("Note: HOERING_ADMIN_PASSWORD_HASH is not set; /sekretariat cannot be logged into "
-                   "(create one with: hoering web hash-password).")
+        typer.echo("Bemærk: HOERING_ADMIN_PASSWORD_HASH er ikke sat; man kan ikke logge ind på /sekretariat "
+                   "(lav en med: hoering web hash-password).")
     if workers > 1:
         # Each worker process builds its own app from the environment (the same HOERING_* settings).
         uvicorn.run("hoering.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
@@ -91,5 +91,5 @@ def hash_password_command(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 8:
-        raise HoeringError("the password needs at least 8 characters")
+        raise HoeringError("adgangskoden skal have mindst 8 tegn")
     typer.echo(hash_password(password))

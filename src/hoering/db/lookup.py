@@ -19,19 +19,23 @@ if TYPE_CHECKING:  # the meeting tables load only for the meeting lookups
     from hoering.db.meetings import Item, Meeting
 
 Row = TypeVar("Row", bound=Base)
+# What the secretariat calls a row of each table it names by id.
+DANISH_NAMES = {"hearing": "høring", "meeting": "møde", "item": "punkt", "bilag": "bilag", "person": "person",
+                "followup": "opfølgning", "inbox_message": "besked i indbakken", "outbox": "besked i udbakken"}
 
 
 def get_or_not_found(s: Session, model: type[Row], row_id: int, *, lock: bool = False,
                      what: str | None = None) -> Row:
     """The row of ``model`` with ``row_id`` (locked for update when ``lock``); NotFoundError
-    ("no hearing with id 42") when there is none."""
+    ("høring 42 findes ikke", in the secretariat's Danish) when there is none."""
     query = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
     if lock:
         query = query.with_for_update()
     row = s.scalar(query)
     if row is None:
-        name = what or str(model.__tablename__).replace("_", " ")
-        raise NotFoundError(f"no {name} with id {row_id}")
+        table = str(model.__tablename__)
+        name = what or DANISH_NAMES.get(table, table.replace("_", " "))
+        raise NotFoundError(f"{name} {row_id} findes ikke")
     return row
 
 

@@ -11,6 +11,13 @@ LINE_STATUS = {"answered": "svar modtaget", "late": "svar modtaget efter fristen
 HEARING_STATUS = {"open": "åben", "closed": "afsluttet"}
 KIND = {"choice": "valg", "consent": "tilslutning", "allocation": "fordeling", "interest": "interesse",
         "submission": "bidrag"}
+# The meeting cycle's steps (services.cycle), as the secretariat's notices and the CLI name them.
+CYCLE_STEP = {"call_for_items": "indkaldelse af punkter", "fu_agenda": "FU's forberedelse",
+              "agenda": "dagsorden", "minutes_draft": "udkast til referat", "minutes": "referat",
+              "kkr_orientation": "orientering af KKR"}
+OUTBOX_STATUS = {"pending": "venter", "sending": "sendes", "sent": "sendt", "failed": "fejlet"}
+INBOX_STATUS = {"new": "ny", "recorded": "registreret", "review": "til gennemsyn", "done": "behandlet",
+                "ignored": "lagt til side"}
 
 
 def label(table: dict[str, str], key: str | None, *, empty: str = "") -> str:

@@ -18,10 +18,10 @@ def check_response(stance: str, text: str) -> tuple[str, str]:
     """The stance key and the trimmed text, or a RuleViolation naming what is wrong."""
     key = stance.strip().lower().replace("-", "_")
     if key not in STANCES:
-        raise RuleViolation(f"unknown stance {stance!r}; use one of: {', '.join(STANCES)}")
+        raise RuleViolation(f"ukendt stillingtagen {stance!r}; brug en af: {', '.join(STANCES)}")
     text = text.strip()
     if not text:
-        raise RuleViolation("give the response's reasons (--text); they stand in the høringsnotat")
+        raise RuleViolation("skriv sekretariatets bemærkning og begrundelse (--text); den står i høringsnotatet")
     if len(text) > MAX_RESPONSE:
-        raise RuleViolation(f"the response is longer than {MAX_RESPONSE} characters")
+        raise RuleViolation(f"sekretariatets bemærkning er længere end {MAX_RESPONSE} tegn")
     return key, text

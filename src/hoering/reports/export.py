@@ -36,7 +36,7 @@ def export(report: HearingReport, fmt: str) -> bytes:
         return to_xlsx(report)
     if fmt == "json":
         return to_json(report)
-    raise RuleViolation(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    raise RuleViolation(f"ukendt eksportformat {fmt!r}; brug en af: {', '.join(FORMATS)}")
 
 
 def _cells(row: PartyRow) -> list[Any]:

@@ -37,8 +37,8 @@ SECRETARIAT = "Sekretariat for Nordjysk Socialaftale"
 def notat_blocks(report: HearingReport, *, written: datetime) -> Notat:
     """The notat as blocks. Refuses an open hearing: the notat describes a finished hearing."""
     if report.status != "closed":
-        raise RuleViolation(f"hearing {report.id} is still open (deadline "
-                            f"{report.deadline.isoformat()}); the høringsnotat is written once it is closed")
+        raise RuleViolation(f"høring {report.id} er stadig åben (frist {format_datetime(report.deadline)}); "
+                            "høringsnotatet skrives, når den er lukket")
     b: list[Block] = [Heading("Høringsnotat", 0), Para(report.title, "strong")]
     b += [Para(f"Mailhøring i {report.body_long}", "muted"),
           Para(f"Høringsperiode: {period_da(report.opened_at, report.deadline)}", "muted")]
@@ -224,6 +224,6 @@ def _history(r: HearingReport) -> list[Block]:
 def render_notat(report: HearingReport, fmt: str, *, written: datetime) -> bytes:
     """The høringsnotat of a closed hearing's report as DOCX or PDF bytes."""
     if fmt not in NOTAT_FORMATS:
-        raise RuleViolation(f"unknown notat format {fmt!r}; use one of: {', '.join(NOTAT_FORMATS)}")
+        raise RuleViolation(f"ukendt format til høringsnotatet {fmt!r}; brug en af: {', '.join(NOTAT_FORMATS)}")
     notat = notat_blocks(report, written=written)
     return write_docx(notat) if fmt == "docx" else write_pdf(notat)

@@ -78,7 +78,7 @@ def record_answer(
         recipient = s.scalar(select(HearingRecipient).where(
             HearingRecipient.hearing_id == hearing.id, HearingRecipient.kommune_id == party.id))
         if recipient is None:
-            raise NotFoundError(f"{party.display_name} is not asked in hearing {hearing_id}")
+            raise NotFoundError(f"{party.display_name} er ikke modtager af høring {hearing_id}")
         recorded = _store(rt, s, hearing, recipient, party, option=option, text=text, comment=comment,
                           channel=channel, person=None, answered_by=answered_by, files=files,
                           actor=actor)
@@ -98,7 +98,7 @@ def record_answer_in(
     recipient = s.scalar(select(HearingRecipient).where(
         HearingRecipient.hearing_id == hearing.id, HearingRecipient.kommune_id == kommune_id))
     if recipient is None:
-        raise NotFoundError(f"kommune {kommune_id} is not asked in hearing {hearing_id}")
+        raise NotFoundError(f"kommune {kommune_id} er ikke modtager af høring {hearing_id}")
     person = s.get(Person, person_id) if person_id is not None else None
     return _store(rt, s, hearing, recipient, recipient.kommune, option=option, text=text, comment=comment,
                   channel=channel, person=person, answered_by=answered_by)
@@ -118,7 +118,7 @@ def record_answer_by_token(
         row = find_token(s, token, joinedload(AnswerToken.person),
                          joinedload(AnswerToken.recipient).joinedload(HearingRecipient.kommune))
         if row is None:
-            raise UnknownLink("unknown answer link")
+            raise UnknownLink("ukendt svarlink")
         recipient = row.recipient
         hearing = get_hearing(s, recipient.hearing_id, lock=True)
         party = recipient.kommune
@@ -138,26 +138,27 @@ def _store(
 ) -> Recorded:
     now = rt.now()
     if expect_hearing is not None and expect_hearing != hearing.id:
-        raise OtherHearing(f"the form was for hearing {expect_hearing}, the link is for hearing {hearing.id}")
+        raise OtherHearing(f"formularen hørte til høring {expect_hearing}, linket til høring {hearing.id}")
     if hearing.status != "open":
-        raise HearingClosedError(f"hearing {hearing.id} is closed and takes no more answers")
+        raise HearingClosedError(f"høring {hearing.id} er lukket og modtager ikke flere svar")
     definition = definition_of(hearing)
     comment = clean_text(comment or "").strip() or None
     text = clean_text(text or "").strip() or None
     option = clean_text(option)
     if comment and len(comment) > MAX_COMMENT:
-        raise RuleViolation(f"the comment is longer than {MAX_COMMENT} characters")
+        raise RuleViolation(f"bemærkningen er længere end {MAX_COMMENT} tegn")
     if definition.kind == "submission":
         if option:
-            raise RuleViolation("a submission hearing is answered with text, not an option")
+            raise RuleViolation("et indspil besvares med tekst, ikke med en svarmulighed")
         if not text and not files and not keep_files:
-            raise RuleViolation("a submission needs a text or a document")
+            raise RuleViolation("et indspil skal have en tekst eller et dokument")
         if text and len(text) > MAX_TEXT:
-            raise RuleViolation(f"the text is longer than {MAX_TEXT} characters")
+            raise RuleViolation(f"teksten er længere end {MAX_TEXT} tegn")
     else:
         keys = [o.key for o in definition.answer_options]
         if option not in keys:
-            raise NotFoundError(f"no option {option!r} in hearing {hearing.id}; options: {', '.join(keys)}")
+            raise NotFoundError(f"høring {hearing.id} har ingen svarmulighed {option!r}; "
+                                f"svarmulighederne er: {', '.join(keys)}")
     kept = _kept_files(s, recipient, keep_files)
     if len(kept) + len(files) > MAX_FILES:
         raise FileRefused("too_many", f"Et svar kan højst have {MAX_FILES} filer.")

@@ -71,7 +71,7 @@ def find_person(s: Session, email: str) -> Person:
     if person is None:
         person = s.scalar(select(Person).where(Person.email == email.strip()))
     if person is None:
-        raise NotFoundError(f"no contact with the address {email.strip()!r} in the registry")
+        raise NotFoundError(f"der er ingen kontakt med adressen {email.strip()!r} i registret")
     return person
 
 
@@ -106,16 +106,16 @@ def reissue_link(rt: Runtime, email: str, *, hearing_id: int, actor: str = SECRE
         person = find_person(s, email)
         hearing = get_hearing(s, hearing_id, lock=True)
         if hearing.status != "open":
-            raise RuleViolation(f"hearing {hearing_id} is closed; its links cannot be reissued")
+            raise RuleViolation(f"høring {hearing_id} er lukket; der kan ikke sendes nye svarlinks")
         if not person.active:
-            raise RuleViolation(f"{person.email} is no longer in the registry; no new link")
+            raise RuleViolation(f"{person.email} er ikke længere i registret; der sendes ikke et nyt svarlink")
         recipient = s.scalar(select(HearingRecipient).where(HearingRecipient.hearing_id == hearing.id,
                                                             HearingRecipient.kommune_id == person.kommune_id))
         had = s.scalar(select(AnswerToken.id).join(HearingRecipient, HearingRecipient.id == AnswerToken.recipient_id)
                        .where(AnswerToken.person_id == person.id, HearingRecipient.hearing_id == hearing.id)
                        .limit(1))
         if recipient is None or had is None:
-            raise NotFoundError(f"{person.email} has no answer link in hearing {hearing_id}")
+            raise NotFoundError(f"{person.email} har intet svarlink i høring {hearing_id}")
         revoke_links(rt, s, person, hearing_id=hearing.id, actor=actor, why="reissued")
         nonce = new_nonce()
         token = AnswerToken(recipient_id=recipient.id, person_id=person.id, nonce=nonce,

@@ -111,11 +111,11 @@ def list_followups(rt: Runtime, *, open_only: bool = False) -> list[dict[str, An
 
 def close_followup(rt: Runtime, followup_id: int, *, note: str, actor: str = SECRETARIAT) -> None:
     with rt.db.transaction() as s:
-        f = get_or_not_found(s, Followup, followup_id, lock=True, what="follow-up")
+        f = get_or_not_found(s, Followup, followup_id, lock=True, what="opfølgning")
         if f.status == "closed":
-            raise RuleViolation(f"follow-up {followup_id} is closed already")
+            raise RuleViolation(f"opfølgning {followup_id} er allerede lukket")
         if not note.strip():
-            raise RuleViolation(f"follow-up {followup_id}: say how it was done (a note is required)")
+            raise RuleViolation(f"opfølgning {followup_id}: skriv, hvordan den er klaret (--note)")
         f.status, f.closed_at, f.closed_note = "closed", rt.now(), note.strip()
         audit.record(s, at=rt.now(), actor=actor, action="followup.closed", entity="followup",
                      entity_id=f.id, note=note)

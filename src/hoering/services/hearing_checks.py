@@ -74,8 +74,8 @@ def refuse_closed_day(deadline: datetime, *, allow: bool, field: str = "deadline
     reason = closed_because(local_date(deadline))
     if reason is None or allow:
         return None
-    return (f"{field}: {format_datetime(deadline)} is a {reason}, when the kommuners' offices are "
-            f"closed; choose a working day, or keep it with {ALLOW_CLOSED_DAY}")
+    return (f"{field}: {format_datetime(deadline)} falder på {reason}, hvor kommunernes kontorer er "
+            f"lukket; vælg en arbejdsdag, eller behold fristen med {ALLOW_CLOSED_DAY}")
 
 
 def refuse_opening_twice(s: Session, checked: CheckedHearing) -> None:

@@ -65,7 +65,7 @@ def open_hearing_for_followup(rt: Runtime, followup_id: int, path: Path, *, acto
 
 
 def _answerable(s: Session, followup_id: int, *, lock: bool = False) -> Followup:
-    f = get_or_not_found(s, Followup, followup_id, lock=lock, what="follow-up")
+    f = get_or_not_found(s, Followup, followup_id, lock=lock, what="opfølgning")
     if f.status != "open":
         raise RuleViolation(f"opfølgning {followup_id} er lukket; en høring kan kun åbnes fra en åben opfølgning")
     if f.hearing_id is not None:
@@ -112,7 +112,7 @@ def _deliver(s: Session, rt: Runtime, asker: Asker, *, actor: str) -> tuple[list
     result = result_of(s, hearing)
     followup = None
     if asker.followup_id is not None:
-        followup = get_or_not_found(s, Followup, asker.followup_id, lock=True, what="follow-up")
+        followup = get_or_not_found(s, Followup, asker.followup_id, lock=True, what="opfølgning")
         if followup.result_item_id is not None:
             return [], []
         origin = followup.item

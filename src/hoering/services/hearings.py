@@ -102,17 +102,17 @@ def close_hearing(rt: Runtime, hearing_id: int, *, force: bool = False,
     """
     reason = (reason or "").strip() or None
     if reason and len(reason) > MAX_REASON:
-        raise RuleViolation(f"the reason is longer than {MAX_REASON} characters")
+        raise RuleViolation(f"begrundelsen er længere end {MAX_REASON} tegn")
     now = rt.now()
     with rt.db.transaction() as s:
         hearing = get_hearing(s, hearing_id, lock=True)
         if hearing.status == "closed":
-            raise RuleViolation(f"hearing {hearing_id} is already closed")
+            raise RuleViolation(f"høring {hearing_id} er allerede lukket")
         record = live_record(s, hearing)
         if now < hearing.deadline and not force and record.silent:
             raise RuleViolation(
-                f"hearing {hearing_id} runs until {hearing.deadline.isoformat()} and "
-                f"{len(record.silent)} recipient(s) have not answered; use --force to close now"
+                f"høring {hearing_id} løber til {format_datetime(hearing.deadline)}, og "
+                f"{len(record.silent)} modtager(e) har ikke svaret; brug --force for at lukke nu"
             )
         forced = force and now < hearing.deadline
         hearing.status = "closed"
@@ -137,20 +137,20 @@ def change_deadline(rt: Runtime, hearing_id: int, *, deadline: datetime, reason:
     deadline = as_aware(deadline)
     reason = reason.strip()
     if not reason:
-        raise RuleViolation("give a reason (--reason); it goes to the kommuner")
+        raise RuleViolation("angiv en begrundelse (--reason); den sendes til kommunerne")
     with rt.db.transaction() as s:
         hearing = get_hearing(s, hearing_id, lock=True)
         if reopen and hearing.status != "closed":
-            raise RuleViolation(f"hearing {hearing_id} is open; use extend")
+            raise RuleViolation(f"høring {hearing_id} er åben; brug extend")
         if not reopen and hearing.status != "open":
-            raise RuleViolation(f"hearing {hearing_id} is closed; use reopen")
+            raise RuleViolation(f"høring {hearing_id} er lukket; brug reopen")
         if deadline <= now:
-            raise RuleViolation(f"the new deadline {format_datetime(deadline)} has already passed")
+            raise RuleViolation(f"den nye frist {format_datetime(deadline)} er allerede overskredet")
         if deadline < hearing.deadline:
-            raise RuleViolation(f"the new deadline {format_datetime(deadline)} is earlier than the "
-                                f"current one, {format_datetime(hearing.deadline)}")
+            raise RuleViolation(f"den nye frist {format_datetime(deadline)} ligger før den nuværende, "
+                                f"{format_datetime(hearing.deadline)}")
         if not reopen and deadline == hearing.deadline:
-            raise RuleViolation("an extension must move the deadline later")
+            raise RuleViolation("en forlængelse skal flytte fristen til senere")
         problem = refuse_closed_day(deadline, allow=allow_closed_day, field="--deadline")
         if problem:
             raise RuleViolation(problem)

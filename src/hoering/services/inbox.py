@@ -45,10 +45,10 @@ class InboxReport:
     secretariat_mails: int = 0
 
     def line(self) -> str:
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_reason.items())) or "none"
-        return (f"Fetched {self.fetched}, stored {self.stored} new, processed {self.processed} "
-                f"({reasons}); to review: {self.by_status.get('review', 0)}; "
-                f"recorded: {self.by_status.get('recorded', 0)}.")
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(self.by_reason.items())) or "ingen"
+        return (f"Hentet {self.fetched}, gemt {self.stored} nye, behandlet {self.processed} "
+                f"({reasons}); til gennemsyn: {self.by_status.get('review', 0)}; "
+                f"registreret: {self.by_status.get('recorded', 0)}.")
 
 
 def store_message(rt: Runtime, raw: bytes, *, source: str, mailbox_uid: str | None = None) -> tuple[int, bool]:

@@ -14,6 +14,7 @@ from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.db.lookup import get_or_not_found
 from hoering.db.models import Hearing, InboxMessage, Kommune, Person
+from hoering.domain.labels import INBOX_STATUS, label
 from hoering.errors import RuleViolation
 from hoering.runtime import Runtime
 from hoering.services.answers import MAX_COMMENT, record_answer_in
@@ -69,9 +70,10 @@ def review_queue(rt: Runtime, *, hearing_id: int | None = None) -> list[InboxEnt
 
 
 def _reviewable(s: Session, message_id: int) -> InboxMessage:
-    row = get_or_not_found(s, InboxMessage, message_id, lock=True, what="inbox message")
+    row = get_or_not_found(s, InboxMessage, message_id, lock=True, what="besked i indbakken")
     if row.status != "review":
-        raise RuleViolation(f"inbox message {message_id} is not in review (it is {row.status})")
+        raise RuleViolation(f"besked {message_id} i indbakken venter ikke på gennemsyn (den er "
+                            f"{label(INBOX_STATUS, row.status)})")
     return row
 
 
@@ -84,8 +86,8 @@ def record_reviewed(rt: Runtime, message_id: int, *, option: str | None, comment
         hearing = hearing_id or row.hearing_id
         party = find_kommune(s, kommune).id if kommune else row.kommune_id
         if hearing is None or party is None:
-            raise RuleViolation(f"inbox message {message_id} is not matched to a hearing and kommune; "
-                                "give --hearing and --kommune")
+            raise RuleViolation(f"besked {message_id} i indbakken er ikke knyttet til en høring og en kommune; "
+                                "angiv --hearing og --kommune")
         sender = s.get(Person, row.person_id) if row.person_id else None
         person = sender if sender is not None and sender.kommune_id == party else None
         if comment is None and option is not None:
@@ -105,7 +107,7 @@ def record_reviewed(rt: Runtime, message_id: int, *, option: str | None, comment
 def ignore_message(rt: Runtime, message_id: int, *, reason: str, actor: str = SECRETARIAT) -> None:
     reason = reason.strip()
     if not reason:
-        raise RuleViolation("give a reason (--reason)")
+        raise RuleViolation("angiv en begrundelse (--reason)")
     with rt.db.transaction() as s:
         row = _reviewable(s, message_id)
         row.status, row.note = "ignored", reason

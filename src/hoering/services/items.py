@@ -109,7 +109,7 @@ def route_item(rt: Runtime, item_id: int, *, to: str, meeting_id: int | None = N
         if to == "kkr":
             return send_to_kkr(s, rt, item, actor=actor)
         if s.scalar(select(Body.id).where(Body.key == to)) is None:
-            raise NotFoundError(f"no body {to!r}; route to fu, das, kkr, back or a body's key")
+            raise NotFoundError(f"ukendt organ {to!r}; send punktet til fu, das, kkr, back eller et organs nøgle")
         meeting = get_meeting(s, meeting_id) if meeting_id else next_meeting(s, to, after=now)
         if meeting is not None and meeting.body.key != to:
             raise RuleViolation(f"meeting {meeting.id} is a {meeting.body.name} meeting, not {to}")

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from hoering import audit
 from hoering.db.lookup import get_or_not_found
 from hoering.db.outbox import OutboxMessage
+from hoering.domain.labels import OUTBOX_STATUS, label
 from hoering.errors import RuleViolation
 from hoering.mail.sender import OutboxSender, Progress, SendReport
 from hoering.runtime import Runtime
@@ -64,9 +65,9 @@ def retry_message(rt: Runtime, message_id: int, *, actor: str = "sekretariatet")
     """Put a failed row back in the queue, to be sent at the next run."""
     now = rt.now()
     with rt.db.transaction() as s:
-        row = get_or_not_found(s, OutboxMessage, message_id, lock=True, what="outbox message")
+        row = get_or_not_found(s, OutboxMessage, message_id, lock=True, what="besked i udbakken")
         if row.status != "failed":
-            raise RuleViolation(f"outbox message {message_id} is {row.status}, not failed")
+            raise RuleViolation(f"besked {message_id} i udbakken er {label(OUTBOX_STATUS, row.status)}, ikke fejlet")
         row.status, row.next_attempt_at, row.attempts = "pending", now, 0
         audit.record(s, at=now, actor=actor, action="outbox.retried", entity="outbox",
                      entity_id=row.id, hearing_id=row.hearing_id, previous_reply=row.smtp_reply)

@@ -139,15 +139,15 @@ def find_kommune(session: Session, name_or_code: str | int) -> Kommune:
         if key in name_keys(party.name, party.code):
             return party
     known = ", ".join(f"{p.name} ({p.code})" for p in sorted(parties, key=lambda p: alphabetical(p.name))) \
-        or "none: run hoering init"
-    raise NotFoundError(f"no kommune {wanted!r}; known: {known}")
+        or "ingen: kør hoering init"
+    raise NotFoundError(f"ukendt kommune {wanted!r}; kendte: {known}")
 
 
 def find_body(session: Session, key: str) -> Body:
     body = session.scalar(select(Body).where(Body.key == key))
     if body is None:
-        known = ", ".join(session.scalars(select(Body.key).order_by(Body.key))) or "none: run hoering init"
-        raise NotFoundError(f"no body {key!r}; known: {known}")
+        known = ", ".join(session.scalars(select(Body.key).order_by(Body.key))) or "ingen: kør hoering init"
+        raise NotFoundError(f"ukendt organ {key!r}; kendte: {known}")
     return body
 
 

@@ -28,10 +28,10 @@ def respond(rt: Runtime, hearing_id: int, *, kommune: str | int, stance: str, te
         recipient = s.scalar(select(HearingRecipient).where(
             HearingRecipient.hearing_id == hearing.id, HearingRecipient.kommune_id == party.id))
         if recipient is None:
-            raise NotFoundError(f"{party.display_name} is not asked in hearing {hearing_id}")
+            raise NotFoundError(f"{party.display_name} er ikke modtager af høring {hearing_id}")
         if s.scalar(select(func.count()).select_from(Answer).where(Answer.recipient_id == recipient.id)) == 0:
-            raise RuleViolation(f"{party.display_name} has not answered hearing {hearing_id}; "
-                                "there is nothing to respond to")
+            raise RuleViolation(f"{party.display_name} har ikke svaret i høring {hearing_id}; "
+                                "der er intet at bemærke til")
         version = (s.scalar(select(func.max(HearingResponse.version))
                             .where(HearingResponse.recipient_id == recipient.id)) or 0) + 1
         row = HearingResponse(hearing_id=hearing.id, recipient_id=recipient.id, version=version,

@@ -25,7 +25,7 @@ def revoke(request: Request, hearing_id: Id, csrf: Field = None, email: Field = 
     try:
         done = revoke_contact(request.app.state.rt, email or "", hearing_id=hearing_id, actor=actor.actor)
     except NotFoundError as exc:
-        if "no contact" not in str(exc):
+        if "ingen kontakt med adressen" not in str(exc):
             return page(request, "ikke_fundet.html", status_code=404)
         flash(request, f"Linket er ikke spærret: {danish(exc)}", "fejl")
     else:
@@ -44,7 +44,7 @@ def reissue(request: Request, hearing_id: Id, background: BackgroundTasks, csrf:
     try:
         reissue_link(rt, email or "", hearing_id=hearing_id, actor=actor.actor)
     except NotFoundError as exc:
-        if "no hearing" in str(exc):
+        if str(exc) == f"høring {hearing_id} findes ikke":
             return page(request, "ikke_fundet.html", status_code=404)
         flash(request, f"Der er ikke sendt et nyt link: {danish(exc)}", "fejl")
     except HoeringError as exc:

@@ -34,8 +34,9 @@ _DANISH: list[tuple[str, str]] = [
     (r"not one of the options", "Vælg en af svarmulighederne."),
     (r"must differ", "Pulje og udbetaling skal være to forskellige svarmuligheder."),
     (r"only for kind: allocation", "Kun for en fordeling af et beløb."),
-    (r"has already passed", "Fristen er allerede overskredet."),
-    (r"offices are\s+closed|closing day", "Fristen falder på en weekend eller helligdag. Vælg en hverdag, "
+    (r"has already passed|er allerede overskredet", "Fristen er allerede overskredet."),
+    (r"offices are\s+closed|closing day|kontorer er\s+lukket",
+     "Fristen falder på en weekend eller helligdag. Vælg en hverdag, "
      "eller sæt hak i «Behold fristen på en lukkedag»."),
     (r"ISO 8601 duration|longer than zero", "Skriv antal dage før fristen, f.eks. «3, 1»."),
     (r"at least one recipient", "Vælg mindst én modtager."),
@@ -54,8 +55,8 @@ _DANISH: list[tuple[str, str]] = [
     (r"valid (datetime|date)|working_days|Input should be a valid dictionary",
      "Skriv en dato og et klokkeslæt, eller et antal arbejdsdage."),
     (r"valid time", "Skriv et klokkeslæt, f.eks. 12:00."),
-    (r"no body|unknown body", "Vælg et organ fra listen."),
-    (r"no kommune|unknown kommune|not a kommune", "Ukendt modtager."),
+    (r"no body|unknown body|ukendt organ", "Vælg et organ fra listen."),
+    (r"no kommune|unknown kommune|not a kommune|ukendt kommune", "Ukendt modtager."),
     (r"registry is empty", "Registret er tomt: kør «hoering init»."),
     (r"unknown field", "Feltet kendes ikke."),
     (r"Input should be", "Vælg en af mulighederne."),

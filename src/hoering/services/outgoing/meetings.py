@@ -21,6 +21,7 @@ from hoering.db.outbox import OutboxMessage
 from hoering.db.registry import Person
 from hoering.documents.ics import meeting_ics
 from hoering.domain import routing
+from hoering.domain.labels import CYCLE_STEP
 from hoering.domain.meetings import agenda_order, items_deadline
 from hoering.mail.outbox import Attachment, ics_uid_for
 from hoering.runtime import Runtime
@@ -166,9 +167,7 @@ def queue_meeting_change(rt: Runtime, s: Session, meeting: Meeting, people: list
                     attachments=[ics], template=kind, kind=kind)
 
 
-STEP_LABELS = {"call_for_items": "indkaldelse af punkter", "fu_agenda": "FU's forberedelse",
-               "agenda": "dagsorden", "minutes_draft": "udkast til referat", "minutes": "referat",
-               "kkr_orientation": "orientering af KKR"}
+STEP_LABELS = CYCLE_STEP  # domain.labels: the same words in the notices and the CLI
 
 
 def duration_da(delta: timedelta) -> str:

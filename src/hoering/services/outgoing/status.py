@@ -134,8 +134,8 @@ def preview_status(rt: Runtime, *, director: str) -> Rendered | None:
     with rt.db.transaction() as s:
         person = s.scalar(select(Person).where(func.lower(Person.email) == director.strip().lower()))
         if person is None:
-            known = ", ".join(p.email for p in directors(s)) or "none: run hoering init"
-            raise NotFoundError(f"no person with e-mail {director!r}; directors: {known}")
+            known = ", ".join(p.email for p in directors(s)) or "ingen: kør hoering init"
+            raise NotFoundError(f"ingen person med e-mailadressen {director!r}; direktørerne er: {known}")
         return compose(rt, s, person, period=week_period(now), now=now)
 
 
