@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
 from hoering.db.base import Base
-from hoering.db.hearings import AnswerToken, Hearing
+from hoering.db.hearings import AnswerToken, Hearing, HearingRecipient
 from hoering.errors import NotFoundError
 from hoering.tokens import looks_like_token, token_hash
 
@@ -41,6 +41,20 @@ def get_or_not_found(s: Session, model: type[Row], row_id: int, *, lock: bool = 
 
 def get_hearing(s: Session, hearing_id: int, *, lock: bool = False) -> Hearing:
     return get_or_not_found(s, Hearing, hearing_id, lock=lock)
+
+
+def find_recipient(s: Session, hearing: Hearing, kommune_id: int) -> HearingRecipient | None:
+    """The kommune's place in the hearing (None when it is not asked)."""
+    return s.scalar(select(HearingRecipient).where(HearingRecipient.hearing_id == hearing.id,
+                                                   HearingRecipient.kommune_id == kommune_id))
+
+
+def get_recipient(s: Session, hearing: Hearing, kommune_id: int, *, name: str) -> HearingRecipient:
+    """:func:`find_recipient`, or :class:`NotFoundError` naming the kommune (``name``)."""
+    recipient = find_recipient(s, hearing, kommune_id)
+    if recipient is None:
+        raise NotFoundError(f"{name} er ikke modtager af høring {hearing.id}")
+    return recipient
 
 
 def get_meeting(s: Session, meeting_id: int, *, lock: bool = False) -> Meeting:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.db.audit import answer_digest
-from hoering.db.lookup import find_token, get_hearing
+from hoering.db.lookup import find_token, get_hearing, get_recipient
 from hoering.db.models import Answer, AnswerFile, AnswerToken, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
 from hoering.db.tallying import definition_of
 from hoering.docstore import store_document
@@ -75,10 +75,7 @@ def record_answer(
     with rt.db.transaction() as s:
         hearing = get_hearing(s, hearing_id, lock=True)
         party = find_kommune(s, kommune)
-        recipient = s.scalar(select(HearingRecipient).where(
-            HearingRecipient.hearing_id == hearing.id, HearingRecipient.kommune_id == party.id))
-        if recipient is None:
-            raise NotFoundError(f"{party.display_name} er ikke modtager af høring {hearing_id}")
+        recipient = get_recipient(s, hearing, party.id, name=party.display_name)
         recorded = _store(rt, s, hearing, recipient, party, option=option, text=text, comment=comment,
                           channel=channel, person=None, answered_by=answered_by, files=files,
                           actor=actor)
@@ -95,10 +92,7 @@ def record_answer_in(
     The receipts are reserved; the caller fills them after its commit (``fill_drafts``), or the
     sender does before it sends."""
     hearing = get_hearing(s, hearing_id, lock=True)
-    recipient = s.scalar(select(HearingRecipient).where(
-        HearingRecipient.hearing_id == hearing.id, HearingRecipient.kommune_id == kommune_id))
-    if recipient is None:
-        raise NotFoundError(f"kommune {kommune_id} er ikke modtager af høring {hearing_id}")
+    recipient = get_recipient(s, hearing, kommune_id, name=f"kommune {kommune_id}")
     person = s.get(Person, person_id) if person_id is not None else None
     return _store(rt, s, hearing, recipient, recipient.kommune, option=option, text=text, comment=comment,
                   channel=channel, person=person, answered_by=answered_by)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hoering import audit
+from hoering.db.lookup import find_recipient
 from hoering.db.models import (
     Answer,
     AnswerFile,
@@ -208,8 +209,7 @@ def ask_other_contacts(rt: Runtime, s: Session, hearing: Hearing, instead_of: Pe
     invitation's outbox key is the one ``open_hearing`` would have used."""
     if hearing.status != "open" or instead_of.kommune_id is None:
         return []
-    recipient = s.scalar(select(HearingRecipient).where(
-        HearingRecipient.hearing_id == hearing.id, HearingRecipient.kommune_id == instead_of.kommune_id))
+    recipient = find_recipient(s, hearing, instead_of.kommune_id)
     if recipient is None or s.scalar(select(func.count()).select_from(Answer).where(
             Answer.recipient_id == recipient.id)):
         return []

@@ -9,10 +9,10 @@ from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.db.document_queries import Response, response_of
 from hoering.db.documents import HearingResponse
-from hoering.db.lookup import get_hearing
-from hoering.db.models import Answer, HearingRecipient
+from hoering.db.lookup import get_hearing, get_recipient
+from hoering.db.models import Answer
 from hoering.domain.responses import check_response
-from hoering.errors import NotFoundError, RuleViolation
+from hoering.errors import RuleViolation
 from hoering.runtime import Runtime
 from hoering.services.registry import find_kommune
 
@@ -25,10 +25,7 @@ def respond(rt: Runtime, hearing_id: int, *, kommune: str | int, stance: str, te
     with rt.db.transaction() as s:
         hearing = get_hearing(s, hearing_id, lock=True)
         party = find_kommune(s, kommune)
-        recipient = s.scalar(select(HearingRecipient).where(
-            HearingRecipient.hearing_id == hearing.id, HearingRecipient.kommune_id == party.id))
-        if recipient is None:
-            raise NotFoundError(f"{party.display_name} er ikke modtager af høring {hearing_id}")
+        recipient = get_recipient(s, hearing, party.id, name=party.display_name)
         if s.scalar(select(func.count()).select_from(Answer).where(Answer.recipient_id == recipient.id)) == 0:
             raise RuleViolation(f"{party.display_name} har ikke svaret i høring {hearing_id}; "
                                 "der er intet at bemærke til")
