@@ -33,7 +33,7 @@ from tests.console.conftest import PASSWORDS, add_people
 from tests.inbox.support import CORPUS
 from tests.support import JYFE_DEADLINE, ROOT, Clock
 from tests.web.conftest import LiveServer, invitation_links, open_example, web_runtime
-from tests.web.test_browser import CHROMIUM, FLAGS
+from tests.web.test_browser import browser  # noqa: F401 - the fixture: one headless chromium per module
 
 expect.set_options(timeout=30_000)  # a loaded CI machine: wait for the next page, not a fixed time
 
@@ -46,20 +46,6 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MAIL = "07-outlook-both-options.eml"  # Mariagerfjord: "enten pulje eller udbetaling"
 RESPONSES = [(773, "Morsø", "Imødekommet", "Morsøs tilsagn til puljen er noteret."),
              (846, "Mariagerfjord", "Taget til efterretning", "Mariagerfjord overlader valget til sekretariatet.")]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +71,7 @@ def axe_source() -> str:
 class Axe:
     """Scans pages in a context made with ``bypass_csp=True`` (our CSP refuses injected scripts)."""
 
-    def __init__(self, browser: Any, source: str, storage: dict[str, Any] | None = None) -> None:
+    def __init__(self, browser: Any, source: str, storage: dict[str, Any] | None = None) -> None:  # noqa: F811
         self.context = browser.new_context(bypass_csp=True, locale="da-DK", storage_state=storage,
                                            viewport={"width": 1280, "height": 900})
         self.source = source
@@ -135,7 +121,7 @@ def login(page: Any, url: str, email: str) -> None:
     expect(page.locator("h1")).to_have_text("Høringer")
 
 
-def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock):
+def test_jyfe_from_the_form_to_the_notat(browser, axe_source, live, sink, clock):  # noqa: F811
     rt, server = live
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900}, accept_downloads=True)
@@ -299,7 +285,7 @@ def _the_story(page: Any, axe: Axe, rt: Runtime, server: LiveServer, sink: MailS
     assert page.url.endswith(f"/sekretariat/hoering/{hid}")
 
 
-def test_every_answer_page_state_and_the_login_pass_axe(browser, axe_source, live, sink, clock):
+def test_every_answer_page_state_and_the_login_pass_axe(browser, axe_source, live, sink, clock):  # noqa: F811
     rt, server = live
     hid = open_example(rt)
     links = invitation_links(rt, sink)
@@ -334,7 +320,7 @@ def test_every_answer_page_state_and_the_login_pass_axe(browser, axe_source, liv
     assert len(axe.scanned) == 8
 
 
-def test_a_disabled_users_browser_session_stops(browser, live):
+def test_a_disabled_users_browser_session_stops(browser, live):  # noqa: F811
     rt, server = live
     context = browser.new_context(locale="da-DK")
     try:

@@ -5,23 +5,18 @@ them; a 25 MB file and a renamed program are refused in Danish with the typed co
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from hoering.db.models import Answer, AnswerFile, Document
-from hoering.mail.sink import MailSink, free_port
-from hoering.runtime import Runtime
 from hoering.services.hearings import open_hearing
-from hoering.web.app import create_app
 from tests.documents import files
-from tests.support import Clock, jyfe
-from tests.web.conftest import PASSWORD, LiveServer, invitation_links, web_runtime
-from tests.web.test_browser import DIRECTOR, SCREENSHOTS, browser, browser_context  # noqa: F401 - fixtures
+from tests.support import jyfe
+from tests.web.conftest import PASSWORD, invitation_links
+from tests.web.test_browser import DIRECTOR, SCREENSHOTS, browser, browser_context, live  # noqa: F401 - fixtures
 
 expect.set_options(timeout=30_000)  # a loaded CI machine: wait for the next page, not a fixed time
 
@@ -30,15 +25,6 @@ pytestmark = pytest.mark.browser
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@pytest.fixture
-def live(tmp_path: Path, sqlite_url: str, clock: Clock, smtp: tuple[Any, MailSink],
-         password_hash: str) -> Iterator[tuple[Runtime, LiveServer]]:
-    port = free_port()
-    rt = web_runtime(tmp_path, sqlite_url, clock, smtp, password_hash, portal_url=f"http://127.0.0.1:{port}")
-    with LiveServer(create_app(rt), port=port) as server:
-        yield rt, server
 
 
 def test_bilag_and_answer_files_in_the_browser(browser_context, live, sink, tmp_path) -> None:  # noqa: F811
