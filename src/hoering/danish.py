@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_time as _babel_time
@@ -25,6 +26,7 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(COPENHAGEN)
 
 
+@lru_cache(maxsize=4096)  # Babel's formatting is slow; the same few moments and amounts recur
 def format_date(day: date | datetime) -> str:
     """``13. maj 2014``"""
     if isinstance(day, datetime):
@@ -32,6 +34,7 @@ def format_date(day: date | datetime) -> str:
     return _babel_date(day, "d. MMMM y", locale=LOCALE)
 
 
+@lru_cache(maxsize=4096)
 def format_weekday_date(day: date | datetime) -> str:
     """``tirsdag den 13. maj 2014``"""
     if isinstance(day, datetime):
@@ -39,6 +42,7 @@ def format_weekday_date(day: date | datetime) -> str:
     return _babel_date(day, "EEEE 'den' d. MMMM y", locale=LOCALE)
 
 
+@lru_cache(maxsize=4096)
 def format_clock(moment: datetime) -> str:
     """``12.00`` (Danish style, local time)"""
     return _babel_time(local(moment).time(), "HH.mm", locale=LOCALE)
@@ -54,6 +58,7 @@ def format_deadline(moment: datetime) -> str:
     return f"{format_weekday_date(moment)} kl. {format_clock(moment)}"
 
 
+@lru_cache(maxsize=4096)
 def format_amount(amount: Decimal | str | int) -> str:
     """``120.000,00 kr.``"""
     value = Decimal(amount)

@@ -23,7 +23,12 @@ class Kommune(Base):
 
     @property
     def display_name(self) -> str:
-        return f"{self.name} Kommune" if self.kind == "kommune" else self.name
+        return display_name(self.name, self.kind)
+
+
+def display_name(name: str, kind: str) -> str:
+    """A kommune's name as people write it ("Aalborg Kommune"); other parties by their name."""
+    return f"{name} Kommune" if kind == "kommune" else name
 
 
 class Person(Base):

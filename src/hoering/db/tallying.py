@@ -3,6 +3,8 @@ answer versions. In the db layer so that services, views and reports all tally t
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,7 +15,12 @@ from hoering.domain.tally import AnswerVersion, Party, Tally, tally
 
 
 def definition_of(hearing: Hearing) -> HearingDefinition:
-    return HearingDefinition.model_validate(hearing.definition)
+    return parse_definition(hearing.definition)
+
+
+def parse_definition(stored: dict[str, Any]) -> HearingDefinition:
+    """A hearing's stored definition (its ``definition`` column) as the domain's model."""
+    return HearingDefinition.model_validate(stored)
 
 
 def recipients_of(s: Session, hearing_id: int) -> list[tuple[HearingRecipient, Kommune]]:

@@ -8,20 +8,21 @@ for an open hearing, and read from the stored result record once the hearing is 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, bindparam, select
+from sqlalchemy.orm import aliased
 
-from hoering.db.documents import AnswerFile, HearingBilag
+from hoering.db.documents import AnswerFile, Document, HearingBilag
 from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
-from hoering.db.lookup import is_live, token_digest
-from hoering.db.tallying import definition_of
+from hoering.db.lookup import get_hearing, is_live, token_digest
+from hoering.db.registry import Body, Kommune, Person, display_name
+from hoering.db.tallying import parse_definition
 from hoering.domain.result import Moment, OptionLabel
 from hoering.domain.tally import AnswerVersion, counting_version
 from hoering.runtime import Runtime
 from hoering.views.base import View
-from hoering.views.documents import BilagShown, StoredFile, bilag_rows_shown, stored_files
+from hoering.views.documents import BilagShown, StoredFile, bilag_line, stored_file
 from hoering.views.record import record_in_force
 from hoering.views.result import AnswerShown
 
@@ -58,18 +59,32 @@ class AnswerPage(View):
         return self.closed_at is not None and self.closed_at < self.deadline
 
 
-# Built once (with bind parameters): constructing a statement with its loader options costs
-# about as much as running it.
-_to_recipient = joinedload(AnswerToken.recipient)
-_PAGE = (select(AnswerToken, HearingBilag)
+# Built once (with bind parameters), read as plain rows (no ORM objects to build and expire:
+# issue 17, that was half of a GET). One: the token, its person, kommune, hearing and body, and
+# the hearing's bilag (a row per bilag). Two: the answer versions with their files.
+_BilagDocument = aliased(Document)
+_PAGE = (select(AnswerToken.token_hash, AnswerToken.revoked_at, AnswerToken.recipient_id,
+                Person.name.label("person"), Kommune.code, Kommune.name.label("kommune_name"),
+                Kommune.kind.label("kommune_kind"), Hearing.id.label("hearing_id"), Hearing.title, Hearing.kind,
+                Hearing.status, Hearing.definition, Hearing.deadline, Hearing.closed_at,
+                Body.name.label("body_name"), Body.long_name.label("body_long_name"),
+                HearingBilag.number.label("bilag_number"), HearingBilag.title.label("bilag_title"),
+                HearingBilag.filename.label("bilag_filename"), _BilagDocument.size.label("bilag_size"),
+                _BilagDocument.sha256.label("bilag_sha256"), _BilagDocument.kind.label("bilag_kind"))
+         .join(Person, Person.id == AnswerToken.person_id)
          .join(HearingRecipient, HearingRecipient.id == AnswerToken.recipient_id)
-         .outerjoin(HearingBilag, HearingBilag.hearing_id == HearingRecipient.hearing_id)
+         .join(Kommune, Kommune.id == HearingRecipient.kommune_id)
+         .join(Hearing, Hearing.id == HearingRecipient.hearing_id)
+         .join(Body, Body.id == Hearing.body_id)
+         .outerjoin(HearingBilag, HearingBilag.hearing_id == Hearing.id)
+         .outerjoin(_BilagDocument, _BilagDocument.id == HearingBilag.document_id)
          .where(AnswerToken.token_hash == bindparam("digest"))
-         .options(joinedload(AnswerToken.person), _to_recipient.joinedload(HearingRecipient.kommune),
-                  _to_recipient.joinedload(HearingRecipient.hearing).joinedload(Hearing.body))
          .order_by(HearingBilag.number))
-_VERSIONS = (select(Answer, AnswerFile)
+_VERSIONS = (select(Answer.id, Answer.version, Answer.option, Answer.text, Answer.comment, Answer.channel,
+                    Answer.answered_by, Answer.received_at, Answer.late, AnswerFile.id.label("file_id"),
+                    AnswerFile.filename, Document.size, Document.sha256, Document.kind)
              .outerjoin(AnswerFile, AnswerFile.answer_id == Answer.id)
+             .outerjoin(Document, Document.id == AnswerFile.document_id)
              .where(Answer.recipient_id == bindparam("recipient"))
              .order_by(Answer.version, AnswerFile.position))
 
@@ -81,57 +96,55 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
         return None
     now = rt.now()
     with rt.db.read() as s:
-        # two statements (issue 17). One: the token, its person, recipient, kommune, hearing and
-        # body, and the hearing's bilag (a row per bilag). Two: the answer versions with their files.
-        rows = s.execute(_PAGE, {"digest": digest}).tuples().all()
-        row = rows[0][0] if rows else None
+        c = s.connection()
+        rows = c.execute(_PAGE, {"digest": digest}).all()
+        row = rows[0] if rows else None
         if row is None or not is_live(row, digest):
             return None
-        bilag = bilag_rows_shown([b for _, b in rows if b is not None])
-        recipient = row.recipient
-        hearing = recipient.hearing
-        d = definition_of(hearing)
+        bilag = tuple(bilag_line(b.bilag_number, b.bilag_title, b.bilag_filename, b.bilag_size, b.bilag_sha256,
+                                 b.bilag_kind) for b in rows if b.bilag_number is not None)
+        d = parse_definition(row.definition)
         labels = d.labels
-        answers: dict[int, Answer] = {}
-        files: dict[int, list[AnswerFile]] = {}
-        for a, f in s.execute(_VERSIONS, {"recipient": recipient.id}).tuples():
-            answers[a.id] = a
-            files.setdefault(a.id, [])
-            if f is not None:
-                files[a.id].append(f)
-        versions = list(answers.values())
-        shown = {a.version: _shown(a, labels, stored_files(files[a.id])) for a in versions}
+        versions: list[Row[Any]] = []
+        files: dict[int, list[StoredFile]] = {}
+        for a in c.execute(_VERSIONS, {"recipient": row.recipient_id}):
+            if a.id not in files:
+                versions.append(a)
+                files[a.id] = []
+            if a.file_id is not None:
+                files[a.id].append(stored_file(a.file_id, a.filename, a.size, a.sha256, a.kind))
+        shown = {a.version: _shown(a, labels, tuple(files[a.id])) for a in versions}
         latest = shown[versions[-1].version] if versions else None
-        if hearing.status == "closed":
-            record = record_in_force(s, hearing).record
-            line = next((ln for ln in record.lines if ln.code == recipient.kommune.code), None)
+        if row.status == "closed":
+            record = record_in_force(s, get_hearing(s, row.hearing_id)).record
+            line = next((ln for ln in record.lines if ln.code == row.code), None)
             counted_version = line.shown_version if line and line.status == "answered" else None
         else:
-            counted_at = counting_version([AnswerVersion(code=recipient.kommune.code, version=a.version,
-                                                         option=a.option, received_at=a.received_at, late=a.late)
+            counted_at = counting_version([AnswerVersion(code=row.code, version=a.version, option=a.option,
+                                                         received_at=a.received_at, late=a.late)
                                            for a in versions], count_late=d.late == "count")
             counted_version = counted_at.version if counted_at else None
-        if hearing.status != "open":
+        if row.status != "open":
             state: State = "closed"
-        elif now > hearing.deadline:
+        elif now > row.deadline:
             state = "late"
         else:
             state = "open"
         return AnswerPage(
-            hearing_id=hearing.id, title=hearing.title, body=hearing.body.long_name or hearing.body.name,
-            kind=hearing.kind, question=d.question, background=d.background,
-            deadline=hearing.deadline, closed_at=hearing.closed_at if state == "closed" else None,
+            hearing_id=row.hearing_id, title=row.title, body=row.body_long_name or row.body_name,
+            kind=row.kind, question=d.question, background=d.background,
+            deadline=row.deadline, closed_at=row.closed_at if state == "closed" else None,
             state=state, late_counts=d.late == "count",
             options=[OptionLabel(key=o.key, label=o.label) for o in d.answer_options],
             total=d.allocation.total if d.allocation else None,
-            kommune=recipient.kommune.display_name, kommune_code=recipient.kommune.code,
-            person=row.person.name, latest=latest,
+            kommune=display_name(row.kommune_name, row.kommune_kind), kommune_code=row.code,
+            person=row.person, latest=latest,
             counted=shown.get(counted_version) if counted_version is not None else None,
             bilag=bilag,
         )
 
 
-def _shown(a: Answer, labels: dict[str, str], files: tuple[StoredFile, ...]) -> AnswerShown:
+def _shown(a: Row[Any], labels: dict[str, str], files: tuple[StoredFile, ...]) -> AnswerShown:
     return AnswerShown(version=a.version, option=a.option, label=labels.get(a.option or ""), text=a.text,
                        comment=a.comment, channel=a.channel, answered_by=a.answered_by,
                        received_at=a.received_at, late=a.late, files=files)

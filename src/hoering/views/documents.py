@@ -46,8 +46,12 @@ class ResponseShown(View):
 
 
 def stored_files(files: list[AnswerFile]) -> tuple[StoredFile, ...]:
-    return tuple(StoredFile(id=f.id, filename=f.filename, size=f.document.size, size_da=format_size(f.document.size),
-                            sha256=f.document.sha256, kind=f.document.kind) for f in files)
+    return tuple(stored_file(f.id, f.filename, f.document.size, f.document.sha256, f.document.kind)
+                 for f in files)
+
+
+def stored_file(file_id: int, filename: str, size: int, sha256: str, kind: str) -> StoredFile:
+    return StoredFile(id=file_id, filename=filename, size=size, size_da=format_size(size), sha256=sha256, kind=kind)
 
 
 def bilag_shown(s: Session, hearing_id: int) -> tuple[BilagShown, ...]:
@@ -55,9 +59,13 @@ def bilag_shown(s: Session, hearing_id: int) -> tuple[BilagShown, ...]:
 
 
 def bilag_rows_shown(rows: list[HearingBilag]) -> tuple[BilagShown, ...]:
-    return tuple(BilagShown(number=b.number, title=b.title, filename=b.filename, size=b.document.size,
-                            size_da=format_size(b.document.size), sha256=b.document.sha256, kind=b.document.kind)
+    return tuple(bilag_line(b.number, b.title, b.filename, b.document.size, b.document.sha256, b.document.kind)
                  for b in rows)
+
+
+def bilag_line(number: int, title: str, filename: str, size: int, sha256: str, kind: str) -> BilagShown:
+    return BilagShown(number=number, title=title, filename=filename, size=size, size_da=format_size(size),
+                      sha256=sha256, kind=kind)
 
 
 def files_shown(s: Session, hearing_id: int) -> dict[tuple[int, int], tuple[StoredFile, ...]]:
