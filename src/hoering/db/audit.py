@@ -103,6 +103,9 @@ def set_chain_key(session: Session, key: Callable[[], bytes] | None) -> None:
     session.info[KEY] = key
 
 
+_HEAD = select(AuditHead).where(AuditHead.id == 1).with_for_update()  # built once
+
+
 @event.listens_for(Session, "before_commit")
 def _seal(session: Session) -> None:
     entries: list[AuditEntry] = session.info.pop(PENDING, [])
@@ -112,7 +115,7 @@ def _seal(session: Session) -> None:
     if key_source is None:
         raise RuntimeError("audit entries written outside a Database transaction: no chain key")
     key = key_source()
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    head = session.scalar(_HEAD)
     if head is None:
         raise RuntimeError("audit_head is missing: run the migrations (hoering init)")
     seq, last = head.seq, head.entry_hash

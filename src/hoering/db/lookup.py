@@ -4,11 +4,11 @@ every service and every view uses (it sits in the db layer so that both can)."""
 from __future__ import annotations
 
 import hmac
-from typing import TYPE_CHECKING, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.interfaces import ORMOption
 
 from hoering.db.base import Base
 from hoering.db.hearings import AnswerToken, Hearing, HearingRecipient
@@ -28,15 +28,20 @@ def get_or_not_found(s: Session, model: type[Row], row_id: int, *, lock: bool = 
                      what: str | None = None) -> Row:
     """The row of ``model`` with ``row_id`` (locked for update when ``lock``); NotFoundError
     ("høring 42 findes ikke", in the secretariat's Danish) when there is none."""
-    query = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
-    if lock:
-        query = query.with_for_update()
-    row = s.scalar(query)
+    row = s.scalar(_by_id(model, lock), {"row_id": row_id})
     if row is None:
         table = str(model.__tablename__)
         name = what or DANISH_NAMES.get(table, table.replace("_", " "))
         raise NotFoundError(f"{name} {row_id} findes ikke")
     return row
+
+
+@cache
+def _by_id(model: type[Base], lock: bool) -> Select[Any]:
+    """The statement of a row by id, built once per table (building a statement costs about as
+    much as running it: issue 17)."""
+    query = select(model).where(model.id == bindparam("row_id"))  # type: ignore[attr-defined]
+    return query.with_for_update() if lock else query
 
 
 def get_hearing(s: Session, hearing_id: int, *, lock: bool = False) -> Hearing:
@@ -69,13 +74,17 @@ def get_item(s: Session, item_id: int, *, lock: bool = False) -> Item:
     return get_or_not_found(s, Item, item_id, lock=lock)
 
 
-def find_token(s: Session, token: str, *options: ORMOption) -> AnswerToken | None:
-    """The live token row for ``token``, or None (unknown, malformed or revoked look the same);
-    ``options`` (e.g. ``joinedload``) load what the caller reads in the same statement."""
+TOKEN_ROW = select(AnswerToken).where(AnswerToken.token_hash == bindparam("digest"))
+
+
+def find_token(s: Session, token: str, query: Select[tuple[AnswerToken]] = TOKEN_ROW) -> AnswerToken | None:
+    """The live token row for ``token``, or None (unknown, malformed or revoked look the same).
+    ``query``: :data:`TOKEN_ROW` with loader options (e.g. ``joinedload``) for what the caller
+    reads in the same statement, built once by the caller."""
     digest = token_digest(token)
     if digest is None:
         return None
-    row = s.scalar(select(AnswerToken).where(AnswerToken.token_hash == digest).options(*options))
+    row = s.scalar(query, {"digest": digest})
     return row if is_live(row, digest) else None
 
 

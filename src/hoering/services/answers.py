@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.db.audit import answer_digest
-from hoering.db.lookup import find_token, get_hearing, get_recipient
+from hoering.db.lookup import TOKEN_ROW, find_token, get_hearing, get_recipient
 from hoering.db.models import Answer, AnswerFile, AnswerToken, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
 from hoering.db.tallying import definition_of
 from hoering.docstore import store_document
@@ -27,6 +27,21 @@ MAX_COMMENT = 5000
 RECEIPTS_PER_CONTACT_PER_HOUR = 3
 MAX_TEXT = 20000
 MAX_FILES = 10  # per answer version
+
+# The answer's statements, built once with bind parameters (issue 17: building a statement with
+# its loader options cost about as much as running it).
+_TOKEN = TOKEN_ROW.options(joinedload(AnswerToken.person),  # person, recipient and kommune in one statement
+                           joinedload(AnswerToken.recipient).joinedload(HearingRecipient.kommune))
+_PREVIOUS = (select(Answer).where(Answer.recipient_id == bindparam("recipient"))
+             .order_by(Answer.version.desc()).limit(1))
+_FILES_OF = select(AnswerFile.document_id).where(AnswerFile.answer_id == bindparam("answer")).order_by(
+    AnswerFile.position)
+_RECEIPTS_PER_CONTACT = (select(func.count()).select_from(OutboxMessage)
+                         .where(OutboxMessage.kind == "receipt", OutboxMessage.hearing_id == bindparam("hearing"),
+                                OutboxMessage.kommune_id == bindparam("kommune"),
+                                OutboxMessage.created_at > bindparam("since"))
+                         .group_by(OutboxMessage.person_id).subquery())
+_MOST_RECEIPTS = select(func.max(_RECEIPTS_PER_CONTACT.c.count))
 
 
 class UnknownLink(NotFoundError):
@@ -109,8 +124,7 @@ def record_answer_by_token(
     hearing is another one)."""
     with rt.db.transaction() as s:
         # the person, recipient and kommune in the token's statement (three lazy loads otherwise)
-        row = find_token(s, token, joinedload(AnswerToken.person),
-                         joinedload(AnswerToken.recipient).joinedload(HearingRecipient.kommune))
+        row = find_token(s, token, _TOKEN)
         if row is None:
             raise UnknownLink("ukendt svarlink")
         recipient = row.recipient
@@ -158,8 +172,7 @@ def _store(
         raise FileRefused("too_many", f"Et svar kan højst have {MAX_FILES} filer.")
     documents = [store_document(s, f.data, f.filename, allowed=ANSWER_TYPES, allowed_da=ANSWER_TYPES_DA,
                                 max_bytes=rt.settings.max_upload_bytes, now=now) for f in files]
-    previous = s.scalar(select(Answer).where(Answer.recipient_id == recipient.id)
-                        .order_by(Answer.version.desc()).limit(1))
+    previous = s.scalar(_PREVIOUS, {"recipient": recipient.id})
     version = (previous.version if previous else 0) + 1
     late = now > hearing.deadline
     answer = Answer(hearing_id=hearing.id, recipient_id=recipient.id, version=version, option=option,
@@ -190,16 +203,11 @@ def _receipt_decision(s: Session, now: datetime, hearing: Hearing, party: Kommun
     ``RECEIPTS_PER_CONTACT_PER_HOUR`` receipts for this hearing within the hour). The version is
     stored either way; only the mail is held back, so 200 POSTs cannot mail 400 receipts."""
     if previous is not None and (previous.option, previous.text, previous.comment) == (option, text, comment):
-        before = list(s.scalars(select(AnswerFile.document_id).where(AnswerFile.answer_id == previous.id)
-                                .order_by(AnswerFile.position)))
+        before = list(s.scalars(_FILES_OF, {"answer": previous.id}))
         if before == (files or []):
             return "unchanged"
-    per_contact = (select(func.count()).select_from(OutboxMessage)
-                   .where(OutboxMessage.kind == "receipt", OutboxMessage.hearing_id == hearing.id,
-                          OutboxMessage.kommune_id == party.id,
-                          OutboxMessage.created_at > now - timedelta(hours=1))
-                   .group_by(OutboxMessage.person_id).subquery())
-    most = s.scalar(select(func.max(per_contact.c.count))) or 0
+    most = s.scalar(_MOST_RECEIPTS, {"hearing": hearing.id, "kommune": party.id,
+                                     "since": now - timedelta(hours=1)}) or 0
     return "limited" if most >= RECEIPTS_PER_CONTACT_PER_HOUR else "sent"
 
 

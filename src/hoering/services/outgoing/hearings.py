@@ -145,11 +145,11 @@ def fill_drafts(rt: Runtime, ids: Sequence[int] | None = None) -> int:
     """Render reserved messages (``ids``, or every draft) and queue them: read and render in a
     read transaction, then one short write. A draft filled meanwhile by another process is left
     as that process filled it. Returns how many this call queued."""
+    if ids is not None and not ids:
+        return 0  # nothing reserved (most answers: the same answer again, or no receipt due)
     with rt.db.read() as s:
         query = select(OutboxMessage).where(OutboxMessage.status == DRAFT).order_by(OutboxMessage.id)
         if ids is not None:
-            if not ids:
-                return 0
             query = query.where(OutboxMessage.id.in_(list(ids)))
         filled = []
         for row in s.scalars(query):
