@@ -34,7 +34,7 @@ def serve(
         return
     import uvicorn
 
-    from hoering.web.app import create_app
+    from hoering.web.app import serving_app
 
     rt = runtime()
     settings = rt.settings
@@ -51,7 +51,7 @@ def serve(
                     log_config=redacting_log_config())
         return
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
-    uvicorn.run(create_app(rt), host=host, port=port, proxy_headers=False, server_header=False,
+    uvicorn.run(serving_app(rt), host=host, port=port, proxy_headers=False, server_header=False,
                 log_level="info")
 
 

@@ -5,6 +5,7 @@ Nothing is built at import time; ``hoering web`` (and the tests) call the factor
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 from pathlib import Path
@@ -118,6 +119,20 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     return app
 
 
+def serving_app(rt: Runtime) -> FastAPI:
+    """The app as ``hoering web`` serves it: every template compiled before the first request (no
+    first visitor waits for it, no burst of requests compiles the same page at once), then the
+    heap frozen (``gc.freeze``), so the collector's full passes no longer walk the long-lived
+    objects of the libraries and the app (issue 17: the answer page's p99)."""
+    app = create_app(rt)
+    env = app.state.templates.env
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+    gc.collect()
+    gc.freeze()
+    return app
+
+
 def app_from_environment() -> FastAPI:
     """The app for ``hoering web --workers N``: each uvicorn worker process calls this factory."""
-    return create_app(bootstrap())
+    return serving_app(bootstrap())
