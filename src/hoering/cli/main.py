@@ -83,7 +83,6 @@ def due(
     send: Annotated[bool, typer.Option(help="Send the outbox afterwards.")] = True,
 ) -> None:
     """Run the due work once: reminders, closing hearings past their deadline, results, sending."""
-    from hoering.cli.outbox import send_with_progress
     from hoering.services.due import run_due_work
     from hoering.services.health import WATCH, record_heartbeat
 
@@ -93,6 +92,8 @@ def due(
     console.print(f"Påmindelser i udbakken: {report.reminders}; høringer lukket: {len(report.closed)}"
                   + (f" ({', '.join(map(str, report.closed))})" if report.closed else ""))
     if send:
+        from hoering.cli.outbox import send_with_progress  # and rich's progress bar: only to send
+
         send_with_progress(rt)
 
 
