@@ -1,51 +1,54 @@
-"""Danish text: dates, times (Europe/Copenhagen), amounts and time left, via Babel.
+"""Danish text: dates, times (Europe/Copenhagen), amounts and time left.
 
     >>> format_deadline(datetime(2014, 5, 13, 10, 0, tzinfo=UTC))
     'tirsdag den 13. maj 2014 kl. 12.00'
     >>> format_amount(Decimal("120000"))
     '120.000,00 kr.'
+
+The words and separators are CLDR's for ``da_DK`` (what Babel prints; a test checks that they
+agree), written out here: every command prints a date, and loading Babel and its locale data cost
+more than the rest of ``hoering hearing status`` after the database is open.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
-from functools import lru_cache
-
-from babel.dates import format_date as _babel_date
-from babel.dates import format_time as _babel_time
-from babel.numbers import format_decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from hoering.domain.calendar import COPENHAGEN
 from hoering.domain.labels import CHANNEL
 
-LOCALE = "da_DK"
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+_DANISH_SEPARATORS = str.maketrans(",.", ".,")  # 1.234,50: a dot groups thousands, a comma marks decimals
+_ORE = Decimal("0.01")
 
 
 def local(moment: datetime) -> datetime:
     return moment.astimezone(COPENHAGEN)
 
 
-@lru_cache(maxsize=4096)  # Babel's formatting is slow; the same few moments and amounts recur
+def _local_date(day: date | datetime) -> date:
+    return local(day).date() if isinstance(day, datetime) else day
+
+
 def format_date(day: date | datetime) -> str:
     """``13. maj 2014``"""
-    if isinstance(day, datetime):
-        day = local(day).date()
-    return _babel_date(day, "d. MMMM y", locale=LOCALE)
+    day = _local_date(day)
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 
 
-@lru_cache(maxsize=4096)
 def format_weekday_date(day: date | datetime) -> str:
     """``tirsdag den 13. maj 2014``"""
-    if isinstance(day, datetime):
-        day = local(day).date()
-    return _babel_date(day, "EEEE 'den' d. MMMM y", locale=LOCALE)
+    day = _local_date(day)
+    return f"{WEEKDAYS[day.weekday()]} den {format_date(day)}"
 
 
-@lru_cache(maxsize=4096)
 def format_clock(moment: datetime) -> str:
     """``12.00`` (Danish style, local time)"""
-    return _babel_time(local(moment).time(), "HH.mm", locale=LOCALE)
+    moment = local(moment)
+    return f"{moment.hour:02d}.{moment.minute:02d}"
 
 
 def format_datetime(moment: datetime) -> str:
@@ -58,11 +61,10 @@ def format_deadline(moment: datetime) -> str:
     return f"{format_weekday_date(moment)} kl. {format_clock(moment)}"
 
 
-@lru_cache(maxsize=4096)
 def format_amount(amount: Decimal | str | int) -> str:
     """``120.000,00 kr.``"""
-    value = Decimal(amount)
-    return f"{format_decimal(value, format='#,##0.00', locale=LOCALE)} kr."
+    value = Decimal(amount).quantize(_ORE, rounding=ROUND_HALF_EVEN)
+    return f"{value:,.2f}".translate(_DANISH_SEPARATORS) + " kr."
 
 
 def format_remaining(deadline: datetime, now: datetime) -> str:

@@ -41,7 +41,7 @@ def environment() -> Environment:
 
 
 def _strict(f: Callable[..., str]) -> Callable[..., str]:
-    """A filter that fails on an undefined value instead of handing it to Babel."""
+    """A filter that fails on an undefined value instead of handing it to hoering.danish."""
 
     def filter_(value: Any, *args: Any) -> str:
         if isinstance(value, Undefined):

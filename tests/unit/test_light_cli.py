@@ -37,3 +37,20 @@ def test_help_shows_every_global_option():
     for name in options:
         assert name in out.stdout, f"{name} missing from hoering --help"
     assert "2014-04-29T10:00" in out.stdout
+
+
+def test_every_command_loads_in_the_order_help_lists_it():
+    """hoering.cli.lazy: each entry of COMMANDS names a command or group that exists, under its own
+    name; the root group offers them in the table's order (``hoering --help`` shows that order)."""
+    import typer.main
+
+    from hoering.cli.main import COMMANDS, app
+
+    root = typer.main.get_command(app)
+    ctx = root.make_context("hoering", ["--help"], resilient_parsing=True)
+    assert root.list_commands(ctx) == list(COMMANDS)
+    for name in COMMANDS:
+        command = root.get_command(ctx, name)
+        assert command is not None and command.name == name
+    hearing = root.get_command(ctx, "hearing")
+    assert {"open", "status", "notat", "export"} <= set(hearing.list_commands(ctx))  # notat, export: cli.reports

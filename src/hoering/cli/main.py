@@ -10,12 +10,37 @@ from typing import Annotated
 
 import typer
 
-from hoering.cli import audit, contact, cycle, followup, hearing, inbox, item, meeting, ops, outbox, reports, user, web
 from hoering.cli.common import console, parse_when, runtime, set_clock
+from hoering.cli.lazy import lazy_group
 from hoering.domain.text import clean_text
 from hoering.errors import HoeringError
 
+#: Every command of ``hoering``, in the order ``hoering --help`` lists them, and where it lives:
+#: a command runs after importing only its own module (None: defined below, in this module).
+COMMANDS: dict[str, str | None] = {
+    "doctor": "hoering.cli.ops:doctor",
+    "backup": "hoering.cli.ops:backup",
+    "restore": "hoering.cli.ops:restore",
+    "init": None,
+    "due": None,
+    "hearing": "hoering.cli.reports:hearing_app",  # hoering.cli.hearing's app, with reports' notat and export
+    "outbox": "hoering.cli.outbox:app",
+    "inbox": "hoering.cli.inbox:app",
+    "meeting": "hoering.cli.meeting:app",
+    "item": "hoering.cli.item:app",
+    "followup": "hoering.cli.followup:app",
+    "cycle": "hoering.cli.cycle:app",
+    "web": "hoering.cli.web:app",
+    "user": "hoering.cli.user:app",
+    "status": "hoering.cli.reports:status_app",
+    "journal": "hoering.cli.ops:journal_app",
+    "audit": "hoering.cli.audit:app",
+    "contact": "hoering.cli.contact:app",
+    "privacy": "hoering.cli.ops:privacy_app",
+}
+
 app = typer.Typer(
+    cls=lazy_group(COMMANDS),
     name="hoering",
     help="Mail hearings (mailhøringer) and the governance cycle of Nordjysk Socialaftale.",
     no_args_is_help=True,
@@ -33,25 +58,6 @@ def _root(
 ) -> None:
     if at:
         set_clock(parse_when(at, option="--at"))
-
-
-app.add_typer(hearing.app, name="hearing")
-app.add_typer(outbox.app, name="outbox")
-app.add_typer(inbox.app, name="inbox")
-app.add_typer(meeting.app, name="meeting")
-app.add_typer(item.app, name="item")
-app.add_typer(followup.app, name="followup")
-app.add_typer(cycle.app, name="cycle")
-app.add_typer(web.app, name="web")
-app.add_typer(user.app, name="user")
-app.add_typer(reports.status_app, name="status")
-app.command()(ops.doctor)
-app.command()(ops.backup)
-app.command()(ops.restore)
-app.add_typer(ops.journal_app, name="journal")
-app.add_typer(audit.app, name="audit")
-app.add_typer(contact.app, name="contact")
-app.add_typer(ops.privacy_app, name="privacy")
 
 
 @app.command()
@@ -77,7 +83,6 @@ def due(
     send: Annotated[bool, typer.Option(help="Send the outbox afterwards.")] = True,
 ) -> None:
     """Run the due work once: reminders, closing hearings past their deadline, results, sending."""
-    from hoering.cli.outbox import send_with_progress
     from hoering.services.due import run_due_work
     from hoering.services.health import WATCH, record_heartbeat
 
@@ -87,6 +92,8 @@ def due(
     console.print(f"Påmindelser i udbakken: {report.reminders}; høringer lukket: {len(report.closed)}"
                   + (f" ({', '.join(map(str, report.closed))})" if report.closed else ""))
     if send:
+        from hoering.cli.outbox import send_with_progress  # and rich's progress bar: only to send
+
         send_with_progress(rt)
 
 

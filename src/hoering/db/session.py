@@ -26,8 +26,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from hoering.db.audit import set_chain_key
-
 READ_ONLY = "hoering_read_only"
 
 
@@ -99,6 +97,10 @@ class Database:
             yield from self._unit_of_work()
 
     def _unit_of_work(self) -> Iterator[Session]:
+        # imported here, for writers only: a reading command needs neither the audit tables nor
+        # the sealing hook (start-up speed); whoever stages an entry has imported the module
+        from hoering.db.audit import set_chain_key
+
         session = self._sessions()
         set_chain_key(session, self.audit_key)
         try:

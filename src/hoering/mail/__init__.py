@@ -1,1 +1,1 @@
-"""E-mail: rendering (Jinja2 + Babel), the outbox, and the aiosmtplib sender."""
+"""E-mail: rendering (Jinja2), the outbox, and the aiosmtplib sender."""
