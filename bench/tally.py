@@ -1,5 +1,7 @@
 """tally: 1 000 000 answers across 100 000 hearings x 11 kommuner, generated in bulk; one
-hearing's result and the summary of all open hearings, against a plain SELECT ... GROUP BY."""
+hearing's result, its status and the summary of all open hearings, against a plain SELECT ...
+GROUP BY. Measures the read path the CLI, the API and the pages render: the views in
+``hoering.views`` (result, status, hearings)."""
 
 from __future__ import annotations
 
@@ -63,9 +65,11 @@ def generate(rt) -> dict[str, int]:  # type: ignore[no-untyped-def]
 def measure(kind: str, result: Result, work: Path) -> None:
     from hoering.db.migrate import upgrade
     from hoering.runtime import bootstrap
-    from hoering.services.queries import hearing_result, hearing_status, list_hearings
     from hoering.services.registry import load_registry
     from hoering.settings import load_settings
+    from hoering.views.hearings import list_hearings
+    from hoering.views.result import hearing_result
+    from hoering.views.status import hearing_status
 
     with fresh_database(kind, work) as url:
         rt = bootstrap(load_settings(database_url=url, home=work, secret_key="bench-secret-key"),
@@ -82,8 +86,9 @@ def measure(kind: str, result: Result, work: Path) -> None:
             one_limit, _ = timed(lambda: c.execute(text(ONE_LIMIT), {"h": hid}).all(), repeat=9)
             open_limit, rows = timed(lambda: c.execute(text(OPEN_LIMIT)).all(), repeat=3)
         one, res = timed(lambda: hearing_result(rt, hid), repeat=9)
-        assert res["answered"] == 10, res["answered"]
-        status, _ = timed(lambda: hearing_status(rt, hid), repeat=9)
+        assert res.answered == 10 and not res.frozen, (res.answered, res.frozen)
+        status, st = timed(lambda: hearing_status(rt, hid), repeat=9)
+        assert st.answered == 10 and st.status == "open", (st.answered, st.status)
         summary, listed = timed(lambda: list_hearings(rt, status="open"), repeat=3)
         assert len(listed) == counts["open"]
         assert len({r[0] for r in rows}) == counts["open"] - 1  # hearing 1 has no answers
