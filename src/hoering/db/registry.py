@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hoering.db.base import Base
+from hoering.domain.names import full_name
 
 
 class Kommune(Base):
@@ -23,7 +24,7 @@ class Kommune(Base):
 
     @property
     def display_name(self) -> str:
-        return f"{self.name} Kommune" if self.kind == "kommune" else self.name
+        return full_name(self.name, self.kind)
 
 
 class Person(Base):
