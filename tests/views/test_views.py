@@ -5,6 +5,7 @@ schema is the views' own (exact, no free-form result)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 from sqlalchemy import event
 
@@ -12,8 +13,9 @@ from hoering.services.answers import record_answer
 from hoering.services.hearings import close_hearing, open_hearing
 from hoering.views.hearings import list_hearings, overview
 from hoering.views.secretariat import hearing_detail
+from hoering.views.status import hearing_status
 from hoering.web.app import create_app
-from tests.support import jyfe, make_runtime
+from tests.support import JYFE_DEADLINE, jyfe, make_runtime
 
 
 @contextmanager
@@ -80,3 +82,28 @@ def test_the_api_schema_is_the_views(tmp_path, clock):
     line = schema["ResultLine"]["properties"]
     assert {"name", "key_value", "share", "payout", "answer", "every_version"} <= set(line)
     assert schema["HearingStatus"]["additionalProperties"] is False
+
+
+def test_the_list_counts_as_the_overview_and_the_status_do(tmp_path, database_url, clock):
+    """The list counts in SQL, the overview from a row per recipient, the status from the tally:
+    late answers (ignored or counted), changed answers and a closed hearing agree in all three."""
+    rt = make_runtime(tmp_path, database_url, clock)
+    ignored = open_hearing(rt, jyfe())
+    counted = open_hearing(rt, jyfe("jyfe-equal.yaml", late="count"), again=True)
+    closed = open_hearing(rt, jyfe("fokuskommune.yaml"))
+    for hid in (ignored, counted):
+        record_answer(rt, hid, kommune="Aalborg", option="pulje")
+        record_answer(rt, hid, kommune="Aalborg", option="udbetaling")
+    record_answer(rt, closed, kommune="Rebild", option="ja")
+    clock.set(JYFE_DEADLINE + timedelta(hours=1))
+    for hid in (ignored, counted):
+        record_answer(rt, hid, kommune="Læsø", option="udbetaling")  # late
+    record_answer(rt, closed, kommune="Morsø", option="nej")  # late
+    close_hearing(rt, closed, force=True)
+
+    listed = {r.id: (r.answered, r.recipients) for r in list_hearings(rt)}
+    assert listed == {r.id: (r.answered, r.recipients) for r in overview(rt)}
+    assert listed == {hid: (hearing_status(rt, hid).answered, hearing_status(rt, hid).recipients)
+                      for hid in (ignored, counted, closed)}
+    assert listed == {ignored: (1, 11), counted: (2, 11), closed: (1, 11)}
+    assert [r.id for r in list_hearings(rt, status="open")] == [counted, ignored]
