@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_time as _babel_time
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 from hoering.domain.calendar import COPENHAGEN
 from hoering.domain.labels import CHANNEL
@@ -56,8 +58,15 @@ def format_deadline(moment: datetime) -> str:
 
 def format_amount(amount: Decimal | str | int) -> str:
     """``120.000,00 kr.``"""
-    value = Decimal(amount)
-    return f"{format_decimal(value, format='#,##0.00', locale=LOCALE)} kr."
+    pattern, locale = _amount_pattern()
+    return f"{pattern.apply(Decimal(amount), locale)} kr."
+
+
+@cache
+def _amount_pattern() -> tuple[NumberPattern, Locale]:
+    """What ``format_decimal(value, format='#,##0.00', locale=LOCALE)`` parses on every call, parsed
+    once: a result view shows three or four amounts, and parsing was two thirds of the cost."""
+    return parse_pattern("#,##0.00"), Locale.parse(LOCALE)
 
 
 def format_remaining(deadline: datetime, now: datetime) -> str:
