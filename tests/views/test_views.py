@@ -7,10 +7,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event
+from sqlalchemy import delete, event, update
 
+from hoering.db.hearings import Answer
+from hoering.db.results import HearingResultRow
 from hoering.services.answers import record_answer
-from hoering.services.hearings import close_hearing, open_hearing
+from hoering.services.hearings import change_deadline, close_hearing, open_hearing
 from hoering.views.hearings import list_hearings, overview
 from hoering.views.secretariat import hearing_detail
 from hoering.views.status import hearing_status
@@ -107,3 +109,19 @@ def test_the_list_counts_as_the_overview_and_the_status_do(tmp_path, database_ur
                       for hid in (ignored, counted, closed)}
     assert listed == {ignored: (1, 11), counted: (2, 11), closed: (1, 11)}
     assert [r.id for r in list_hearings(rt, status="open")] == [counted, ignored]
+
+
+def test_a_closed_hearing_is_listed_as_its_newest_stored_record_has_it(tmp_path, database_url, clock):
+    rt = make_runtime(tmp_path, database_url, clock)
+    hid = open_hearing(rt, jyfe())
+    record_answer(rt, hid, kommune="Aalborg", option="pulje")
+    close_hearing(rt, hid, force=True)
+    change_deadline(rt, hid, deadline=JYFE_DEADLINE, reason="Læsø mangler", reopen=True, allow_closed_day=True)
+    record_answer(rt, hid, kommune="Læsø", option="pulje")
+    close_hearing(rt, hid, force=True)  # version 2: 2 of 11
+    with rt.db.transaction() as s:  # the rows change under the records: the list keeps the newest record's
+        s.execute(delete(Answer))
+    assert [(r.answered, r.recipients) for r in list_hearings(rt)] == [(2, 11)]
+    with rt.db.transaction() as s:  # records from before records (format 0) are not read: counted now
+        s.execute(update(HearingResultRow).values(payload={"format": 0}))
+    assert [(r.answered, r.recipients) for r in list_hearings(rt, status="closed")] == [(0, 11)]

@@ -16,15 +16,15 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, distinct, func, select
+from sqlalchemy import ColumnElement, Select, case, distinct, exists, func, select
 from sqlalchemy.orm import Session
 
 from hoering.danish import format_remaining, format_time_left
 from hoering.db.hearings import Answer, Hearing, HearingRecipient
 from hoering.db.registry import Body, Kommune
-from hoering.db.results import latest_rows
+from hoering.db.results import HearingResultRow, latest_rows
 from hoering.domain.names import alphabetical
-from hoering.domain.result import Moment
+from hoering.domain.result import RECORD_FORMAT, Moment
 from hoering.runtime import Runtime
 from hoering.views.base import View
 from hoering.views.record import stored_record
@@ -63,15 +63,16 @@ class _Standing:
 def list_hearings(rt: Runtime, *, status: str | None = None) -> list[HearingSummary]:
     """Every hearing (or those with ``status``), newest first."""
     with rt.db.read() as s:
-        found = s.execute(_summaries().where(Hearing.status == status) if status else _summaries()).tuples().all()
-        stored = _stored_standings(s, [row[0] for row in found if row[3] == "closed"])
+        found = s.execute(_summaries().where(Hearing.status == status) if status else _summaries()).tuples()
         rows = []
-        for hid, title, kind, state, body, deadline, closed_at, late, recipients, on_time, any_answer in found:
-            # a recipient has answered when an answer of it counts: an on-time one, or any when
-            # the hearing counts late answers (as in _standings and domain.tally)
-            answered = any_answer if late == "count" else on_time
-            if hid in stored:
-                answered, recipients = stored[hid].answered, stored[hid].recipients
+        for (hid, title, kind, state, body, deadline, closed_at, late, recipients, on_time, any_answer,
+             record_format, stored_answered, stored_recipients) in found:
+            if record_format == RECORD_FORMAT:  # closed, with a stored record (as stored_record reads it)
+                answered, recipients = stored_answered, stored_recipients
+            else:
+                # a recipient has answered when an answer of it counts: an on-time one, or any when
+                # the hearing counts late answers (as in _standings and domain.tally)
+                answered = any_answer if late == "count" else on_time
             rows.append(HearingSummary(id=hid, title=title, kind=kind, status=state, body=body, deadline=deadline,
                                        closed_at=closed_at, answered=answered, recipients=recipients))
         return rows
@@ -80,17 +81,26 @@ def list_hearings(rt: Runtime, *, status: str | None = None) -> list[HearingSumm
 @cache
 def _summaries() -> Select[Any]:
     """The hearings, newest first, each with its number of recipients and of recipients with an
-    on-time answer and with any answer. Counted per hearing by correlated subqueries (probes of
-    the indexes on hearing_recipient and answer by hearing): a join and GROUP BY over all answers
-    was planned as a scan of the whole answer table on PostgreSQL at 1 M answers. Built once."""
-    h, a, r = Hearing.__table__.c, Answer.__table__.c, HearingRecipient.__table__.c
+    on-time answer and with any answer, and a closed one's counts from its newest stored record.
+    One statement however many hearings (no list of ids as parameters: PostgreSQL takes at most
+    65 535). Counted per hearing by correlated subqueries, probes of the indexes on
+    hearing_recipient and answer by hearing: a join and GROUP BY over all answers was planned as
+    a scan of the whole answer table on PostgreSQL at 1 M answers. Built once."""
+    h, a, r, x = Hearing.__table__.c, Answer.__table__.c, HearingRecipient.__table__.c, HearingResultRow.__table__.c
     answered = select(func.count(distinct(a.recipient_id))).where(a.hearing_id == h.id)
+    newer = HearingResultRow.__table__.alias("newer")
+    newest = ~exists().where(newer.c.hearing_id == x.hearing_id, newer.c.version > x.version)
     return (select(h.id, h.title, h.kind, h.status, Body.key, h.deadline, h.closed_at,
                    Hearing.definition["late"].as_string(),
                    select(func.count()).where(r.hearing_id == h.id).scalar_subquery(),
                    answered.where(a.late.is_(False)).scalar_subquery(),
-                   answered.scalar_subquery())
-            .join(Body, Body.id == h.body_id).order_by(h.id.desc()))
+                   answered.scalar_subquery(),
+                   x.payload["format"].as_integer(), x.payload["answered"].as_integer(),
+                   x.payload["recipients"].as_integer())
+            .join(Body, Body.id == h.body_id)
+            .outerjoin(HearingResultRow.__table__,
+                       (x.hearing_id == h.id) & (h.status == "closed") & newest)
+            .order_by(h.id.desc()))
 
 
 def overview(rt: Runtime) -> list[OverviewRow]:
@@ -121,21 +131,16 @@ def _rows(s: Session, where: Sequence[ColumnElement[bool]], now: datetime) -> li
     return rows
 
 
-def _stored_standings(s: Session, closed: list[int]) -> dict[int, _Standing]:
-    """Per closed hearing with a stored record: answered, recipients and who was silent or late."""
+def _standings(s: Session, hearings: dict[int, tuple[str, bool]]) -> dict[int, _Standing]:
+    """Per hearing id (status, late answers count): answered, recipients and who is silent."""
     result: dict[int, _Standing] = {}
+    closed = [hid for hid, (state, _) in hearings.items() if state == "closed"]
     for hid, row in latest_rows(s, closed).items():
         record = stored_record(row)
         if record is not None:
             result[hid] = _Standing(record.answered, record.recipients,
                                     sorted((ln.name for ln in record.lines if ln.status == "silent"), key=alphabetical),
                                     sorted((ln.name for ln in record.lines if ln.status == "late"), key=alphabetical))
-    return result
-
-
-def _standings(s: Session, hearings: dict[int, tuple[str, bool]]) -> dict[int, _Standing]:
-    """Per hearing id (status, late answers count): answered, recipients and who is silent."""
-    result = _stored_standings(s, [hid for hid, (state, _) in hearings.items() if state == "closed"])
     live = [hid for hid in hearings if hid not in result]
     if not live:
         return result
