@@ -1,5 +1,11 @@
 """tally: 1 000 000 answers across 100 000 hearings x 11 kommuner, generated in bulk; one
-hearing's result and the summary of all open hearings, against a plain SELECT ... GROUP BY."""
+hearing's result, its status and the summary of all open hearings, against a plain SELECT ...
+GROUP BY. Measures the read path the CLI, the API and the pages render: the views in
+``hoering.views`` (result, status, hearings); and the tally so far of the open hearing as
+reminders and ``hoering due`` compute it (``db.tallying.tally_hearing``), the part of "a result"
+that the GROUP BY compares with (the view adds every answer version, files, responses, history
+and bilag, and the record's wording). The floor under every row but the GROUP BYs (which run on
+an open connection) is a read transaction: it is measured too, with one trivial statement."""
 
 from __future__ import annotations
 
@@ -61,11 +67,15 @@ def generate(rt) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def measure(kind: str, result: Result, work: Path) -> None:
+    from hoering.db.lookup import get_hearing
     from hoering.db.migrate import upgrade
+    from hoering.db.tallying import tally_hearing
     from hoering.runtime import bootstrap
-    from hoering.services.queries import hearing_result, hearing_status, list_hearings
     from hoering.services.registry import load_registry
     from hoering.settings import load_settings
+    from hoering.views.hearings import list_hearings
+    from hoering.views.result import hearing_result
+    from hoering.views.status import hearing_status
 
     with fresh_database(kind, work) as url:
         rt = bootstrap(load_settings(database_url=url, home=work, secret_key="bench-secret-key"),
@@ -79,18 +89,35 @@ def measure(kind: str, result: Result, work: Path) -> None:
                             f"{time.perf_counter() - start:.0f} s")
         hid = HEARINGS // 2  # an open one
         with rt.db.engine.connect() as c:
-            one_limit, _ = timed(lambda: c.execute(text(ONE_LIMIT), {"h": hid}).all(), repeat=9)
+            one_limit, _ = timed(lambda: c.execute(text(ONE_LIMIT), {"h": hid}).all(), repeat=21)
             open_limit, rows = timed(lambda: c.execute(text(OPEN_LIMIT)).all(), repeat=3)
-        one, res = timed(lambda: hearing_result(rt, hid), repeat=9)
-        assert res["answered"] == 10, res["answered"]
-        status, _ = timed(lambda: hearing_status(rt, hid), repeat=9)
+
+        def read_floor() -> None:
+            with rt.db.read() as s:
+                s.execute(text("SELECT 1")).all()
+
+        def tally_so_far():  # type: ignore[no-untyped-def]
+            with rt.db.read() as s:
+                return tally_hearing(s, get_hearing(s, hid))
+
+        floor, _ = timed(read_floor, repeat=21)
+        so_far, t = timed(tally_so_far, repeat=21)
+        assert t.answered == 10, t.answered
+        one, res = timed(lambda: hearing_result(rt, hid), repeat=21)
+        assert res.answered == 10 and not res.frozen, (res.answered, res.frozen)
+        status, st = timed(lambda: hearing_status(rt, hid), repeat=21)
+        assert st.answered == 10 and st.status == "open", (st.answered, st.status)
         summary, listed = timed(lambda: list_hearings(rt, status="open"), repeat=3)
         assert len(listed) == counts["open"]
         assert len({r[0] for r in rows}) == counts["open"] - 1  # hearing 1 has no answers
         ms = 1000
+        result.notes.append(f"{kind}: the floor of every row but the GROUP BYs, a read transaction with SELECT 1: "
+                            f"{floor * ms:.3f} ms")
         result.add(f"one hearing's result (hearing_result), {kind}", one * ms, "ms",
                    "GROUP BY of its answers", one_limit * ms)
         result.add(f"one hearing's status (hearing_status), {kind}", status * ms, "ms",
+                   "GROUP BY of its answers", one_limit * ms)
+        result.add(f"one open hearing's tally so far (tally_hearing), {kind}", so_far * ms, "ms",
                    "GROUP BY of its answers", one_limit * ms)
         result.add(f"summary of {counts['open']:,} open hearings (list_hearings), {kind}", summary * ms, "ms",
                    "GROUP BY over open hearings", open_limit * ms)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from hoering.danish import format_size
-from hoering.db.documents import AnswerFile, HearingBilag, HearingResponse
+from hoering.db.documents import AnswerFile, Document, HearingBilag, HearingResponse
 from hoering.db.hearings import Answer, HearingRecipient
 from hoering.db.registry import Kommune
 from hoering.domain.responses import STANCES
@@ -21,6 +22,33 @@ from hoering.domain.responses import STANCES
 def bilag_of(s: Session, hearing_id: int) -> list[HearingBilag]:
     return list(s.scalars(select(HearingBilag).where(HearingBilag.hearing_id == hearing_id)
                           .order_by(HearingBilag.number)))
+
+
+@dataclass(frozen=True)
+class BilagRow:
+    """What a listing shows of a hearing's bilag."""
+
+    number: int
+    title: str
+    filename: str
+    size: int
+    sha256: str
+    kind: str
+
+
+def bilag_rows(s: Session, hearing_id: int) -> list[BilagRow]:
+    """The hearing's bilag in order, as plain rows (one statement)."""
+    return [BilagRow(*row) for row in s.execute(_bilag_rows(), {"hearing_id": hearing_id}).tuples()]
+
+
+@cache
+def _bilag_rows() -> Select[Any]:
+    """Built once (every result view reads it): building a select and its cache key on every call
+    cost more than running it."""
+    b, d = HearingBilag.__table__.c, Document.__table__.c
+    return (select(b.number, b.title, b.filename, d.size, d.sha256, d.kind)
+            .select_from(HearingBilag.__table__.join(Document.__table__, d.id == b.document_id))
+            .where(b.hearing_id == bindparam("hearing_id")).order_by(b.number))
 
 
 def bilag_listing(rows: list[HearingBilag]) -> list[dict[str, Any]]:
@@ -62,14 +90,16 @@ def answer_file_of_recipient(s: Session, recipient_id: int, file_id: int) -> Ans
                     .where(AnswerFile.id == file_id, Answer.recipient_id == recipient_id))
 
 
-def files_by_version(s: Session, hearing_id: int) -> dict[tuple[int, int], list[AnswerFile]]:
-    """Every answer version's files in a hearing, by (kommune code, version)."""
-    rows = s.execute(select(Answer.id, Kommune.code, Answer.version)
-                     .join(HearingRecipient, HearingRecipient.id == Answer.recipient_id)
-                     .join(Kommune, Kommune.id == HearingRecipient.kommune_id)
-                     .where(Answer.hearing_id == hearing_id)).tuples().all()
-    files = files_of_answers(s, [r[0] for r in rows])
-    return {(code, version): files[answer_id] for answer_id, code, version in rows}
+@dataclass(frozen=True)
+class FileRow:
+    """What a listing shows of one file an answer version came with (read with the answers:
+    ``db.tallying.answers_of``)."""
+
+    id: int
+    filename: str
+    size: int
+    sha256: str
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -84,7 +114,8 @@ class Response:
 
 
 def responses_of(s: Session, hearing_id: int) -> dict[int, Response]:
-    """The latest response per kommune code."""
+    """The latest response per kommune code. (The result view reads them with the parties:
+    ``db.tallying.parties_of``.)"""
     out: dict[int, Response] = {}
     rows = s.execute(select(HearingResponse, Kommune.code)
                      .join(HearingRecipient, HearingRecipient.id == HearingResponse.recipient_id)
@@ -97,5 +128,8 @@ def responses_of(s: Session, hearing_id: int) -> dict[int, Response]:
 
 
 def response_of(row: HearingResponse, code: int) -> Response:
-    return Response(code, row.stance, STANCES[row.stance], row.text, row.version, row.responded_at,
-                    row.responded_by)
+    return response(code, row.stance, row.text, row.version, row.responded_at, row.responded_by)
+
+
+def response(code: int, stance: str, text: str, version: int, at: datetime, by: str) -> Response:
+    return Response(code, stance, STANCES[stance], text, version, at, by)

@@ -8,7 +8,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from hoering.db.base import Base
 from hoering.db.hearings import AnswerToken, Hearing, HearingRecipient
@@ -28,7 +28,23 @@ def get_or_not_found(s: Session, model: type[Row], row_id: int, *, lock: bool = 
                      what: str | None = None) -> Row:
     """The row of ``model`` with ``row_id`` (locked for update when ``lock``); NotFoundError
     ("høring 42 findes ikke", in the secretariat's Danish) when there is none."""
-    row = s.scalar(_by_id(model, lock), {"row_id": row_id})
+    return _found(s.scalar(_by_id(model, lock), {"row_id": row_id}), model, row_id, what)
+
+
+@cache
+def _by_id(model: type[Base], lock: bool) -> Select[Any]:
+    """The select of one row by id (a bound parameter), built once per table: building a select
+    and its cache key on every call cost more than running it."""
+    query = select(model).where(model.id == bindparam("row_id"))  # type: ignore[attr-defined]
+    return query.with_for_update() if lock else query
+
+
+@cache
+def _hearing_with_body() -> Select[tuple[Hearing]]:
+    return select(Hearing).options(joinedload(Hearing.body)).where(Hearing.id == bindparam("row_id"))
+
+
+def _found(row: Row | None, model: type[Row], row_id: int, what: str | None) -> Row:
     if row is None:
         table = str(model.__tablename__)
         name = what or DANISH_NAMES.get(table, table.replace("_", " "))
@@ -36,16 +52,14 @@ def get_or_not_found(s: Session, model: type[Row], row_id: int, *, lock: bool = 
     return row
 
 
-@cache
-def _by_id(model: type[Base], lock: bool) -> Select[Any]:
-    """The statement of a row by id, built once per table (building a statement costs about as
-    much as running it: issue 17)."""
-    query = select(model).where(model.id == bindparam("row_id"))  # type: ignore[attr-defined]
-    return query.with_for_update() if lock else query
-
-
-def get_hearing(s: Session, hearing_id: int, *, lock: bool = False) -> Hearing:
-    return get_or_not_found(s, Hearing, hearing_id, lock=lock)
+def get_hearing(s: Session, hearing_id: int, *, lock: bool = False, with_body: bool = False) -> Hearing:
+    """The hearing (NotFoundError when there is none); ``with_body``: its body loaded in the same
+    statement, for the views that print the body's names (not with ``lock``: a joined load would
+    lock the body's row too)."""
+    if not with_body:
+        return get_or_not_found(s, Hearing, hearing_id, lock=lock)
+    assert not lock, "with_body is for reading"
+    return _found(s.scalar(_hearing_with_body(), {"row_id": hearing_id}), Hearing, hearing_id, None)
 
 
 def find_recipient(s: Session, hearing: Hearing, kommune_id: int) -> HearingRecipient | None:

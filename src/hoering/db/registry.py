@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hoering.db.base import Base
+from hoering.domain.names import full_name
 
 
 class Kommune(Base):
@@ -23,12 +24,7 @@ class Kommune(Base):
 
     @property
     def display_name(self) -> str:
-        return display_name(self.name, self.kind)
-
-
-def display_name(name: str, kind: str) -> str:
-    """A kommune's name as people write it ("Aalborg Kommune"); other parties by their name."""
-    return f"{name} Kommune" if kind == "kommune" else name
+        return full_name(self.name, self.kind)
 
 
 class Person(Base):

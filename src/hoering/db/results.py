@@ -7,9 +7,10 @@ reopening keeps it, and closing again writes version 2. The newest row is the he
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, Select, String, UniqueConstraint, bindparam, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoering.db.base import Base
@@ -46,8 +47,15 @@ def add_result(s: Session, *, hearing_id: int, at: datetime, actor: str, forced:
 
 def result_rows(s: Session, hearing_id: int) -> list[HearingResultRow]:
     """Every stored result of the hearing, oldest first."""
-    return list(s.scalars(select(HearingResultRow).where(HearingResultRow.hearing_id == hearing_id)
-                          .order_by(HearingResultRow.version)))
+    return list(s.scalars(_rows_of_hearing(), {"hearing_id": hearing_id}))
+
+
+@cache
+def _rows_of_hearing() -> Select[tuple[HearingResultRow]]:
+    """Built once (every result view reads it): building a select and its cache key each call
+    cost more than running it."""
+    return (select(HearingResultRow).where(HearingResultRow.hearing_id == bindparam("hearing_id"))
+            .order_by(HearingResultRow.version))
 
 
 def latest_rows(s: Session, hearing_ids: list[int]) -> dict[int, HearingResultRow]:

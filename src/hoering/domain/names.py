@@ -1,5 +1,5 @@
 """How a person names a kommune on the command line: by code, or by name in any case, with or
-without "Kommune", with æøå or ae/oe/aa."""
+without "Kommune", with æøå or ae/oe/aa; and how lists name and order the parties."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ def normalise(name: str) -> str:
     text = unicodedata.normalize("NFC", name).strip().lower().translate(_TRANSLIT)
     text = re.sub(r"\bkommune\b", " ", text)
     return re.sub(r"[^a-z0-9]+", "", text)
+
+
+def full_name(name: str, kind: str) -> str:
+    """How a party is named in full: "Hjørring Kommune"; the region by its own name."""
+    return f"{name} Kommune" if kind == "kommune" else name
 
 
 def alphabetical(name: str) -> str:

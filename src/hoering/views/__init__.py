@@ -15,7 +15,7 @@ result: hearing_result → HearingResult  the stored record (open: tally)   ``he
                                                                           artifacts, secretariat page, orientation
 status: hearing_status → HearingStatus  the result view                   ``hearing status [--json]``, API
                                                                           ``/hearings/{id}``
-hearings: list_hearings → HearingSummary set-based (3-4 queries)          ``hearing list``, API ``/hearings``
+hearings: list_hearings → HearingSummary set-based (1-2 queries)          ``hearing list``, API ``/hearings``
 hearings: overview → OverviewRow        set-based (3-4 queries)           ``/sekretariat`` (oversigt.html)
 secretariat: hearing_detail →           result + status + audit trail     ``/sekretariat/hoering/{id}``
   HearingDetail                                                           (hoering.html)

@@ -13,16 +13,18 @@ from typing import Any, Literal
 from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import aliased
 
+from hoering.db.document_queries import BilagRow, FileRow
 from hoering.db.documents import AnswerFile, Document, HearingBilag
 from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
 from hoering.db.lookup import get_hearing, is_live, token_digest
-from hoering.db.registry import Body, Kommune, Person, display_name
-from hoering.db.tallying import parse_definition
+from hoering.db.registry import Body, Kommune, Person
+from hoering.domain.hearing import HearingDefinition
+from hoering.domain.names import full_name
 from hoering.domain.result import Moment, OptionLabel
 from hoering.domain.tally import AnswerVersion, counting_version
 from hoering.runtime import Runtime
 from hoering.views.base import View
-from hoering.views.documents import BilagShown, StoredFile, bilag_line, stored_file
+from hoering.views.documents import BilagShown, StoredFile, bilag_shown_of, stored_rows
 from hoering.views.record import record_in_force
 from hoering.views.result import AnswerShown
 
@@ -101,19 +103,19 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
         row = rows[0] if rows else None
         if row is None or not is_live(row, digest):
             return None
-        bilag = tuple(bilag_line(b.bilag_number, b.bilag_title, b.bilag_filename, b.bilag_size, b.bilag_sha256,
-                                 b.bilag_kind) for b in rows if b.bilag_number is not None)
-        d = parse_definition(row.definition)
+        bilag = bilag_shown_of([BilagRow(b.bilag_number, b.bilag_title, b.bilag_filename, b.bilag_size,
+                                         b.bilag_sha256, b.bilag_kind) for b in rows if b.bilag_number is not None])
+        d = HearingDefinition.model_validate(row.definition)
         labels = d.labels
         versions: list[Row[Any]] = []
-        files: dict[int, list[StoredFile]] = {}
+        files: dict[int, list[FileRow]] = {}
         for a in c.execute(_VERSIONS, {"recipient": row.recipient_id}):
             if a.id not in files:
                 versions.append(a)
                 files[a.id] = []
             if a.file_id is not None:
-                files[a.id].append(stored_file(a.file_id, a.filename, a.size, a.sha256, a.kind))
-        shown = {a.version: _shown(a, labels, tuple(files[a.id])) for a in versions}
+                files[a.id].append(FileRow(a.file_id, a.filename, a.size, a.sha256, a.kind))
+        shown = {a.version: _shown(a, labels, stored_rows(files[a.id])) for a in versions}
         latest = shown[versions[-1].version] if versions else None
         if row.status == "closed":
             record = record_in_force(s, get_hearing(s, row.hearing_id)).record
@@ -137,7 +139,7 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
             state=state, late_counts=d.late == "count",
             options=[OptionLabel(key=o.key, label=o.label) for o in d.answer_options],
             total=d.allocation.total if d.allocation else None,
-            kommune=display_name(row.kommune_name, row.kommune_kind), kommune_code=row.code,
+            kommune=full_name(row.kommune_name, row.kommune_kind), kommune_code=row.code,
             person=row.person, latest=latest,
             counted=shown.get(counted_version) if counted_version is not None else None,
             bilag=bilag,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from hoering.danish import format_size
-from hoering.db.document_queries import bilag_of, files_by_version, files_of_answers, responses_of
-from hoering.db.documents import AnswerFile, HearingBilag
+from hoering.db.document_queries import BilagRow, FileRow, Response, bilag_rows, files_of_answers
+from hoering.db.documents import AnswerFile
 from hoering.domain.result import Moment
 from hoering.views.base import View
 
@@ -46,39 +46,31 @@ class ResponseShown(View):
 
 
 def stored_files(files: list[AnswerFile]) -> tuple[StoredFile, ...]:
-    return tuple(stored_file(f.id, f.filename, f.document.size, f.document.sha256, f.document.kind)
-                 for f in files)
+    return stored_rows([FileRow(f.id, f.filename, f.document.size, f.document.sha256, f.document.kind)
+                        for f in files])
 
 
-def stored_file(file_id: int, filename: str, size: int, sha256: str, kind: str) -> StoredFile:
-    return StoredFile(id=file_id, filename=filename, size=size, size_da=format_size(size), sha256=sha256, kind=kind)
+def stored_rows(files: list[FileRow]) -> tuple[StoredFile, ...]:
+    return tuple(StoredFile(id=f.id, filename=f.filename, size=f.size, size_da=format_size(f.size),
+                            sha256=f.sha256, kind=f.kind) for f in files)
 
 
 def bilag_shown(s: Session, hearing_id: int) -> tuple[BilagShown, ...]:
-    return bilag_rows_shown(bilag_of(s, hearing_id))
+    return bilag_shown_of(bilag_rows(s, hearing_id))
 
 
-def bilag_rows_shown(rows: list[HearingBilag]) -> tuple[BilagShown, ...]:
-    return tuple(bilag_line(b.number, b.title, b.filename, b.document.size, b.document.sha256, b.document.kind)
-                 for b in rows)
+def bilag_shown_of(rows: list[BilagRow]) -> tuple[BilagShown, ...]:
+    return tuple(_bilag(b) for b in rows)
 
 
-def bilag_line(number: int, title: str, filename: str, size: int, sha256: str, kind: str) -> BilagShown:
-    return BilagShown(number=number, title=title, filename=filename, size=size, size_da=format_size(size),
-                      sha256=sha256, kind=kind)
-
-
-def files_shown(s: Session, hearing_id: int) -> dict[tuple[int, int], tuple[StoredFile, ...]]:
-    """Every answer version's files, by (kommune code, version)."""
-    return {key: stored_files(files) for key, files in files_by_version(s, hearing_id).items()}
+def _bilag(b: BilagRow) -> BilagShown:
+    return BilagShown(number=b.number, title=b.title, filename=b.filename, size=b.size, size_da=format_size(b.size),
+                      sha256=b.sha256, kind=b.kind)
 
 
 def files_of_answer(s: Session, answer_id: int) -> tuple[StoredFile, ...]:
     return stored_files(files_of_answers(s, [answer_id])[answer_id])
 
 
-def responses_shown(s: Session, hearing_id: int) -> dict[int, ResponseShown]:
-    """The latest response per kommune code."""
-    return {code: ResponseShown(stance=r.stance, stance_label=r.stance_label, text=r.text,
-                                responded_at=r.responded_at)
-            for code, r in responses_of(s, hearing_id).items()}
+def response_shown(r: Response) -> ResponseShown:
+    return ResponseShown(stance=r.stance, stance_label=r.stance_label, text=r.text, responded_at=r.responded_at)

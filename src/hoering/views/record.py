@@ -10,28 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoering.db.hearings import Hearing
-from hoering.db.registry import Kommune
 from hoering.db.results import HearingResultRow, result_rows
-from hoering.db.tallying import answer_versions, definition_of, recipients_of
-from hoering.domain.result import RECORD_FORMAT, PartyAsUsed, ResultRecord, build_record
-from hoering.domain.tally import Party, tally
+from hoering.db.tallying import Answers, Parties, answers_of, definition_of, parties_of
+from hoering.domain.result import RECORD_FORMAT, ResultRecord, build_record
+from hoering.domain.tally import tally
 
 
-def live_record(s: Session, hearing: Hearing) -> ResultRecord:
-    """The result as the registry and the answers stand now."""
+def live_record(s: Session, hearing: Hearing, read: tuple[Parties, Answers] | None = None) -> ResultRecord:
+    """The result as the registry and the answers stand now (``read``: the hearing's parties and
+    answers, when the caller has read them already)."""
     d = definition_of(hearing)
-    kommuner = [k for _, k in recipients_of(s, hearing.id)]
-    t = tally(d, [Party(k.code, k.name, k.population) for k in kommuner], answer_versions(s, hearing.id))
-    every_kommune = set(s.scalars(select(Kommune.code).where(Kommune.kind == "kommune")))
-    return build_record(
-        d, t, [PartyAsUsed(code=k.code, name=k.name, display_name=k.display_name, population=k.population)
-               for k in kommuner],
-        all_kommuner={k.code for k in kommuner} == every_kommune,
-        body_name=hearing.body.name, body_long=hearing.body.long_name, deadline=hearing.deadline)
+    parties, answers = read or (parties_of(s, hearing.id), answers_of(s, hearing.id))
+    t = tally(d, parties.for_tally(), answers.versions)
+    return build_record(d, t, parties.parties, all_kommuner=parties.all_kommuner,
+                        body_name=hearing.body.name, body_long=hearing.body.long_name, deadline=hearing.deadline)
 
 
 def stored_record(row: HearingResultRow) -> ResultRecord | None:
@@ -54,11 +49,12 @@ class InForce:
         return self.row is not None
 
 
-def record_in_force(s: Session, hearing: Hearing) -> InForce:
-    """A closed hearing's newest stored record; an open hearing's result so far."""
+def record_in_force(s: Session, hearing: Hearing, read: tuple[Parties, Answers] | None = None) -> InForce:
+    """A closed hearing's newest stored record; an open hearing's result so far (``read``: as for
+    :func:`live_record`)."""
     rows = tuple(result_rows(s, hearing.id))
     if hearing.status == "closed" and rows:
         record = stored_record(rows[-1])
         if record is not None:
             return InForce(record, rows[-1], rows)
-    return InForce(live_record(s, hearing), None, rows)
+    return InForce(live_record(s, hearing, read), None, rows)

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from hoering.danish import format_amount
 from hoering.db.hearings import Hearing
 from hoering.db.lookup import get_hearing
-from hoering.db.tallying import answer_versions
+from hoering.db.tallying import answers_of, parties_of
 from hoering.domain.result import Moment, RecordLine, ResultRecord
 from hoering.domain.tally import AnswerVersion
 from hoering.domain.wording import closing_note
 from hoering.runtime import Runtime
 from hoering.views.base import View
-from hoering.views.documents import BilagShown, ResponseShown, StoredFile, bilag_shown, files_shown, responses_shown
+from hoering.views.documents import BilagShown, ResponseShown, StoredFile, bilag_shown, response_shown, stored_rows
 from hoering.views.record import record_in_force, stored_record
 
 
@@ -84,18 +84,20 @@ class HearingResult(ResultRecord, View):
 def hearing_result(rt: Runtime, hearing_id: int) -> HearingResult:
     """The result of one hearing, read in one transaction."""
     with rt.db.read() as s:
-        return result_of(s, get_hearing(s, hearing_id))
+        return result_of(s, get_hearing(s, hearing_id, with_body=True))
 
 
 def result_of(s: Session, hearing: Hearing) -> HearingResult:
-    """The result view of ``hearing`` inside the caller's transaction."""
-    in_force = record_in_force(s, hearing)
+    """The result view of ``hearing`` inside the caller's transaction. The parties (with the
+    responses) and the answers (with their files) are read once, in two statements: the tally so
+    far of an open hearing and the lines all come from them."""
+    parties, answers = parties_of(s, hearing.id), answers_of(s, hearing.id)
+    in_force = record_in_force(s, hearing, (parties, answers))
     record = in_force.record
-    files = files_shown(s, hearing.id)
-    responses = responses_shown(s, hearing.id)
+    responses = {code: response_shown(r) for code, r in parties.responses.items()}
     by_code: dict[int, list[AnswerShown]] = defaultdict(list)
-    for v in answer_versions(s, hearing.id):
-        by_code[v.code].append(shown(v, record, files.get((v.code, v.version), ())))
+    for v in answers.versions:
+        by_code[v.code].append(shown(v, record, stored_rows(answers.files.get((v.code, v.version), []))))
     lines = []
     for ln in record.lines:
         versions = tuple(sorted(by_code.get(ln.code, []), key=lambda a: a.version))

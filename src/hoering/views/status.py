@@ -60,7 +60,7 @@ def hearing_status(rt: Runtime, hearing_id: int) -> HearingStatus:
     """The status of one hearing, read in one transaction."""
     now = rt.now()
     with rt.db.read() as s:
-        hearing = get_hearing(s, hearing_id)
+        hearing = get_hearing(s, hearing_id, with_body=True)
         return status_from(result_of(s, hearing), question=definition_of(hearing).question,
                            deadline=hearing.deadline, now=now)
 
