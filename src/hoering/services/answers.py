@@ -116,12 +116,13 @@ def record_answer_in(
 def record_answer_by_token(
     rt: Runtime, token: str, *, option: str | None, text: str | None = None,
     comment: str | None = None, channel: str = "web", files: Sequence[GivenFile] = (),
-    keep_files: Sequence[int] = (), expect_hearing: int | None = None,
+    keep_files: Sequence[int] = (), expect_hearing: int | None = None, fill_receipts: bool = True,
 ) -> Recorded:
     """An answer given through a contact's personal link; it answers for that contact's kommune.
     ``keep_files`` are ids of the previous version's files that this version lists again;
     ``expect_hearing`` is the hearing the form was for (:class:`OtherHearing` if the link's
-    hearing is another one)."""
+    hearing is another one). ``fill_receipts=False``: the receipts stay reserved drafts for the
+    caller to fill (:func:`fill_receipts`) once the answer page has been answered."""
     with rt.db.transaction() as s:
         # the person, recipient and kommune in the token's statement (three lazy loads otherwise)
         row = find_token(s, token, _TOKEN)
@@ -134,8 +135,15 @@ def record_answer_by_token(
                           channel=channel, person=row.person, answered_by=row.person.name, files=files,
                           keep_files=keep_files, expect_hearing=expect_hearing)
     # rendered after the commit: the receipt's templates no longer run under the writer's lock
-    notices.fill_drafts(rt, recorded.receipts)
+    if fill_receipts:
+        fill_receipts_of(rt, recorded)
     return recorded
+
+
+def fill_receipts_of(rt: Runtime, recorded: Recorded) -> None:
+    """Render and queue the receipts ``recorded`` reserved. A process that stops first leaves
+    them as drafts: the sender fills every draft before it sends, so none is lost."""
+    notices.fill_drafts(rt, recorded.receipts)
 
 
 def _store(
