@@ -78,3 +78,13 @@ def test_bad_setting_is_a_clear_error(run, tmp_path):
     env = {**os.environ, "HOERING_SMTP_SECURITY": "ssl3", "HOERING_HOME": str(tmp_path)}
     r = subprocess.run([*HOERING, "outbox", "status"], capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 2 and "HOERING_SMTP_SECURITY" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_a_database_never_initialised_is_named_not_a_traceback(tmp_path: Path):
+    """Before `hoering init` a command says so in one line (it used to print SQLAlchemy's
+    "no such table" traceback: the schema check let an empty database through)."""
+    run = cli_runner(tmp_path)
+    r = run("hearing", "status", "1")
+    assert r.returncode == 2
+    assert (r.stdout + r.stderr).strip() == "fejl: databasen er ikke oprettet endnu: kør `hoering init`"
+    assert "Traceback" not in r.stdout + r.stderr

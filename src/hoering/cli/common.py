@@ -46,7 +46,9 @@ def runtime(*, check_schema: bool = True) -> Runtime:
         rt = bootstrap()
     if check_schema:
         current, heads = revisions(rt.db)
-        if current and current != heads:
+        if not current:
+            raise HoeringError("databasen er ikke oprettet endnu: kør `hoering init`")
+        if current != heads:
             raise HoeringError(f"databasen er på migration {', '.join(sorted(current))}, koden på "
                                f"{', '.join(sorted(heads))}: kør `hoering init`")
     return rt
