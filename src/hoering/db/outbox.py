@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Connection, ForeignKey, Index, Row, String, Table, Text, bindparam, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.dml import ReturningUpdate, Update
 
 from hoering.db.base import Base
 from hoering.db.types import UTCDateTime
@@ -45,3 +49,44 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     smtp_reply: Mapped[str | None] = mapped_column(Text)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+# -- the sender's two hot statements -------------------------------------------------------------
+# Core, built once and reused (SQLAlchemy then compiles each once and skips the cache key too):
+# a sender runs them thousands of times a minute, on one connection it holds (``db.write``).
+
+
+def claim_due(conn: Connection, *, worker: str, now: datetime, limit: int,
+              skip_locked: bool) -> Sequence[Row[Any]]:
+    """Claim up to ``limit`` due rows (``pending`` → ``sending``) in one ``UPDATE … RETURNING``:
+    (id, to_addr, raw, attempts, whether it has no ``sent_copy``)."""
+    return conn.execute(_claim(skip_locked), {"worker": worker, "now": now, "limit": limit}).all()
+
+
+def mark_sent(conn: Connection, *, worker: str, now: datetime,
+              rows: Sequence[tuple[int, str, int, str | None]]) -> None:
+    """Mark rows ``sent`` (id, SMTP reply, attempts, stored copy): the stored copy becomes the
+    one given, else the redacted ``sent_copy`` made at queue time. Only rows ``worker`` claimed."""
+    conn.execute(_mark_sent(), [{"row_id": i, "worker": worker, "now": now, "reply": reply, "tries": tries,
+                                 "stored": stored} for i, reply, tries, stored in rows])
+
+
+@cache
+def _claim(skip_locked: bool) -> ReturningUpdate[Any]:
+    t = cast(Table, OutboxMessage.__table__)
+    due = (select(t.c.id).where(t.c.status == "pending", t.c.next_attempt_at <= bindparam("now"))
+           .order_by(t.c.id).limit(bindparam("limit")))
+    if skip_locked:
+        due = due.with_for_update(skip_locked=True)
+    return (update(t).where(t.c.id.in_(due.scalar_subquery()))
+            .values(status="sending", claimed_by=bindparam("worker"), claimed_at=bindparam("now"))
+            .returning(t.c.id, t.c.to_addr, t.c.raw, t.c.attempts, t.c.sent_copy.is_(None)))
+
+
+@cache
+def _mark_sent() -> Update:
+    t = cast(Table, OutboxMessage.__table__)
+    return (update(t).where(t.c.id == bindparam("row_id"), t.c.claimed_by == bindparam("worker"))
+            .values(status="sent", sent_at=bindparam("now"), smtp_reply=bindparam("reply"),
+                    attempts=bindparam("tries"), last_error=None, sent_copy=None,
+                    raw=func.coalesce(bindparam("stored", type_=Text), t.c.sent_copy)))
