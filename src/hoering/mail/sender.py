@@ -113,7 +113,7 @@ class OutboxSender:
         """Mark rows the server has accepted. The stored copy becomes the redacted one made at
         queue time (``sent_copy``); only older rows are redacted here."""
         mark_sent(conn, worker=self.worker, now=self.rt.now(),
-                  rows=[(row.id, reply, row.attempts + 1, redact_answer_links(row.raw) if row.redact else None)
+                  rows=[(row.id, reply, redact_answer_links(row.raw) if row.redact else None)
                         for row, reply in accepted])
 
     def mark_failed(self, row: Claimed, failure: smtp.Failure) -> str:
