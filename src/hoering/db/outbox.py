@@ -64,10 +64,11 @@ def claim_due(conn: Connection, *, worker: str, now: datetime, limit: int,
 
 
 def mark_sent(conn: Connection, *, worker: str, now: datetime, rows: Sequence[tuple[int, str, str | None]]) -> None:
-    """Mark rows ``sent`` (id, SMTP reply, stored copy or None), if ``worker`` claimed them. The
-    stored copy becomes the redacted ``sent_copy`` made at queue time; a row queued before it
-    existed is given its copy. One statement per batch, not one per row: the CPU of a mark is
-    most of what the sender spends on each message beyond sending it (issue 17)."""
+    """Mark rows ``sent`` (id, SMTP reply, stored copy or None) that ``worker`` claimed and that
+    are still ``sending`` (so a mark tried twice changes nothing the second time). The stored
+    copy becomes the redacted ``sent_copy`` made at queue time; a row queued before it existed
+    is given its copy. One statement per batch, not one per row: a mark's CPU is most of what
+    the sender spends on a message beyond sending it (issue 17)."""
     made = [(i, reply) for i, reply, stored in rows if stored is None]
     for start in range(0, len(made), _MARK_AT_ONCE):
         chunk = made[start:start + _MARK_AT_ONCE]
@@ -102,7 +103,7 @@ def _mark_sent(n: int) -> Update:
     t = cast(Table, OutboxMessage.__table__)
     ids = [bindparam(f"id{k}", type_=Integer) for k in range(n)]
     replies = case(*((t.c.id == ids[k], bindparam(f"reply{k}", type_=Text)) for k in range(n)))
-    return (update(t).where(t.c.id.in_(ids), t.c.claimed_by == bindparam("worker"))
+    return (update(t).where(t.c.id.in_(ids), t.c.claimed_by == bindparam("worker"), t.c.status == "sending")
             .values(status="sent", last_error=None, sent_copy=None, sent_at=bindparam("now"), attempts=t.c.attempts + 1,
                     raw=t.c.sent_copy, smtp_reply=replies))
 
@@ -110,6 +111,7 @@ def _mark_sent(n: int) -> Update:
 @cache
 def _mark_sent_with_copy() -> Update:
     t = cast(Table, OutboxMessage.__table__)
-    return (update(t).where(t.c.id == bindparam("row_id"), t.c.claimed_by == bindparam("worker"))
+    return (update(t)
+            .where(t.c.id == bindparam("row_id"), t.c.claimed_by == bindparam("worker"), t.c.status == "sending")
             .values(status="sent", last_error=None, sent_copy=None, sent_at=bindparam("now"), attempts=t.c.attempts + 1,
                     raw=bindparam("stored", type_=Text), smtp_reply=bindparam("reply")))

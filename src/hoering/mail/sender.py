@@ -30,9 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from hoering.db.outbox import OutboxMessage, claim_due, mark_sent
@@ -182,23 +183,32 @@ class OutboxSender:
         db = _DatabaseThread(self.rt.db)
         marker = _Marker(self, db, report, progress)
         marking = asyncio.create_task(marker.run())
+        feeding = asyncio.create_task(self._feed(db, queue))
         workers = [asyncio.create_task(self._worker(queue, report, progress, marker))
                    for _ in range(self.connections)]
+        sending = asyncio.gather(feeding, *workers)
+        watched: list[asyncio.Future[Any]] = [sending, marking]
         try:
-            # the queue holds one batch: the next is claimed while the workers send this one
-            while rows := await db.write(self.claim, self.batch):
-                for row in rows:
-                    await queue.put(row)
-            for _ in workers:
-                await queue.put(None)
-            await asyncio.gather(*workers)
+            # marking ends only when closed: done before that, it failed (and workers may be
+            # waiting for room it will never make)
+            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            if marking.done():
+                marking.result()
+            sending.result()
             marker.close()
             await marking
         finally:
-            for w in workers:
-                w.cancel()
-            marking.cancel()
+            for task in (feeding, *workers, marking):
+                task.cancel()
             db.close()
+
+    async def _feed(self, db: _DatabaseThread, queue: asyncio.Queue[Claimed | None]) -> None:
+        # the queue holds one batch: the next is claimed while the workers send this one
+        while rows := await db.write(self.claim, self.batch):
+            for row in rows:
+                await queue.put(row)
+        for _ in range(self.connections):
+            await queue.put(None)
 
     async def _worker(self, queue: asyncio.Queue[Claimed | None], report: SendReport,
                       progress: Progress | None, marker: _Marker) -> None:
@@ -269,7 +279,8 @@ class _Marker:
         self.unmarked += 1
         if self.unmarked >= self.limit:
             self.room.clear()
-        self.wake.set()
+        if len(self.accepted) == 1 or len(self.accepted) >= self.batch or self.full:  # what _gather waits for
+            self.wake.set()
 
     @property
     def full(self) -> bool:
@@ -320,8 +331,9 @@ class _DatabaseThread:
     the held connection spares each a pool checkout (and on PostgreSQL a pre-ping round trip).
     On PostgreSQL it autocommits: a claim is one statement and a mark one per batch (its rows
     are independent of each other), each atomic by itself, so each costs one round trip instead
-    of three (BEGIN, the statement, COMMIT). A transaction that fails closes the connection: the
-    next one opens a fresh one."""
+    of three (BEGIN, the statement, COMMIT). A transaction that fails closes the connection; one
+    that lost it (a database restart: no pre-ping here) is tried once more on a fresh one. A mark
+    tried twice marks nothing twice: it changes only rows still ``sending``."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -332,16 +344,22 @@ class _DatabaseThread:
         return await asyncio.get_running_loop().run_in_executor(self.pool, self._write, work, arg)
 
     def _write(self, work: Callable[[Connection, A], R], arg: A) -> R:
-        if self.conn is None:
-            self.conn = self.db.engine.connect()
-            if self.db.is_postgres:
-                self.conn = self.conn.execution_options(isolation_level="AUTOCOMMIT")
-        try:
-            with self.db.write(self.conn):
-                return work(self.conn, arg)
-        except BaseException:
-            self._close()
-            raise
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = self.db.engine.connect()
+                if self.db.is_postgres:
+                    self.conn = self.conn.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                with self.db.write(self.conn):
+                    return work(self.conn, arg)
+            except DBAPIError as exc:
+                self._close()
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+            except BaseException:
+                self._close()
+                raise
+        raise AssertionError("unreachable")
 
     def _close(self) -> None:
         if self.conn is not None:
