@@ -2,10 +2,16 @@
 
 Safe with two senders at once: a row is claimed (``pending`` → ``sending``) in a short
 transaction before it is sent (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer
-at a time), so no row is sent by both. A row is marked ``sent`` in its own transaction right
-after the server accepted it. A sender killed between the two leaves its rows ``sending``;
-when the lease expires they return to ``pending`` and go out again with the same Message-ID:
-only the messages in flight at the crash can arrive twice.
+at a time), so no row is sent by both. A row is marked ``sent`` in a transaction right after the
+server accepted it (a group commit: every row accepted while the previous commit ran). A sender
+killed between the two leaves its rows ``sending``; when the lease expires they return to
+``pending`` and go out again with the same Message-ID: only the messages in flight at the crash
+can arrive twice.
+
+The claims and marks run on a thread of the sender's own, on one connection it holds for the
+run (:class:`_DatabaseThread`): the event loop that drives the SMTP connections never waits for
+a commit, the next batch is claimed while the current one is sent, and a mark costs a few
+statements of Core instead of a session, a pool checkout and a pre-ping (issue 17).
 
 The sender knows nothing of hearings or people: a message that fails for good is handed to the
 ``on_undeliverable`` callback it was given (``services.outbox`` gives it the notice to the
@@ -20,15 +26,18 @@ import os
 import random
 import socket
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from typing import cast
+from typing import Any, TypeVar
 
-from sqlalchemy import Table, Text, bindparam, func, select, update
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from hoering.db.outbox import OutboxMessage
+from hoering.db.outbox import OutboxMessage, claim_due, mark_sent
+from hoering.db.session import Database
 from hoering.mail import smtp
 from hoering.mail.redact import redact_answer_links
 from hoering.runtime import Runtime
@@ -38,6 +47,8 @@ Connect = Callable[[], Awaitable[smtp.Connection]]
 Progress = Callable[[int], None]
 OnUndeliverable = Callable[[Session, int], object]  # (session, outbox id), in the failing transaction
 FillDrafts = Callable[[], object]  # renders the reserved (draft) rows, so that they can be claimed
+A = TypeVar("A")
+R = TypeVar("R")
 
 
 @dataclass
@@ -94,34 +105,17 @@ class OutboxSender:
                                .values(status="pending", claimed_by=None))
             return int(getattr(result, "rowcount", 0) or 0)
 
-    def claim(self, limit: int) -> list[Claimed]:
+    def claim(self, conn: Connection, limit: int) -> list[Claimed]:
         """Claim up to ``limit`` due rows in one statement (``UPDATE … RETURNING``)."""
-        now = self.rt.now()
-        table = cast(Table, OutboxMessage.__table__)
-        due = (select(table.c.id).where(table.c.status == "pending", table.c.next_attempt_at <= now)
-               .order_by(table.c.id).limit(limit))
-        if self.rt.db.is_postgres:
-            due = due.with_for_update(skip_locked=True)
-        with self.rt.db.transaction() as s:
-            rows = [Claimed(*r) for r in s.connection().execute(
-                update(table).where(table.c.id.in_(due.scalar_subquery()))
-                .values(status="sending", claimed_by=self.worker, claimed_at=now)
-                .returning(table.c.id, table.c.to_addr, table.c.raw, table.c.attempts, table.c.sent_copy.is_(None)))]
-        return sorted(rows, key=lambda r: r.id)
+        rows = claim_due(conn, worker=self.worker, now=self.rt.now(), limit=limit, skip_locked=self.rt.db.is_postgres)
+        return sorted((Claimed(*r) for r in rows), key=lambda r: r.id)
 
-    def mark_sent_many(self, accepted: list[tuple[Claimed, str]]) -> None:
-        """Mark rows the server has accepted, in one transaction (a group commit: the rows
-        accepted while the previous commit ran). The stored copy becomes the redacted one made
-        at queue time (``sent_copy``); only older rows are redacted here."""
-        table = cast(Table, OutboxMessage.__table__)
-        with self.rt.db.transaction() as s:
-            s.connection().execute(
-                update(table).where(table.c.id == bindparam("row_id"), table.c.claimed_by == self.worker)
-                .values(status="sent", sent_at=self.rt.now(), smtp_reply=bindparam("reply"),
-                        attempts=bindparam("tries"), last_error=None, sent_copy=None,
-                        raw=func.coalesce(bindparam("stored", type_=Text), table.c.sent_copy)),
-                [{"row_id": row.id, "reply": reply, "tries": row.attempts + 1,
-                  "stored": redact_answer_links(row.raw) if row.redact else None} for row, reply in accepted])
+    def mark_sent_many(self, conn: Connection, accepted: list[tuple[Claimed, str]]) -> None:
+        """Mark rows the server has accepted. The stored copy becomes the redacted one made at
+        queue time (``sent_copy``); only older rows are redacted here."""
+        mark_sent(conn, worker=self.worker, now=self.rt.now(),
+                  rows=[(row.id, reply, redact_answer_links(row.raw) if row.redact else None)
+                        for row, reply in accepted])
 
     def mark_failed(self, row: Claimed, failure: smtp.Failure) -> str:
         attempts = row.attempts + 1
@@ -186,33 +180,43 @@ class OutboxSender:
 
     async def _drain(self, report: SendReport, progress: Progress | None) -> None:
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=self.batch)
-        marker = _Marker(self, report, progress)
+        db = _DatabaseThread(self.rt.db)
+        marker = _Marker(self, db, report, progress)
         marking = asyncio.create_task(marker.run())
+        feeding = asyncio.create_task(self._feed(db, queue))
         workers = [asyncio.create_task(self._worker(queue, report, progress, marker))
                    for _ in range(self.connections)]
+        sending = asyncio.gather(feeding, *workers)
+        watched: list[asyncio.Future[Any]] = [sending, marking]
         try:
-            while True:
-                rows = self.claim(self.batch)
-                if not rows:
-                    break
-                for row in rows:
-                    await queue.put(row)
-            for _ in workers:
-                await queue.put(None)
-            await asyncio.gather(*workers)
+            # marking ends only when closed: done before that, it failed (and workers may be
+            # waiting for room it will never make)
+            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            if marking.done():
+                marking.result()
+            sending.result()
             marker.close()
             await marking
         finally:
-            for w in workers:
-                w.cancel()
-            marking.cancel()
+            for task in (feeding, *workers, marking):
+                task.cancel()
+            db.close()
+
+    async def _feed(self, db: _DatabaseThread, queue: asyncio.Queue[Claimed | None]) -> None:
+        # the queue holds one batch: the next is claimed while the workers send this one
+        while rows := await db.write(self.claim, self.batch):
+            for row in rows:
+                await queue.put(row)
+        for _ in range(self.connections):
+            await queue.put(None)
 
     async def _worker(self, queue: asyncio.Queue[Claimed | None], report: SendReport,
                       progress: Progress | None, marker: _Marker) -> None:
         conn: smtp.Connection | None = None
         try:
             while (row := await queue.get()) is not None:
-                await marker.wait_for_room()
+                if marker.full:
+                    await marker.wait_for_room()
                 try:
                     if conn is None or not conn.is_connected:
                         conn = await self.connect()
@@ -240,27 +244,32 @@ class OutboxSender:
 
 
 class _Marker:
-    """Marks accepted rows ``sent`` from a thread, so that SMTP sending goes on while a commit
-    waits for the disk; each commit marks every row accepted since the previous one. Waiting
-    ``GATHER`` seconds before each commit makes the batches larger and cuts the sender's CPU per
-    message by about a quarter (bench/dispatch.py, 10 ms), but a crash then re-sends every row
-    accepted in that time (15-25 per kill instead of ~2). We keep it at 0: fewer duplicate mails
-    to directors matter more than the last quarter of throughput.
+    """Marks accepted rows ``sent`` on the database thread, so that SMTP sending goes on while a
+    commit waits for the disk; each commit marks every row accepted since the previous one.
 
-    For the same reason the rows accepted but not yet committed are capped (``UNMARKED`` per SMTP
-    connection): a worker waits before its next message while the cap is reached. Without it a
-    faster sender (issue 17) let more rows pile up behind a slow commit, and a kill re-sent them
-    all; with it a kill re-sends at most the capped rows plus one message per connection."""
+    The rows accepted but not yet committed are capped (``UNMARKED`` per SMTP connection): a
+    worker waits before its next message while the cap is reached. Without it a faster sender
+    (issue 17) let more rows pile up behind a slow commit, and a kill re-sent them all; with it a
+    kill re-sends at most the capped rows plus one message per connection.
 
-    GATHER = 0.0
+    Within the cap, a commit waits for a row per connection (``batch``), or the cap, or ``GATHER``
+    seconds: a commit costs about as much CPU as the rows it marks together, and committing each
+    row or two alone (as soon as the previous commit ended) made the marks most of what the
+    sender spends beyond sending. The wait is short and the cap unchanged, so a kill re-sends
+    about as many rows as before (tests/crash/test_sender_kill.py). The old 10 ms gather without
+    a cap re-sent 15-25 rows per kill."""
+
+    GATHER = 0.005
     UNMARKED = 2
 
-    def __init__(self, sender: OutboxSender, report: SendReport, progress: Progress | None) -> None:
-        self.sender, self.report, self.progress = sender, report, progress
+    def __init__(self, sender: OutboxSender, db: _DatabaseThread, report: SendReport,
+                 progress: Progress | None) -> None:
+        self.sender, self.db, self.report, self.progress = sender, db, report, progress
         self.accepted: list[tuple[Claimed, str]] = []
         self.wake = asyncio.Event()
         self.closed = False
         self.limit = self.UNMARKED * sender.connections
+        self.batch = sender.connections
         self.unmarked = 0  # accepted by the server, not yet committed as sent
         self.room = asyncio.Event()
         self.room.set()
@@ -270,7 +279,12 @@ class _Marker:
         self.unmarked += 1
         if self.unmarked >= self.limit:
             self.room.clear()
-        self.wake.set()
+        if len(self.accepted) == 1 or len(self.accepted) >= self.batch or self.full:  # what _gather waits for
+            self.wake.set()
+
+    @property
+    def full(self) -> bool:
+        return self.unmarked >= self.limit
 
     async def wait_for_room(self) -> None:
         while self.unmarked >= self.limit:
@@ -281,14 +295,14 @@ class _Marker:
         self.wake.set()
 
     async def run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             await self.wake.wait()
-            if not self.closed:
-                await asyncio.sleep(self.GATHER)
+            await self._gather(loop)
             self.wake.clear()
             batch, self.accepted = self.accepted, []
             if batch:
-                await asyncio.to_thread(self.sender.mark_sent_many, batch)
+                await self.db.write(self.sender.mark_sent_many, batch)
                 self.unmarked -= len(batch)
                 if self.unmarked < self.limit:
                     self.room.set()
@@ -297,6 +311,65 @@ class _Marker:
                     self.progress(len(batch))
             if self.closed and not self.accepted:
                 return
+
+    async def _gather(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Until a batch is worth a commit: ``batch`` rows, the cap reached, the run over, or
+        ``GATHER`` seconds since the first row."""
+        deadline = loop.time() + self.GATHER
+        timer = loop.call_at(deadline, self.wake.set)
+        try:
+            while not (self.closed or self.full or len(self.accepted) >= self.batch or loop.time() >= deadline):
+                self.wake.clear()
+                await self.wake.wait()
+        finally:
+            timer.cancel()
+
+
+class _DatabaseThread:
+    """The sender's claims and marks, each a short write transaction, on one thread and one
+    connection held for the whole run. One thread keeps them in order and off the event loop;
+    the held connection spares each a pool checkout (and on PostgreSQL a pre-ping round trip).
+    On PostgreSQL it autocommits: a claim is one statement and a mark one per batch (its rows
+    are independent of each other), each atomic by itself, so each costs one round trip instead
+    of three (BEGIN, the statement, COMMIT). A transaction that fails closes the connection; one
+    that lost it (a database restart: no pre-ping here) is tried once more on a fresh one. A mark
+    tried twice marks nothing twice: it changes only rows still ``sending``."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-db")
+        self.conn: Connection | None = None
+
+    async def write(self, work: Callable[[Connection, A], R], arg: A) -> R:
+        return await asyncio.get_running_loop().run_in_executor(self.pool, self._write, work, arg)
+
+    def _write(self, work: Callable[[Connection, A], R], arg: A) -> R:
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = self.db.engine.connect()
+                if self.db.is_postgres:
+                    self.conn = self.conn.execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                with self.db.write(self.conn):
+                    return work(self.conn, arg)
+            except DBAPIError as exc:
+                self._close()
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+            except BaseException:
+                self._close()
+                raise
+        raise AssertionError("unreachable")
+
+    def _close(self) -> None:
+        if self.conn is not None:
+            conn, self.conn = self.conn, None
+            conn.close()
+
+    def close(self) -> None:
+        """Close the connection on the thread after any work still queued, and let it end."""
+        self.pool.submit(self._close)
+        self.pool.shutdown(wait=False)
 
 
 async def _discard(conn: smtp.Connection | None, *, polite: bool = False) -> None:
