@@ -115,8 +115,15 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
                 files[a.id] = []
             if a.file_id is not None:
                 files[a.id].append(FileRow(a.file_id, a.filename, a.size, a.sha256, a.kind))
-        shown = {a.version: _shown(a, labels, stored_rows(files[a.id])) for a in versions}
-        latest = shown[versions[-1].version] if versions else None
+        by_version = {a.version: a for a in versions}
+
+        def shown(version: int | None) -> AnswerShown | None:
+            """The page shows two versions at most (the latest, the one that counts): only those
+            become views, however often the kommune has answered again (issue 17)."""
+            a = by_version.get(version) if version is not None else None
+            return _shown(a, labels, stored_rows(files[a.id])) if a is not None else None
+
+        latest = shown(versions[-1].version) if versions else None
         if row.status == "closed":
             record = record_in_force(s, get_hearing(s, row.hearing_id)).record
             line = next((ln for ln in record.lines if ln.code == row.code), None)
@@ -141,7 +148,7 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
             total=d.allocation.total if d.allocation else None,
             kommune=full_name(row.kommune_name, row.kommune_kind), kommune_code=row.code,
             person=row.person, latest=latest,
-            counted=shown.get(counted_version) if counted_version is not None else None,
+            counted=latest if latest is not None and counted_version == latest.version else shown(counted_version),
             bilag=bilag,
         )
 
