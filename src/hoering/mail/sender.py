@@ -4,10 +4,9 @@ Safe with two senders at once: a row is claimed (``pending`` → ``sending``) in
 transaction before it is sent (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer
 at a time), so no row is sent by both. A row is marked ``sent`` in a transaction right after the
 server accepted it (a group commit of the rows accepted since the previous one, see
-:class:`_Marker`). A sender
-killed between the two leaves its rows ``sending``; when the lease expires they return to
-``pending`` and go out again with the same Message-ID: only the messages in flight at the crash
-can arrive twice.
+:class:`_Marker`). A sender killed between the two leaves its rows ``sending``; when the lease
+expires they return to ``pending`` and go out again with the same Message-ID: only the messages
+in flight at the crash can arrive twice.
 
 The claims and marks run on a thread of the sender's own, on one connection it holds for the
 run (:class:`_DatabaseThread`): the event loop that drives the SMTP connections never waits for
