@@ -3,15 +3,16 @@
 Safe with two senders at once: a row is claimed (``pending`` → ``sending``) in a short
 transaction before it is sent (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer
 at a time), so no row is sent by both. A row is marked ``sent`` in a transaction right after the
-server accepted it (a group commit: every row accepted while the previous commit ran). A sender
-killed between the two leaves its rows ``sending``; when the lease expires they return to
-``pending`` and go out again with the same Message-ID: only the messages in flight at the crash
-can arrive twice.
+server accepted it (a group commit of the rows accepted since the previous one, see
+:class:`_Marker`). A sender killed between the two leaves its rows ``sending``; when the lease
+expires they return to ``pending`` and go out again with the same Message-ID: only the messages
+in flight at the crash can arrive twice.
 
 The claims and marks run on a thread of the sender's own, on one connection it holds for the
 run (:class:`_DatabaseThread`): the event loop that drives the SMTP connections never waits for
-a commit, the next batch is claimed while the current one is sent, and a mark costs a few
-statements of Core instead of a session, a pool checkout and a pre-ping (issue 17).
+a commit, the next batch is claimed while the current one is sent, and a mark is one Core
+statement for its batch instead of a session, a pool checkout, a pre-ping and a statement per
+row (issue 17).
 
 The sender knows nothing of hearings or people: a message that fails for good is handed to the
 ``on_undeliverable`` callback it was given (``services.outbox`` gives it the notice to the
