@@ -52,7 +52,7 @@ def _reads_only_read(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _check(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if conn.get_execution_options().get(READ_ONLY, False) and not statement.lstrip()[:6].upper() == "SELECT":
+        if conn.get_execution_options().get(READ_ONLY, False) and statement.lstrip()[:6].upper() != "SELECT":
             raise RuntimeError(f"a read-only unit of work may only read: {statement.split(None, 1)[0]}")
 
 

@@ -122,7 +122,7 @@ def record_answer_by_token(
     ``keep_files`` are ids of the previous version's files that this version lists again;
     ``expect_hearing`` is the hearing the form was for (:class:`OtherHearing` if the link's
     hearing is another one). ``fill_receipts=False``: the receipts stay reserved drafts for the
-    caller to fill (:func:`fill_receipts`) once the answer page has been answered."""
+    caller to fill (:func:`fill_receipts_of`) once the answer page has been answered."""
     with rt.db.transaction() as s:
         # the person, recipient and kommune in the token's statement (three lazy loads otherwise)
         row = find_token(s, token, _TOKEN)

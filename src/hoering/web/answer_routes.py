@@ -87,8 +87,8 @@ def _answer_form(request: Request, token: str, view: AnswerPage, *, status_code:
 # the event loop itself. As sync endpoints they ran in uvicorn's thread pool, where eight requests
 # at once queued for the GIL behind each other at every database call: same throughput, but a p99
 # of 49 ms against 8 ms on SQLite, 139 ms against 16 ms on PostgreSQL (issue 17; measured with 8
-# concurrent clients on the app itself). The POST stays in the pool: on SQLite it may wait for
-# another process's write lock, and the loop must never wait for that.
+# concurrent clients on the app itself). The POST records in a thread (``answer_lane``): on SQLite
+# it may wait for another process's write lock, and the loop must never wait for that.
 @router.get("/svar/{token}", response_class=HTMLResponse)
 async def show_answer_page(request: Request, token: str) -> Response:
     view = await _lookup_on_loop(request, token)
