@@ -10,15 +10,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Row, bindparam, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, Row, Text, bindparam, cast, select
+from sqlalchemy.orm import Session, aliased
 
 from hoering.db.document_queries import BilagRow, FileRow
 from hoering.db.documents import AnswerFile, Document, HearingBilag
 from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
 from hoering.db.lookup import get_hearing, is_live, token_digest
 from hoering.db.registry import Body, Kommune, Person
-from hoering.domain.hearing import HearingDefinition
+from hoering.domain.hearing import stored_definition
 from hoering.domain.names import full_name
 from hoering.domain.result import Moment, OptionLabel
 from hoering.domain.tally import AnswerVersion, counting_version
@@ -68,7 +68,7 @@ _BilagDocument = aliased(Document)
 _PAGE = (select(AnswerToken.token_hash, AnswerToken.revoked_at, AnswerToken.recipient_id,
                 Person.name.label("person"), Kommune.code, Kommune.name.label("kommune_name"),
                 Kommune.kind.label("kommune_kind"), Hearing.id.label("hearing_id"), Hearing.title, Hearing.kind,
-                Hearing.status, Hearing.definition, Hearing.deadline, Hearing.closed_at,
+                Hearing.status, cast(Hearing.definition, Text).label("definition"), Hearing.deadline, Hearing.closed_at,
                 Body.name.label("body_name"), Body.long_name.label("body_long_name"),
                 HearingBilag.number.label("bilag_number"), HearingBilag.title.label("bilag_title"),
                 HearingBilag.filename.label("bilag_filename"), _BilagDocument.size.label("bilag_size"),
@@ -118,15 +118,14 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
     if digest is None:
         return None
     now = rt.now()
-    with rt.db.read() as s:
-        c = s.connection()
+    with rt.db.read_rows() as c:
         rows = c.execute(_PAGE, {"digest": digest}).all()
         row = rows[0] if rows else None
         if row is None or not is_live(row, digest):
             return None
         bilag = bilag_shown_of([BilagRow(b.bilag_number, b.bilag_title, b.bilag_filename, b.bilag_size,
                                          b.bilag_sha256, b.bilag_kind) for b in rows if b.bilag_number is not None])
-        d = HearingDefinition.model_validate(row.definition)
+        d = stored_definition(row.definition)
         labels = d.labels
         versions, files = _read_versions(c, _SHOWN_VERSIONS, {"recipient": row.recipient_id})
         by_version = {a.version: a for a in versions}
@@ -137,7 +136,8 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
 
         latest = shown(versions[-1].version) if versions else None
         if row.status == "closed":
-            record = record_in_force(s, get_hearing(s, row.hearing_id)).record
+            with Session(bind=c) as s:
+                record = record_in_force(s, get_hearing(s, row.hearing_id)).record
             line = next((ln for ln in record.lines if ln.code == row.code), None)
             counted_version = line.shown_version if line and line.status == "answered" else None
             if counted_version is not None and counted_version not in by_version:
