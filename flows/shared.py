@@ -65,6 +65,7 @@ async def label_run(name: str, tags: Iterable[str]) -> None:
     run_id = flow_run.id
     if not run_id:
         return
+    # The run's tags as the engine read them when the run started: no extra request (issue 17).
+    current = flow_run.tags
     async with get_client() as client:
-        current = await client.read_flow_run(run_id)
-        await client.update_flow_run(run_id, name=name[:200], tags=list(dict.fromkeys([*current.tags, *tags])))
+        await client.update_flow_run(run_id, name=name[:200], tags=list(dict.fromkeys([*current, *tags])))
