@@ -129,7 +129,7 @@ async def hearing_watch(now: datetime | None = None) -> WatchReport:
     for hearing_id in closed:
         await publish_result(hearing_id, at)
     sent = await send_pending(now)
-    note_success("hearing_watch")
+    await note_success("hearing_watch")
     print(f"Reminders queued: {reminders}; closed: {closed or 'none'}; sent: {sent.sent}.")
     return WatchReport(reminders=reminders, closed=closed, sent=sent.sent, failed=sent.failed)
 

@@ -39,8 +39,9 @@ async def send_pending(now: datetime | None) -> SendResult:
 
 
 @task(cache_policy=NO_CACHE)
-def note_success(job: str) -> None:
-    """The heartbeat /healthz reads (real time, even in a replay)."""
+async def note_success(job: str) -> None:
+    """The heartbeat /healthz reads (real time, even in a replay). Async, as the flows that call it
+    are: a sync task in an async flow makes Prefect build a client of its own for the run (issue 17)."""
     record_heartbeat(bootstrap(), job)
 
 
