@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload
 
 from hoering import audit
 from hoering.audit import SECRETARIAT
@@ -40,7 +40,8 @@ _TOKEN = (TOKEN_AND_HEARING  # the person, recipient and kommune too, and the he
 _LATEST = (select(Answer.id).where(Answer.recipient_id == bindparam("recipient"))
            .order_by(Answer.version.desc()).limit(1).scalar_subquery())
 _PREVIOUS = (select(Answer, AnswerFile).outerjoin(AnswerFile, AnswerFile.answer_id == Answer.id)
-             .where(Answer.id == _LATEST).order_by(AnswerFile.position))
+             .where(Answer.id == _LATEST).order_by(AnswerFile.position)
+             .options(lazyload(AnswerFile.document)))  # its name and document id are enough
 _RECEIPTS_PER_CONTACT = (select(func.count()).select_from(OutboxMessage)
                          .where(OutboxMessage.kind == "receipt", OutboxMessage.hearing_id == bindparam("hearing"),
                                 OutboxMessage.kommune_id == bindparam("kommune"),
