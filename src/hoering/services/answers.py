@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload
 from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.db.audit import answer_digest
+from hoering.db.held import HeldConnection
 from hoering.db.lookup import TOKEN_AND_HEARING, find_token_and_hearing, get_hearing, get_recipient
 from hoering.db.models import Answer, AnswerFile, AnswerToken, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
 from hoering.db.tallying import definition_of
@@ -123,23 +124,30 @@ def record_answer_by_token(
     rt: Runtime, token: str, *, option: str | None, text: str | None = None,
     comment: str | None = None, channel: str = "web", files: Sequence[GivenFile] = (),
     keep_files: Sequence[int] = (), expect_hearing: int | None = None, fill_receipts: bool = True,
+    held: HeldConnection | None = None,
 ) -> Recorded:
     """An answer given through a contact's personal link; it answers for that contact's kommune.
     ``keep_files`` are ids of the previous version's files that this version lists again;
     ``expect_hearing`` is the hearing the form was for (:class:`OtherHearing` if the link's
     hearing is another one). ``fill_receipts=False``: the receipts stay reserved drafts for the
-    caller to fill (:func:`fill_receipts_of`) once the answer page has been answered."""
-    with rt.db.transaction() as s:
+    caller to fill (:func:`fill_receipts_of`) once the answer page has been answered. ``held``: the
+    connection the caller's lane holds (the web app's), instead of one from the pool."""
+    def record(s: Session) -> Recorded:
         # the person, recipient, kommune and the locked hearing in the token's statement
         found = find_token_and_hearing(s, token, _TOKEN)
         if found is None:
             raise UnknownLink("ukendt svarlink")
         row, hearing = found
         recipient = row.recipient
-        party = recipient.kommune
-        recorded = _store(rt, s, hearing, recipient, party, option=option, text=text, comment=comment,
-                          channel=channel, person=row.person, answered_by=row.person.name, files=files,
-                          keep_files=keep_files, expect_hearing=expect_hearing)
+        return _store(rt, s, hearing, recipient, recipient.kommune, option=option, text=text, comment=comment,
+                      channel=channel, person=row.person, answered_by=row.person.name, files=files,
+                      keep_files=keep_files, expect_hearing=expect_hearing)
+
+    if held is not None:
+        recorded = held.run(record)
+    else:
+        with rt.db.transaction() as s:
+            recorded = record(s)
     # rendered after the commit: the receipt's templates no longer run under the writer's lock
     if fill_receipts:
         fill_receipts_of(rt, recorded)
