@@ -107,12 +107,14 @@ def set_chain_key(session: Session, key: Callable[[], bytes] | None) -> None:
 # the head: on PostgreSQL in one statement (the head's update as a data-modifying CTE of the
 # entries' insert), so a commit holds the head's lock for two round trips, not three; SQLite runs
 # the same two statements one after the other (no data-modifying CTEs), under its write lock.
-_HEAD = select(AuditHead.seq, AuditHead.entry_hash).where(AuditHead.id == 1).with_for_update()
-_MOVE_HEAD = (update(AuditHead).where(AuditHead.id == 1)
+# They are Core statements on the tables: no ORM compiling or session syncing at each commit.
+_head_table, _log_table = Base.metadata.tables["audit_head"], Base.metadata.tables["audit_log"]
+_HEAD = select(_head_table.c.seq, _head_table.c.entry_hash).where(_head_table.c.id == 1).with_for_update()
+_MOVE_HEAD = (update(_head_table).where(_head_table.c.id == 1)
               .values(seq=bindparam("head_seq"), entry_hash=bindparam("head_hash"), mac=bindparam("head_mac")))
 _COLUMNS = ("at", "actor", "action", "hearing_id", "entity", "entity_id", "details", "seq", "prev_hash",
             "content_digest", "entry_hash")
-_APPEND = insert(AuditEntry.__table__).values({name: bindparam(name) for name in _COLUMNS})
+_APPEND = insert(_log_table).values({name: bindparam(name) for name in _COLUMNS})
 _APPEND_MOVING_HEAD = _APPEND.add_cte(_MOVE_HEAD.cte("moved_head"))
 
 
@@ -125,6 +127,7 @@ def _seal(session: Session) -> None:
     if key_source is None:
         raise RuntimeError("audit entries written outside a Database transaction: no chain key")
     key = key_source()
+    session.flush()  # every other row first: the head's lock is the last one taken (a Core select does not autoflush)
     head = session.execute(_HEAD).first()
     if head is None:
         raise RuntimeError("audit_head is missing: run the migrations (hoering init)")
