@@ -7,6 +7,7 @@ import hmac
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import Row as ResultRow
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -123,6 +124,6 @@ def token_digest(token: str) -> str | None:
     return token_hash(token) if looks_like_token(token) else None
 
 
-def is_live(row: AnswerToken | None, digest: str) -> bool:
+def is_live(row: AnswerToken | ResultRow[Any] | None, digest: str) -> bool:
     """``row`` (found by ``digest``) is a token that still answers: not revoked."""
     return row is not None and row.revoked_at is None and hmac.compare_digest(row.token_hash, digest)
