@@ -33,7 +33,9 @@ MAX_FILES = 10  # per answer version
 # its loader options cost about as much as running it). Every answer to a hearing waits for the
 # one before it to commit (the hearing's row lock), so each round trip under that lock is paid by
 # every answer in the queue: the link's statement takes the lock itself, and the previous version
-# comes with its files.
+# comes with its files. That read stays a statement of its own, after the lock: on PostgreSQL a
+# statement that waited for a lock sees other tables as they were when it began, so the version
+# before would be missed if it committed during the wait (two answers numbered alike).
 _TOKEN = (TOKEN_AND_HEARING  # the person, recipient and kommune too, and the hearing locked
           .options(joinedload(AnswerToken.person),
                    contains_eager(AnswerToken.recipient).joinedload(HearingRecipient.kommune))
