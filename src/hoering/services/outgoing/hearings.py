@@ -16,7 +16,15 @@ from hoering.danish import format_time_left
 from hoering.db.document_queries import bilag_listing, bilag_of, file_listing, files_of_answers
 from hoering.db.models import Answer, AnswerToken, Hearing, Kommune, OutboxMessage, Person, UndeliverableContact
 from hoering.db.tallying import definition_of, recipients_of
-from hoering.mail.outbox import DRAFT, Attachment, draft_note, filled_message, message_id_for, reserve_message
+from hoering.mail.outbox import (
+    DRAFT,
+    Attachment,
+    Draft,
+    draft_note,
+    filled_message,
+    message_id_for,
+    reserve_messages,
+)
 from hoering.mail.render import render
 from hoering.runtime import Runtime
 from hoering.services.hearing_documents import bilag_for_mail
@@ -116,16 +124,15 @@ def reserve_receipts(rt: Runtime, s: Session, hearing: Hearing, answer: Answer, 
     """The receipt of ``answer`` to each contact of its kommune, reserved in the answer's
     transaction (cheap: no rendering under the writer's lock); ``fill_drafts`` renders them.
     Returns the reserved rows' ids."""
-    ids = []
-    for token in s.scalars(_RECEIPT_CONTACTS, {"recipient": answer.recipient_id}).all():
-        key = f"hearing:{hearing.id}:receipt:{kommune.code}:v{answer.version}:{token.person_id}"
-        row = reserve_message(s, settings=rt.settings, key=key, kind="receipt", to=token.person.email,
-                              now=rt.now(), note={"template": "receipt", "answer": answer.id, "token": token.id},
-                              hearing_id=hearing.id, kommune_id=kommune.id, person_id=token.person_id)
-        if row is not None:
-            s.flush()
-            ids.append(row.id)
-    return ids
+    drafts = [Draft(key=f"hearing:{hearing.id}:receipt:{kommune.code}:v{answer.version}:{token.person_id}",
+                    kind="receipt", to=token.person.email,
+                    note={"template": "receipt", "answer": answer.id, "token": token.id},
+                    hearing_id=hearing.id, kommune_id=kommune.id, person_id=token.person_id)
+              for token in s.scalars(_RECEIPT_CONTACTS, {"recipient": answer.recipient_id})]
+    rows = reserve_messages(s, settings=rt.settings, now=rt.now(), drafts=drafts)
+    if rows:
+        s.flush()  # one INSERT for them all: their ids
+    return [row.id for row in rows]
 
 
 def _receipt(rt: Runtime, s: Session, row: OutboxMessage, note: dict[str, Any]) -> dict[str, str]:
