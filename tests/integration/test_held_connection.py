@@ -1,7 +1,7 @@
 """The answer lane's held connection (issue 17: no pool checkout and no pre-ping per answer): a
 connection lost while held (a database restart) is found by the answer's first statement and
 the answer is recorded on a fresh one, once; an answer refused for its own reasons keeps the
-connection."""
+connection. The event loop's reading connection (the answer page) is replaced the same way."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from hoering.runtime import Runtime
 from hoering.services.answers import UnknownLink, record_answer_by_token
 from hoering.services.audit_verify import verify_audit
 from hoering.tokens import derive_token
+from hoering.views.answer_page import answer_page
 from tests.web.conftest import open_example
 
 
@@ -62,4 +63,21 @@ def test_a_refused_answer_keeps_the_connection(rt):
     with pytest.raises(UnknownLink):
         record_answer_by_token(rt, "x" * 43, option="pulje", held=held)
     assert held._connection() is kept
+    held.close()
+
+
+def test_the_answer_page_on_a_lost_reading_connection_is_read_on_a_fresh_one(rt):
+    open_example(rt)
+    token, held = a_token(rt), HeldConnection(rt.db, reading=True)
+    page = answer_page(rt, token, held=held)
+    assert page is not None and page.latest is None
+    record_answer_by_token(rt, token, option="pulje", fill_receipts=False)
+    first, disconnects = held._connection(), []
+    lose(rt, held)
+    event.listen(rt.db.engine, "handle_error", lambda ctx: disconnects.append(ctx.is_disconnect))
+    again = answer_page(rt, token, held=held)
+    assert disconnects == [True], "the lost connection was not used (the test tests nothing)"
+    assert again is not None and again.latest is not None and again.latest.option == "pulje"
+    assert held._connection() is not first
+    assert answer_page(rt, "x" * 43, held=held) is None and held._connection() is not first
     held.close()

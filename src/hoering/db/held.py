@@ -9,7 +9,11 @@ unit runs once more on a fresh connection. That is safe because the unit had not
 server rolls a transaction back when it loses its connection. A commit that fails is never run
 again (it may have committed before the connection went).
 
-One thread at a time may use a :class:`HeldConnection` (the lane's limiter sees to that).
+A read is always safe to run again: it has nothing to commit. The answer page's reads on the
+event loop hold one too (``reading=True``), for the same two savings.
+
+One thread at a time may use a :class:`HeldConnection` (the lane's limiter sees to that; the
+event loop is one thread).
 """
 
 from __future__ import annotations
@@ -27,10 +31,12 @@ R = TypeVar("R")
 
 
 class HeldConnection:
-    """A connection of ``db`` held between units of work (opened on first use)."""
+    """A connection of ``db`` held between units of work (opened on first use); ``reading``: one
+    for reads only, with :meth:`Database.read_rows`'s guarantees (use :meth:`read`)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, reading: bool = False) -> None:
         self.db = db
+        self._reading = reading
         self._conn: Connection | None = None
 
     def run(self, work: Callable[[Session], R]) -> R:
@@ -54,9 +60,25 @@ class HeldConnection:
                     self.close()
         raise AssertionError("unreachable")
 
+    def read(self, work: Callable[[Connection], R]) -> R:
+        """``work`` reading on the held connection, in one snapshot (SQLite: one read
+        transaction); run once more on a fresh connection when the connection was lost."""
+        for attempt in (1, 2):
+            try:
+                conn = self._connection()
+                with conn.begin():
+                    return work(conn)
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+            finally:
+                if self._conn is not None and self._conn.invalidated:
+                    self.close()
+        raise AssertionError("unreachable")
+
     def _connection(self) -> Connection:
         if self._conn is None:
-            self._conn = self.db.engine.connect()
+            self._conn = self.db.reading_connection() if self._reading else self.db.engine.connect()
         return self._conn
 
     def close(self) -> None:

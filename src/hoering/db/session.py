@@ -158,8 +158,13 @@ class Database:
         roll back and close (issue 17: that bookkeeping was half the cost of a one-statement
         read, 0.13 against 0.07 ms of CPU on SQLite). Same snapshot and read-only guarantees;
         ``Session(bind=conn)`` joins it where a reader needs the ORM after all."""
-        with self._read_engine.connect() as conn:
+        with self.reading_connection() as conn:
             yield conn
+
+    def reading_connection(self) -> Connection:
+        """A connection for reads only (``read_rows``; ``db.held`` holds one): read-only units,
+        in autocommit on PostgreSQL."""
+        return self._read_engine.connect()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -7,6 +7,7 @@ for an open hearing, and read from the stored result record once the hearing is 
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from hoering.db.document_queries import BilagRow, FileRow
 from hoering.db.documents import AnswerFile, Document, HearingBilag
 from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
+from hoering.db.held import HeldConnection
 from hoering.db.lookup import get_hearing, is_live, token_digest
 from hoering.db.registry import Body, Kommune, Person
 from hoering.domain.hearing import stored_definition
@@ -112,62 +114,69 @@ _SHOWN_VERSIONS = _versions(Answer.version.in_([_newest(on_time=False), _newest(
 _ONE_VERSION = _versions(Answer.version == bindparam("version"))
 
 
-def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
-    """The page behind ``token``, or None for an unknown, malformed or revoked link."""
+def answer_page(rt: Runtime, token: str, *, held: HeldConnection | None = None) -> AnswerPage | None:
+    """The page behind ``token``, or None for an unknown, malformed or revoked link. ``held``: a
+    reading connection the caller holds (the event loop's, ``db.held``) instead of the pool's."""
     digest = token_digest(token)
     if digest is None:
         return None
     now = rt.now()
+    if held is not None:
+        return held.read(lambda c: _page(c, digest, now))
     with rt.db.read_rows() as c:
-        rows = c.execute(_PAGE, {"digest": digest}).all()
-        row = rows[0] if rows else None
-        if row is None or not is_live(row, digest):
-            return None
-        bilag = bilag_shown_of([BilagRow(b.bilag_number, b.bilag_title, b.bilag_filename, b.bilag_size,
-                                         b.bilag_sha256, b.bilag_kind) for b in rows if b.bilag_number is not None])
-        d = stored_definition(row.definition)
-        labels = d.labels
-        versions, files = _read_versions(c, _SHOWN_VERSIONS, {"recipient": row.recipient_id})
-        by_version = {a.version: a for a in versions}
+        return _page(c, digest, now)
 
-        def shown(version: int | None) -> AnswerShown | None:
-            a = by_version.get(version) if version is not None else None
-            return _shown(a, labels, stored_rows(files[a.id])) if a is not None else None
 
-        latest = shown(versions[-1].version) if versions else None
-        if row.status == "closed":
-            with Session(bind=c) as s:
-                record = record_in_force(s, get_hearing(s, row.hearing_id)).record
-            line = next((ln for ln in record.lines if ln.code == row.code), None)
-            counted_version = line.shown_version if line and line.status == "answered" else None
-            if counted_version is not None and counted_version not in by_version:
-                more, more_files = _read_versions(c, _ONE_VERSION, {"recipient": row.recipient_id,
-                                                                    "version": counted_version})
-                by_version.update((a.version, a) for a in more)
-                files.update(more_files)
-        else:
-            counted_at = counting_version([AnswerVersion(code=row.code, version=a.version, option=a.option,
-                                                         received_at=a.received_at, late=a.late)
-                                           for a in versions], count_late=d.late == "count")
-            counted_version = counted_at.version if counted_at else None
-        if row.status != "open":
-            state: State = "closed"
-        elif now > row.deadline:
-            state = "late"
-        else:
-            state = "open"
-        return AnswerPage(
-            hearing_id=row.hearing_id, title=row.title, body=row.body_long_name or row.body_name,
-            kind=row.kind, question=d.question, background=d.background,
-            deadline=row.deadline, closed_at=row.closed_at if state == "closed" else None,
-            state=state, late_counts=d.late == "count",
-            options=[OptionLabel(key=o.key, label=o.label) for o in d.answer_options],
-            total=d.allocation.total if d.allocation else None,
-            kommune=full_name(row.kommune_name, row.kommune_kind), kommune_code=row.code,
-            person=row.person, latest=latest,
-            counted=latest if latest is not None and counted_version == latest.version else shown(counted_version),
-            bilag=bilag,
-        )
+def _page(c: Connection, digest: str, now: datetime) -> AnswerPage | None:
+    rows = c.execute(_PAGE, {"digest": digest}).all()
+    row = rows[0] if rows else None
+    if row is None or not is_live(row, digest):
+        return None
+    bilag = bilag_shown_of([BilagRow(b.bilag_number, b.bilag_title, b.bilag_filename, b.bilag_size,
+                                     b.bilag_sha256, b.bilag_kind) for b in rows if b.bilag_number is not None])
+    d = stored_definition(row.definition)
+    labels = d.labels
+    versions, files = _read_versions(c, _SHOWN_VERSIONS, {"recipient": row.recipient_id})
+    by_version = {a.version: a for a in versions}
+
+    def shown(version: int | None) -> AnswerShown | None:
+        a = by_version.get(version) if version is not None else None
+        return _shown(a, labels, stored_rows(files[a.id])) if a is not None else None
+
+    latest = shown(versions[-1].version) if versions else None
+    if row.status == "closed":
+        with Session(bind=c) as s:
+            record = record_in_force(s, get_hearing(s, row.hearing_id)).record
+        line = next((ln for ln in record.lines if ln.code == row.code), None)
+        counted_version = line.shown_version if line and line.status == "answered" else None
+        if counted_version is not None and counted_version not in by_version:
+            more, more_files = _read_versions(c, _ONE_VERSION, {"recipient": row.recipient_id,
+                                                                "version": counted_version})
+            by_version.update((a.version, a) for a in more)
+            files.update(more_files)
+    else:
+        counted_at = counting_version([AnswerVersion(code=row.code, version=a.version, option=a.option,
+                                                     received_at=a.received_at, late=a.late)
+                                       for a in versions], count_late=d.late == "count")
+        counted_version = counted_at.version if counted_at else None
+    if row.status != "open":
+        state: State = "closed"
+    elif now > row.deadline:
+        state = "late"
+    else:
+        state = "open"
+    return AnswerPage(
+        hearing_id=row.hearing_id, title=row.title, body=row.body_long_name or row.body_name,
+        kind=row.kind, question=d.question, background=d.background,
+        deadline=row.deadline, closed_at=row.closed_at if state == "closed" else None,
+        state=state, late_counts=d.late == "count",
+        options=[OptionLabel(key=o.key, label=o.label) for o in d.answer_options],
+        total=d.allocation.total if d.allocation else None,
+        kommune=full_name(row.kommune_name, row.kommune_kind), kommune_code=row.code,
+        person=row.person, latest=latest,
+        counted=latest if latest is not None and counted_version == latest.version else shown(counted_version),
+        bilag=bilag,
+    )
 
 
 def _read_versions(c: Connection, statement: Any,

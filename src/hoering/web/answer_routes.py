@@ -56,8 +56,18 @@ def _lookup(request: Request, token: str) -> AnswerPage | HTMLResponse:
 async def _lookup_on_loop(request: Request, token: str) -> AnswerPage | HTMLResponse:
     """:func:`_lookup` for the ``async`` pages: the read runs on the loop, the failed guess (a
     write, which on SQLite may wait for another process's lock) in the thread pool."""
-    found = answer_page(request.app.state.rt, token)
+    found = answer_page(request.app.state.rt, token, held=loop_reader(request))
     return found if found is not None else await run_in_threadpool(_refused, request)
+
+
+def loop_reader(request: Request) -> HeldConnection:
+    """The reading connection the event loop holds for the answer pages (issue 17: like the
+    lane's, no pool checkout and on PostgreSQL no pre-ping per page). Made on first use, on the
+    loop; closed when the app shuts down."""
+    held = getattr(request.app.state, "loop_reader", None)
+    if held is None:
+        held = request.app.state.loop_reader = HeldConnection(request.app.state.rt.db, reading=True)
+    return held
 
 
 def _refused(request: Request) -> HTMLResponse:

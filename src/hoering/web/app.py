@@ -125,9 +125,10 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    held = getattr(app.state, "answer_connection", None)  # the answer lane's (answer_routes)
-    if held is not None:
-        held.close()
+    for name in ("answer_connection", "loop_reader"):  # the connections answer_routes holds
+        held = getattr(app.state, name, None)
+        if held is not None:
+            held.close()
 
 
 def serving_app(rt: Runtime) -> FastAPI:
