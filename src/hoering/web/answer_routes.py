@@ -32,10 +32,11 @@ from hoering.services.answers import (
     record_answer_by_token,
 )
 from hoering.views.answer_page import AnswerPage, answer_page
+from hoering.web.answer_form import AnswerFields, answer_fields
 from hoering.web.downloads import file_response
 from hoering.web.rendering import client_address, csrf_ok, page
 from hoering.web.security import answer_scope
-from hoering.web.uploads import Uploads, read_uploads, upload_help
+from hoering.web.uploads import read_uploads, upload_help
 
 router = APIRouter(include_in_schema=False)
 
@@ -111,19 +112,18 @@ async def show_answer_page(request: Request, token: str) -> Response:
 
 
 @router.post("/svar/{token}", response_class=HTMLResponse)
-async def submit_answer(
-    request: Request, token: str, csrf: OptionalField = None, hearing: OptionalField = None,
-    option: OptionalField = None, text: OptionalField = None, comment: OptionalField = None,
-    files: Annotated[Uploads, Form()] = None,
-    keep: Annotated[list[str] | None, Form()] = None,
-) -> Response:
+async def submit_answer(request: Request, token: str) -> Response:
     """The answers of this process are recorded one at a time, in arrival order, by one thread
     (:func:`answer_lane`): they take the hearing's lock in turn anyway, and eight request threads
     queuing for the lock and for the GIL at every database call stretched each one's turn and
-    let some wait through many turns (issue 17: the POST's p99)."""
-    return await anyio.to_thread.run_sync(
-        functools.partial(_submit_answer, request, token, csrf=csrf, hearing=hearing, option=option, text=text,
-                          comment=comment, files=files, keep=keep), limiter=answer_lane(request))
+    let some wait through many turns (issue 17: the POST's p99). The form is parsed here, on the
+    loop (``answer_form`` says why not by FastAPI's ``Form()``), and its files closed after."""
+    async with request.form() as form:
+        fields = answer_fields(form)
+        if fields is None:
+            return not_found(request)
+        return await anyio.to_thread.run_sync(
+            functools.partial(_submit_answer, request, token, fields), limiter=answer_lane(request))
 
 
 def answer_lane(request: Request) -> anyio.CapacityLimiter:
@@ -144,13 +144,12 @@ def answer_connection(request: Request) -> HeldConnection:
     return held
 
 
-def _submit_answer(
-    request: Request, token: str, *, csrf: str | None, hearing: str | None, option: str | None,
-    text: str | None, comment: str | None, files: Uploads, keep: list[str] | None,
-) -> Response:
+def _submit_answer(request: Request, token: str, fields: AnswerFields) -> Response:
     """The answer is recorded straight away (the service finds the link, checks the hearing and
     takes the lock once); the page's view is built only to show an error (issue 17: a POST used
     to build it, check the link twice and render the receipt under the lock)."""
+    csrf, hearing, option, text, comment = fields.csrf, fields.hearing, fields.option, fields.text, fields.comment
+
     def form(status_code: int, error: str, chosen: str | None = option) -> Response:
         view = _lookup(request, token)
         if isinstance(view, Response):
@@ -173,8 +172,8 @@ def _submit_answer(
     if not (hearing or "").isdigit():
         return form(400, "")
     rt = request.app.state.rt
-    keep_ids = [int(k) for k in keep or [] if k.isdigit()]
-    given, problems = read_uploads(rt, files, keeping=len(keep_ids))
+    keep_ids = [int(k) for k in fields.keep if k.isdigit()]
+    given, problems = read_uploads(rt, fields.files, keeping=len(keep_ids))
     if problems:
         return form(422, "Svaret er ikke gemt: " + " ".join(problems) + " Vælg filerne igen.")
     try:

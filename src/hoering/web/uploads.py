@@ -7,6 +7,7 @@ checks again when it stores them, inside the answer's transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import UploadFile
@@ -30,7 +31,8 @@ def upload_help(rt: Runtime) -> dict[str, Any]:
             "max_upload_da": format_size(rt.settings.max_upload_bytes)}
 
 
-def read_uploads(rt: Runtime, uploads: Uploads, *, keeping: int = 0) -> tuple[list[GivenFile], list[str]]:
+def read_uploads(rt: Runtime, uploads: Sequence[StarletteUpload | str] | None, *,
+                 keeping: int = 0) -> tuple[list[GivenFile], list[str]]:
     """The files chosen (an empty file field is no file), each checked before anything is
     stored; refused files give one Danish line each, and so do too many files (``keeping``:
     files of the previous version kept as well)."""
