@@ -40,7 +40,6 @@ from sqlalchemy.orm import Session
 from hoering.db.outbox import OutboxMessage, claim_due, mark_sent
 from hoering.db.session import Database
 from hoering.mail import smtp
-from hoering.mail.redact import redact_answer_links
 from hoering.runtime import Runtime
 from hoering.tokens import address_for
 
@@ -66,9 +65,8 @@ class SendReport:
 class Claimed:
     id: int
     to_addr: str
-    raw: str
     attempts: int
-    redact: bool = False  # no ``sent_copy`` was made at queue time: redact when marking it sent
+    raw: str
 
 
 class OutboxSender:
@@ -108,15 +106,12 @@ class OutboxSender:
 
     def claim(self, conn: Connection, limit: int) -> list[Claimed]:
         """Claim up to ``limit`` due rows in one statement (``UPDATE … RETURNING``)."""
-        rows = claim_due(conn, worker=self.worker, now=self.rt.now(), limit=limit, skip_locked=self.rt.db.is_postgres)
-        return sorted((Claimed(*r) for r in rows), key=lambda r: r.id)
+        return [Claimed(*r) for r in claim_due(conn, worker=self.worker, now=self.rt.now(), limit=limit)]
 
     def mark_sent_many(self, conn: Connection, accepted: list[tuple[Claimed, str]]) -> None:
-        """Mark rows the server has accepted. The stored copy becomes the redacted one made at
-        queue time (``sent_copy``); only older rows are redacted here."""
-        mark_sent(conn, worker=self.worker, now=self.rt.now(),
-                  rows=[(row.id, reply, redact_answer_links(row.raw) if row.redact else None)
-                        for row, reply in accepted])
+        """Mark rows the server has accepted (their unsent message goes; the stored copy, made
+        with its answer links redacted at queue time, stays)."""
+        mark_sent(conn, worker=self.worker, now=self.rt.now(), rows=[(row.id, reply) for row, reply in accepted])
 
     def mark_failed(self, row: Claimed, failure: smtp.Failure) -> str:
         attempts = row.attempts + 1
