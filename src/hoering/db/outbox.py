@@ -114,7 +114,7 @@ def claim_due(conn: Connection, *, worker: str, now: datetime, limit: int) -> li
     claimed = conn.execute(_claim(skip_locked=False), params).all()
     if not claimed:
         return []
-    messages = dict(conn.execute(_unsent_of(), {"ids": [i for i, _, _ in claimed]}).all())
+    messages: dict[int, str] = {i: raw for i, raw in conn.execute(_unsent_of(), {"ids": [i for i, _, _ in claimed]})}
     return sorted((i, to, attempts, messages[i]) for i, to, attempts in claimed)
 
 
