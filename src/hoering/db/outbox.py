@@ -12,6 +12,11 @@ journal exports, retention trims and the secretariat sees; the unsent message
 (:attr:`OutboxMessage.unsent`) exists only to be sent (a draft's holds the note it will be
 rendered from, see ``mail.outbox.reserve_message``) and is deleted in the statement that marks
 the row ``sent``: a copy of the database holds a working answer link only for a row not yet sent.
+
+So the rows not yet sent (draft, pending, sending, failed) are exactly those with an unsent
+message, and queries for them find them through ``outbox_unsent`` (:func:`not_sent`), not through
+an index on ``status``: such an index made each of the sender's two status changes per message
+update every index of the row, and on PostgreSQL ruled out heap-only (HOT) updates (issue 17).
 """
 
 from __future__ import annotations
@@ -22,10 +27,10 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Delete,
     ForeignKey,
-    Index,
     Integer,
     Select,
     String,
@@ -52,7 +57,6 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -95,6 +99,12 @@ class OutboxCopy(Base):
 
     outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True)
     raw: Mapped[str] = mapped_column(Text)
+
+
+def not_sent() -> ColumnElement[bool]:
+    """The rows not sent yet (draft, pending, sending, failed): those with an unsent message. A
+    query for any of these states adds it: the database then looks only at those rows."""
+    return OutboxMessage.id.in_(select(OutboxUnsent.outbox_id))
 
 
 # -- the sender's two hot statements -------------------------------------------------------------
@@ -151,10 +161,10 @@ def _tables() -> tuple[Table, Table]:
 @cache
 def _claim(*, skip_locked: bool) -> ReturningUpdate[Any]:
     t, _ = _tables()
-    due = (select(t.c.id).where(t.c.status == "pending", t.c.next_attempt_at <= bindparam("now"))
+    due = (select(t.c.id).where(not_sent(), t.c.status == "pending", t.c.next_attempt_at <= bindparam("now"))
            .order_by(t.c.id).limit(bindparam("limit")))
     if skip_locked:
-        due = due.with_for_update(skip_locked=True)
+        due = due.with_for_update(of=t, skip_locked=True)
     return (update(t).where(t.c.id.in_(due.scalar_subquery()))
             .values(status="sending", claimed_by=bindparam("worker"), claimed_at=bindparam("now"))
             .returning(t.c.id, t.c.to_addr, t.c.attempts))

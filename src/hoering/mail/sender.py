@@ -37,7 +37,7 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from hoering.db.outbox import OutboxMessage, claim_due, mark_sent
+from hoering.db.outbox import OutboxMessage, claim_due, mark_sent, not_sent
 from hoering.db.session import Database
 from hoering.mail import smtp
 from hoering.runtime import Runtime
@@ -100,7 +100,8 @@ class OutboxSender:
         cutoff = self.rt.now() - self.lease
         with self.rt.db.transaction() as s:
             result = s.execute(update(OutboxMessage)
-                               .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff)
+                               .where(not_sent(), OutboxMessage.status == "sending",
+                                      OutboxMessage.claimed_at < cutoff)
                                .values(status="pending", claimed_by=None))
             return int(getattr(result, "rowcount", 0) or 0)
 
@@ -145,7 +146,8 @@ class OutboxSender:
     def next_retry_at(self) -> datetime | None:
         with self.rt.db.transaction() as s:
             return s.scalar(select(OutboxMessage.next_attempt_at)
-                            .where(OutboxMessage.status == "pending").order_by(OutboxMessage.next_attempt_at)
+                            .where(not_sent(), OutboxMessage.status == "pending")
+                            .order_by(OutboxMessage.next_attempt_at)
                             .limit(1))
 
     # -- the SMTP side -----------------------------------------------------------------------
@@ -171,8 +173,10 @@ class OutboxSender:
         return report
 
     def count(self, status: str) -> int:
+        """Rows in ``status``, one not sent (``pending``, ``sending``, ``failed``)."""
         with self.rt.db.transaction() as s:
-            return s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == status)) or 0
+            return s.scalar(select(func.count()).select_from(OutboxMessage)
+                            .where(not_sent(), OutboxMessage.status == status)) or 0
 
     async def _drain(self, report: SendReport, progress: Progress | None) -> None:
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=self.batch)

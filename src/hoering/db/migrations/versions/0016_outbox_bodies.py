@@ -1,5 +1,6 @@
 """outbox: the messages out of the row the sender changes (issue 17): ``outbox_unsent`` (the
-message to send, until it is sent) and ``outbox_copy`` (the stored copy, answer links redacted)
+message to send, until it is sent) and ``outbox_copy`` (the stored copy, answer links redacted);
+no index on ``outbox.status`` (the rows not sent are those in ``outbox_unsent``)
 
 Revision ID: 0016_outbox_bodies
 Revises: 0015_perf
@@ -50,9 +51,13 @@ def upgrade() -> None:
     # table, delete the rows just written (ON DELETE CASCADE).
     op.drop_column("outbox", "sent_copy")
     op.drop_column("outbox", "raw")
+    # The rows not sent are found through outbox_unsent now (db.outbox.not_sent): no index on
+    # status, which every status change had to update.
+    op.drop_index("ix_outbox_due", table_name="outbox")
 
 
 def downgrade() -> None:
+    op.create_index("ix_outbox_due", "outbox", ["status", "next_attempt_at"], unique=False)
     op.add_column("outbox", sa.Column("raw", sa.Text(), nullable=False, server_default=""))
     op.add_column("outbox", sa.Column("sent_copy", sa.Text(), nullable=True))
     op.execute(sa.text("UPDATE outbox SET raw = COALESCE("
