@@ -39,6 +39,7 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    literal_column,
     select,
     update,
 )
@@ -110,8 +111,9 @@ def not_sent() -> ColumnElement[bool]:
 # -- the sender's two hot statements -------------------------------------------------------------
 # Core, built once and reused (SQLAlchemy then compiles each once and skips the cache key too):
 # a sender runs them thousands of times a minute, on one connection it holds (``db.write``).
-# On PostgreSQL each is one statement (a data-modifying WITH), atomic on an autocommitting
-# connection; SQLite has no such WITH and runs two in the caller's transaction.
+# On PostgreSQL each is one statement (the claim an UPDATE … FROM, the mark a data-modifying
+# WITH), atomic on an autocommitting connection; SQLite, whose RETURNING sees only the updated
+# table and which has no such WITH, runs two in the caller's transaction.
 
 
 def claim_due(conn: Connection, *, worker: str, now: datetime, limit: int) -> list[tuple[int, str, int, str]]:
@@ -119,9 +121,8 @@ def claim_due(conn: Connection, *, worker: str, now: datetime, limit: int) -> li
     message to send) of each, by id."""
     params = {"worker": worker, "now": now, "limit": limit}
     if _postgres(conn):
-        rows = conn.execute(_claim_with_message(), params).all()
-        return sorted((i, to, attempts, raw) for i, to, attempts, raw in rows)
-    claimed = conn.execute(_claim(skip_locked=False), params).all()
+        return sorted(tuple(r) for r in conn.execute(_claim_postgres(), params))  # type: ignore[misc]
+    claimed = conn.execute(_claim_sqlite(), params).all()
     if not claimed:
         return []
     messages: dict[int, str] = {i: raw for i, raw in conn.execute(_unsent_of(), {"ids": [i for i, _, _ in claimed]})}
@@ -158,24 +159,30 @@ def _tables() -> tuple[Table, Table]:
     return cast(Table, OutboxMessage.__table__), cast(Table, OutboxUnsent.__table__)
 
 
+# The due rows are found through outbox_unsent (the rows not sent), in id order, each planner led
+# there in its own way. SQLite: by ``IN``, else it scans outbox. PostgreSQL: by ordering on
+# outbox_unsent's key and joining on ``outbox_id + 0``; with a plain ``=`` it may serve the order
+# from outbox's key instead, walking past every sent row first (they have the lowest ids).
+_CLAIMED = {"status": "sending", "claimed_by": bindparam("worker"), "claimed_at": bindparam("now")}
+
+
 @cache
-def _claim(*, skip_locked: bool) -> ReturningUpdate[Any]:
+def _claim_postgres() -> ReturningUpdate[Any]:
+    t, u = _tables()
+    due = (select(t.c.id).join(u, t.c.id == u.c.outbox_id + literal_column("0"))
+           .where(t.c.status == "pending", t.c.next_attempt_at <= bindparam("now"))
+           .order_by(u.c.outbox_id).limit(bindparam("limit")).with_for_update(of=t, skip_locked=True))
+    return (update(t).where(t.c.id.in_(due.scalar_subquery()), u.c.outbox_id == t.c.id).values(**_CLAIMED)
+            .returning(t.c.id, t.c.to_addr, t.c.attempts, u.c.raw))
+
+
+@cache
+def _claim_sqlite() -> ReturningUpdate[Any]:
     t, _ = _tables()
     due = (select(t.c.id).where(not_sent(), t.c.status == "pending", t.c.next_attempt_at <= bindparam("now"))
            .order_by(t.c.id).limit(bindparam("limit")))
-    if skip_locked:
-        due = due.with_for_update(of=t, skip_locked=True)
-    return (update(t).where(t.c.id.in_(due.scalar_subquery()))
-            .values(status="sending", claimed_by=bindparam("worker"), claimed_at=bindparam("now"))
+    return (update(t).where(t.c.id.in_(due.scalar_subquery())).values(**_CLAIMED)
             .returning(t.c.id, t.c.to_addr, t.c.attempts))
-
-
-@cache
-def _claim_with_message() -> Select[Any]:
-    _, u = _tables()
-    claimed = _claim(skip_locked=True).cte("claimed")
-    return (select(claimed.c.id, claimed.c.to_addr, claimed.c.attempts, u.c.raw)
-            .join(u, u.c.outbox_id == claimed.c.id))
 
 
 @cache
