@@ -121,7 +121,7 @@ def claim_due(conn: Connection, *, worker: str, now: datetime, limit: int) -> li
     message to send) of each, by id."""
     params = {"worker": worker, "now": now, "limit": limit}
     if _postgres(conn):
-        return sorted(tuple(r) for r in conn.execute(_claim_postgres(), params))  # type: ignore[misc]
+        return sorted((i, to, attempts, raw) for i, to, attempts, raw in conn.execute(_claim_postgres(), params))
     claimed = conn.execute(_claim_sqlite(), params).all()
     if not claimed:
         return []
