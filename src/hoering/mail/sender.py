@@ -173,7 +173,7 @@ class OutboxSender:
         return report
 
     def count(self, status: str) -> int:
-        """Rows in ``status``, one not sent (``pending``, ``sending``, ``failed``)."""
+        """How many rows are in ``status``, a state before ``sent`` (``pending``, ``sending``, ``failed``)."""
         with self.rt.db.transaction() as s:
             return s.scalar(select(func.count()).select_from(OutboxMessage)
                             .where(not_sent(), OutboxMessage.status == status)) or 0
