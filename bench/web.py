@@ -133,6 +133,8 @@ def measure(kind: str, result: Result, work: Path, *, workers: int = 1, wrk_bina
         result.add(f"wrk, {prefix or '1 process: '}GET /svar/{{token}}, {kind}", w_get["rps"], "req/s",
                    "wrk trivial endpoint", w_trivial["rps"], higher_is_better=True,
                    note=f"p50 {w_get['p50_ms']:.1f} ms, p99 {w_get['p99_ms']:.1f} ms")
+        result.add(f"  wrk, {prefix or '1 process: '}p99 latency, GET /svar/{{token}}, {kind}", w_get["p99_ms"], "ms",
+                   "wrk trivial endpoint p99", w_trivial["p99_ms"])
 
 
 def run() -> Result:

@@ -4,8 +4,9 @@ every service and every view uses (it sits in the db layer so that both can)."""
 from __future__ import annotations
 
 import hmac
+from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
@@ -107,6 +108,11 @@ def token_digest(token: str) -> str | None:
     return token_hash(token) if looks_like_token(token) else None
 
 
-def is_live(row: AnswerToken | None, digest: str) -> bool:
+class _TokenFields(Protocol):
+    token_hash: str
+    revoked_at: datetime | None
+
+
+def is_live(row: _TokenFields | None, digest: str) -> bool:
     """``row`` (found by ``digest``) is a token that still answers: not revoked."""
     return row is not None and row.revoked_at is None and hmac.compare_digest(row.token_hash, digest)

@@ -95,6 +95,7 @@ class Database:
         readers = self.engine.execution_options(**{READ_ONLY: True})
         if self.engine.dialect.name == "postgresql":
             readers = readers.execution_options(isolation_level="AUTOCOMMIT")
+        self._read_engine = readers
         self._readers = sessionmaker(readers, expire_on_commit=False)
         #: the audit chain's key (set by ``bootstrap()``: it is derived from the secret)
         self.audit_key: Callable[[], bytes] | None = None
@@ -149,6 +150,15 @@ class Database:
         finally:
             session.rollback()
             session.close()
+
+    @contextmanager
+    def read_rows(self) -> Iterator[Connection]:
+        """:meth:`read` for Core statements only: a connection, without an ORM session to build,
+        roll back and close (issue 17: that bookkeeping was half the cost of a one-statement
+        read, 0.13 against 0.07 ms of CPU on SQLite). Same snapshot and read-only guarantees;
+        ``Session(bind=conn)`` joins it where a reader needs the ORM after all."""
+        with self._read_engine.connect() as conn:
+            yield conn
 
     def dispose(self) -> None:
         self.engine.dispose()

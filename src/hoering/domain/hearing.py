@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -189,6 +191,15 @@ class HearingDefinition(Strict):
         if self.kind == "allocation" and self.allocation is not None:
             return self.allocation.pool_option
         return None
+
+
+@lru_cache(maxsize=256)
+def stored_definition(text: str) -> HearingDefinition:
+    """A stored hearing's definition from its JSON text, validated once per distinct text: the
+    answer page shows the same few hearings thousands of times (issue 17: validating the file on
+    every request was a sixth of the page). Keyed by the text itself, so a changed definition is
+    never served from before; the model is frozen, so one instance can serve every request."""
+    return HearingDefinition.model_validate(json.loads(text))
 
 
 def consistency_problems(*, kind: str, options: list[str] | None, silence: str,

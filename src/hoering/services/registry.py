@@ -81,11 +81,11 @@ def load_registry(rt: Runtime, path: Path | None = None, *, actor: str = "hoerin
         changed += _deactivate_missing(rt, s, people, listed=listed, actor=actor)
         for b in registry.bodies:
             body = s.scalar(select(Body).where(Body.key == b.key))
-            contact = b.contact.email if b.contact is not None else None
-            wanted_row = (b.name, b.long_name, b.delegates_to, contact, b.sends_meeting_mails)
+            contact_email = b.contact.email if b.contact is not None else None
+            wanted_row = (b.name, b.long_name, b.delegates_to, contact_email, b.sends_meeting_mails)
             if body is None:
                 body = Body(key=b.key, name=b.name, long_name=b.long_name, delegates_to=b.delegates_to,
-                            contact_email=contact, meeting_mails=b.sends_meeting_mails)
+                            contact_email=contact_email, meeting_mails=b.sends_meeting_mails)
                 s.add(body)
                 changed += 1
             elif (body.name, body.long_name, body.delegates_to, body.contact_email,

@@ -10,15 +10,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Row, bindparam, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, Row, Text, bindparam, cast, select
+from sqlalchemy.orm import Session, aliased
 
 from hoering.db.document_queries import BilagRow, FileRow
 from hoering.db.documents import AnswerFile, Document, HearingBilag
 from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
 from hoering.db.lookup import get_hearing, is_live, token_digest
 from hoering.db.registry import Body, Kommune, Person
-from hoering.domain.hearing import HearingDefinition
+from hoering.domain.hearing import stored_definition
 from hoering.domain.names import full_name
 from hoering.domain.result import Moment, OptionLabel
 from hoering.domain.tally import AnswerVersion, counting_version
@@ -68,7 +68,7 @@ _BilagDocument = aliased(Document)
 _PAGE = (select(AnswerToken.token_hash, AnswerToken.revoked_at, AnswerToken.recipient_id,
                 Person.name.label("person"), Kommune.code, Kommune.name.label("kommune_name"),
                 Kommune.kind.label("kommune_kind"), Hearing.id.label("hearing_id"), Hearing.title, Hearing.kind,
-                Hearing.status, Hearing.definition, Hearing.deadline, Hearing.closed_at,
+                Hearing.status, cast(Hearing.definition, Text).label("definition"), Hearing.deadline, Hearing.closed_at,
                 Body.name.label("body_name"), Body.long_name.label("body_long_name"),
                 HearingBilag.number.label("bilag_number"), HearingBilag.title.label("bilag_title"),
                 HearingBilag.filename.label("bilag_filename"), _BilagDocument.size.label("bilag_size"),
@@ -82,13 +82,34 @@ _PAGE = (select(AnswerToken.token_hash, AnswerToken.revoked_at, AnswerToken.reci
          .outerjoin(_BilagDocument, _BilagDocument.id == HearingBilag.document_id)
          .where(AnswerToken.token_hash == bindparam("digest"))
          .order_by(HearingBilag.number))
-_VERSIONS = (select(Answer.id, Answer.version, Answer.option, Answer.text, Answer.comment, Answer.channel,
+_VERSION_COLUMNS = (Answer.id, Answer.version, Answer.option, Answer.text, Answer.comment, Answer.channel,
                     Answer.answered_by, Answer.received_at, Answer.late, AnswerFile.id.label("file_id"),
                     AnswerFile.filename, Document.size, Document.sha256, Document.kind)
-             .outerjoin(AnswerFile, AnswerFile.answer_id == Answer.id)
-             .outerjoin(Document, Document.id == AnswerFile.document_id)
-             .where(Answer.recipient_id == bindparam("recipient"))
-             .order_by(Answer.version, AnswerFile.position))
+
+
+def _newest(*, on_time: bool) -> Any:
+    """The newest version's number (the newest on-time one with ``on_time``): read backwards along
+    the (recipient_id, version) index, so it stays one step however often the kommune re-answered."""
+    q = select(Answer.version).where(Answer.recipient_id == bindparam("recipient"))
+    if on_time:
+        q = q.where(Answer.late.is_(False))
+    return q.order_by(Answer.version.desc()).limit(1).scalar_subquery()
+
+
+def _versions(which: Any) -> Any:
+    return (select(*_VERSION_COLUMNS)
+            .outerjoin(AnswerFile, AnswerFile.answer_id == Answer.id)
+            .outerjoin(Document, Document.id == AnswerFile.document_id)
+            .where(Answer.recipient_id == bindparam("recipient"), which)
+            .order_by(Answer.version, AnswerFile.position))
+
+
+# The page shows two versions at most: the latest, and the one that counts, which is the newest
+# or the newest on time (``domain.tally.counting_version``). Only those two are read, with their
+# files (issue 17: the page's cost no longer grows with a flood of re-answers). A closed hearing's
+# counted version comes from its record and is read by number when it is neither of them.
+_SHOWN_VERSIONS = _versions(Answer.version.in_([_newest(on_time=False), _newest(on_time=True)]))
+_ONE_VERSION = _versions(Answer.version == bindparam("version"))
 
 
 def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
@@ -97,37 +118,33 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
     if digest is None:
         return None
     now = rt.now()
-    with rt.db.read() as s:
-        c = s.connection()
+    with rt.db.read_rows() as c:
         rows = c.execute(_PAGE, {"digest": digest}).all()
         row = rows[0] if rows else None
         if row is None or not is_live(row, digest):
             return None
         bilag = bilag_shown_of([BilagRow(b.bilag_number, b.bilag_title, b.bilag_filename, b.bilag_size,
                                          b.bilag_sha256, b.bilag_kind) for b in rows if b.bilag_number is not None])
-        d = HearingDefinition.model_validate(row.definition)
+        d = stored_definition(row.definition)
         labels = d.labels
-        versions: list[Row[Any]] = []
-        files: dict[int, list[FileRow]] = {}
-        for a in c.execute(_VERSIONS, {"recipient": row.recipient_id}):
-            if a.id not in files:
-                versions.append(a)
-                files[a.id] = []
-            if a.file_id is not None:
-                files[a.id].append(FileRow(a.file_id, a.filename, a.size, a.sha256, a.kind))
+        versions, files = _read_versions(c, _SHOWN_VERSIONS, {"recipient": row.recipient_id})
         by_version = {a.version: a for a in versions}
 
         def shown(version: int | None) -> AnswerShown | None:
-            """The page shows two versions at most (the latest, the one that counts): only those
-            become views, however often the kommune has answered again (issue 17)."""
             a = by_version.get(version) if version is not None else None
             return _shown(a, labels, stored_rows(files[a.id])) if a is not None else None
 
         latest = shown(versions[-1].version) if versions else None
         if row.status == "closed":
-            record = record_in_force(s, get_hearing(s, row.hearing_id)).record
+            with Session(bind=c) as s:
+                record = record_in_force(s, get_hearing(s, row.hearing_id)).record
             line = next((ln for ln in record.lines if ln.code == row.code), None)
             counted_version = line.shown_version if line and line.status == "answered" else None
+            if counted_version is not None and counted_version not in by_version:
+                more, more_files = _read_versions(c, _ONE_VERSION, {"recipient": row.recipient_id,
+                                                                    "version": counted_version})
+                by_version.update((a.version, a) for a in more)
+                files.update(more_files)
         else:
             counted_at = counting_version([AnswerVersion(code=row.code, version=a.version, option=a.option,
                                                          received_at=a.received_at, late=a.late)
@@ -151,6 +168,20 @@ def answer_page(rt: Runtime, token: str) -> AnswerPage | None:
             counted=latest if latest is not None and counted_version == latest.version else shown(counted_version),
             bilag=bilag,
         )
+
+
+def _read_versions(c: Connection, statement: Any,
+                   params: dict[str, int]) -> tuple[list[Row[Any]], dict[int, list[FileRow]]]:
+    """The answer versions ``statement`` reads, in version order, and each one's files."""
+    versions: list[Row[Any]] = []
+    files: dict[int, list[FileRow]] = {}
+    for a in c.execute(statement, params):
+        if a.id not in files:
+            versions.append(a)
+            files[a.id] = []
+        if a.file_id is not None:
+            files[a.id].append(FileRow(a.file_id, a.filename, a.size, a.sha256, a.kind))
+    return versions, files
 
 
 def _shown(a: Row[Any], labels: dict[str, str], files: tuple[StoredFile, ...]) -> AnswerShown:
