@@ -79,9 +79,13 @@ def store_hearing(definition: dict[str, Any], now: datetime | None, allow_closed
 
 
 @task(cache_policy=NO_CACHE)
-def do_due_work(now: datetime) -> tuple[int, list[int], list[int]]:
+async def do_due_work(now: datetime) -> tuple[int, list[int], list[int]]:
     """Reminders due and hearings past their deadline closed, tallied, results queued:
-    (reminders queued, hearings reminded, hearings closed)."""
+    (reminders queued, hearings reminded, hearings closed).
+
+    Async only for its run's bookkeeping (issue 17): a sync task in this async flow makes
+    Prefect build a client of its own for every run. The service call blocks the flow's loop
+    while it works, as the sync task did."""
     report = run_due_work(runtime(now))
     return report.reminders, report.reminded, report.closed
 
@@ -119,13 +123,13 @@ async def hearing_watch(now: datetime | None = None) -> WatchReport:
     """The due work: reminders due, hearings past their deadline closed and tallied, results
     queued, then send. Running it twice at the same time does nothing new the second time."""
     at = now or utcnow()
-    reminders, reminded, closed = do_due_work(at)
+    reminders, reminded, closed = await do_due_work(at)
     await label_run(*describe_actions([(f"hearing-{h}", "reminder") for h in reminded]
                                       + [(f"hearing-{h}", "close") for h in closed]))
     for hearing_id in closed:
         await publish_result(hearing_id, at)
     sent = await send_pending(now)
-    note_success("hearing_watch")
+    await note_success("hearing_watch")
     print(f"Reminders queued: {reminders}; closed: {closed or 'none'}; sent: {sent.sent}.")
     return WatchReport(reminders=reminders, closed=closed, sent=sent.sent, failed=sent.failed)
 

@@ -43,7 +43,7 @@ def read_mailbox(now: datetime | None) -> InboxRun:
 async def inbox_watch(now: datetime | None = None) -> InboxRun:
     """Read the mailbox, act on each new message, send what that queued."""
     run = read_mailbox(now)
-    note_success("inbox_fetch")  # /healthz: the last successful fetch
+    await note_success("inbox_fetch")  # /healthz: the last successful fetch
     sent = await send_pending(now)
     run.sent = sent.sent
     print(f"Inbox: fetched {run.fetched}, processed {run.processed}, recorded {run.recorded}, "

@@ -30,10 +30,11 @@ def retain(now: datetime | None) -> PrivacyRun:
 
 
 @flow(name="privacy_watch", log_prints=True)
-def privacy_watch(now: datetime | None = None) -> PrivacyRun:
-    """Erase, pseudonymise and trim what the retention rules say is due."""
+async def privacy_watch(now: datetime | None = None) -> PrivacyRun:
+    """Erase, pseudonymise and trim what the retention rules say is due. Async, because the
+    heartbeat task is (issue 17)."""
     run = retain(now)
-    note_success("privacy_watch")
+    await note_success("privacy_watch")
     print(f"Privacy: {len(run.contacts_erased)} contact(s) erased, {run.answers_pseudonymised} answer(s) "
           f"pseudonymised, {run.mails_trimmed} mail(s) trimmed.")
     return run

@@ -1,6 +1,8 @@
 """Answers racing the close, on PostgreSQL: 11 kommuner answer over and over from many threads
-while another thread closes the hearing. Every answer is either counted in the frozen result or
-refused as after-close; none is lost and none is counted twice."""
+(half as the secretariat, half through the kommune's link on a held connection, whose first
+statement takes the hearing's lock) while another thread closes the hearing. Every answer is
+either counted in the frozen result or refused as after-close; none is lost and none is counted
+twice."""
 
 from __future__ import annotations
 
@@ -13,12 +15,14 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from hoering.db.models import Answer, Hearing, HearingRecipient, Kommune
+from hoering.db.held import HeldConnection
+from hoering.db.models import Answer, AnswerToken, Hearing, HearingRecipient, Kommune
 from hoering.db.session import Database
 from hoering.errors import HearingClosedError
 from hoering.runtime import Runtime
-from hoering.services.answers import record_answer
+from hoering.services.answers import record_answer, record_answer_by_token
 from hoering.services.hearings import close_hearing, open_hearing, read_hearing_file
+from hoering.tokens import derive_token
 from hoering.views.result import hearing_result
 from tests.support import EXAMPLES, Clock, make_runtime, postgres_available, postgres_database
 
@@ -40,16 +44,34 @@ class Attempt:
 def answer_until_refused(rt: Runtime, hid: int, code: int, worker: int, started: threading.Barrier) -> list[Attempt]:
     rng = random.Random()
     attempts: list[Attempt] = []
+    token, held = (link_of(rt, hid, code), HeldConnection(rt.db)) if worker % 2 else (None, None)
     started.wait()
-    for i in range(10_000):
-        option, comment = rng.choice(["pulje", "udbetaling"]), f"{code}-{worker}-{i}"
-        try:
-            recorded = record_answer(rt, hid, kommune=code, option=option, comment=comment)
-        except HearingClosedError:
-            attempts.append(Attempt(code, comment, option, None))
-            return attempts
-        attempts.append(Attempt(code, comment, option, recorded.version))
+    try:
+        for i in range(10_000):
+            option, comment = rng.choice(["pulje", "udbetaling"]), f"{code}-{worker}-{i}"
+            try:
+                if token is None:
+                    recorded = record_answer(rt, hid, kommune=code, option=option, comment=comment)
+                else:
+                    recorded = record_answer_by_token(rt, token, option=option, comment=comment, held=held,
+                                                      fill_receipts=False)
+            except HearingClosedError:
+                attempts.append(Attempt(code, comment, option, None))
+                return attempts
+            attempts.append(Attempt(code, comment, option, recorded.version))
+    finally:
+        if held is not None:
+            held.close()
     raise AssertionError("the hearing was never closed")
+
+
+def link_of(rt: Runtime, hid: int, code: int) -> str:
+    with rt.db.read() as s:
+        nonce = s.scalar(select(AnswerToken.nonce).join(HearingRecipient)
+                         .join(Kommune, Kommune.id == HearingRecipient.kommune_id)
+                         .where(HearingRecipient.hearing_id == hid, Kommune.code == code).limit(1))
+    assert nonce is not None
+    return derive_token(rt.secret, nonce)
 
 
 def close_after(rt: Runtime, hid: int, delay: float, started: threading.Barrier) -> None:

@@ -63,6 +63,21 @@ def test_deleted_edited_and_forged_audit_rows_are_named(tmp_path, database_url, 
     assert verify_audit(rt)[0].startswith("audit entries seq 3–3 are missing before audit entry")
 
 
+def test_entries_of_one_transaction_are_sealed_in_turn(tmp_path, database_url, clock):
+    """One entry is appended with the head's move in one statement on PostgreSQL; several take
+    the other way (one insert, then the head): both leave a chain that verifies."""
+    rt, _ = populated(tmp_path, database_url, clock)
+    for count in (1, 3):
+        with rt.db.transaction() as s:
+            for i in range(count):
+                audit.record(s, at=clock.now, actor="test", action="test.noted", entity="test", entity_id=i)
+    assert verify_audit(rt) == []
+    with rt.db.read() as s:
+        seqs = list(s.scalars(text("SELECT seq FROM audit_log ORDER BY id")))
+        head = s.scalar(text("SELECT seq FROM audit_head"))
+    assert seqs == list(range(1, len(seqs) + 1)) and head == seqs[-1]
+
+
 def test_deleting_the_newest_rows_and_forging_one_show(tmp_path, sqlite_url, clock):
     rt, _ = populated(tmp_path, sqlite_url, clock)
     with rt.db.read() as s:

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, event, select
+from sqlalchemy import ForeignKey, String, bindparam, event, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from hoering.db.base import Base
@@ -103,7 +103,19 @@ def set_chain_key(session: Session, key: Callable[[], bytes] | None) -> None:
     session.info[KEY] = key
 
 
-_HEAD = select(AuditHead).where(AuditHead.id == 1).with_for_update()  # built once
+# The chain's statements, built once. Sealing locks the head, then appends the entries and moves
+# the head: on PostgreSQL in one statement (the head's update as a data-modifying CTE of the
+# entries' insert), so a commit holds the head's lock for two round trips, not three; SQLite runs
+# the same two statements one after the other (no data-modifying CTEs), under its write lock.
+# They are Core statements on the tables: no ORM compiling or session syncing at each commit.
+_head_table, _log_table = Base.metadata.tables["audit_head"], Base.metadata.tables["audit_log"]
+_HEAD = select(_head_table.c.seq, _head_table.c.entry_hash).where(_head_table.c.id == 1).with_for_update()
+_MOVE_HEAD = (update(_head_table).where(_head_table.c.id == 1)
+              .values(seq=bindparam("head_seq"), entry_hash=bindparam("head_hash"), mac=bindparam("head_mac")))
+_COLUMNS = ("at", "actor", "action", "hearing_id", "entity", "entity_id", "details", "seq", "prev_hash",
+            "content_digest", "entry_hash")
+_APPEND = insert(_log_table).values({name: bindparam(name) for name in _COLUMNS})
+_APPEND_MOVING_HEAD = _APPEND.add_cte(_MOVE_HEAD.cte("moved_head"))
 
 
 @event.listens_for(Session, "before_commit")
@@ -115,17 +127,24 @@ def _seal(session: Session) -> None:
     if key_source is None:
         raise RuntimeError("audit entries written outside a Database transaction: no chain key")
     key = key_source()
-    head = session.scalar(_HEAD)
+    session.flush()  # every other row first: the head's lock is the last one taken (a Core select does not autoflush)
+    head = session.execute(_HEAD).first()
     if head is None:
         raise RuntimeError("audit_head is missing: run the migrations (hoering init)")
     seq, last = head.seq, head.entry_hash
+    rows = []
     for entry in entries:
         seq += 1
         digest = content_digest(entry.actor, entry.details)
         entry.seq, entry.prev_hash, entry.content_digest = seq, last, digest
         entry.entry_hash = last = entry_hash(key, entry, seq=seq, prev_hash=entry.prev_hash, digest=digest)
-        session.add(entry)
-    head.seq, head.entry_hash, head.mac = seq, last, head_mac(key, seq, last)
+        rows.append({name: getattr(entry, name) for name in _COLUMNS})
+    moved = {"head_seq": seq, "head_hash": last, "head_mac": head_mac(key, seq, last)}
+    if len(rows) == 1 and session.get_bind().dialect.name == "postgresql":
+        session.execute(_APPEND_MOVING_HEAD, {**rows[0], **moved})
+    else:  # SQLite, or several entries (one insert of them all, then the head)
+        session.execute(_APPEND, rows)
+        session.execute(_MOVE_HEAD, moved)
 
 
 ANSWER_FIELDS = ("id", "hearing_id", "recipient_id", "version", "option", "channel",

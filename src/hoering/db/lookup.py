@@ -90,6 +90,11 @@ def get_item(s: Session, item_id: int, *, lock: bool = False) -> Item:
 
 
 TOKEN_ROW = select(AnswerToken).where(AnswerToken.token_hash == bindparam("digest"))
+#: the token row and its hearing, joined through the recipient: an answer adds
+#: ``with_for_update(of=Hearing)`` and takes the hearing's lock in the token's own statement
+TOKEN_AND_HEARING = (select(AnswerToken, Hearing).join(AnswerToken.recipient)
+                     .join(Hearing, Hearing.id == HearingRecipient.hearing_id)
+                     .where(AnswerToken.token_hash == bindparam("digest")))
 
 
 def find_token(s: Session, token: str, query: Select[tuple[AnswerToken]] = TOKEN_ROW) -> AnswerToken | None:
@@ -101,6 +106,17 @@ def find_token(s: Session, token: str, query: Select[tuple[AnswerToken]] = TOKEN
         return None
     row = s.scalar(query, {"digest": digest})
     return row if is_live(row, digest) else None
+
+
+def find_token_and_hearing(s: Session, token: str,
+                           query: Select[tuple[AnswerToken, Hearing]]) -> tuple[AnswerToken, Hearing] | None:
+    """:func:`find_token` with the token's hearing, in one statement (``query``:
+    :data:`TOKEN_AND_HEARING` with the caller's options, built once)."""
+    digest = token_digest(token)
+    if digest is None:
+        return None
+    found = s.execute(query, {"digest": digest}).first()
+    return (found[0], found[1]) if found is not None and is_live(found[0], digest) else None
 
 
 def token_digest(token: str) -> str | None:

@@ -108,20 +108,21 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """The unit of work: commit at the end of the block, roll back on error."""
+    def transaction(self, *, on: Connection | None = None) -> Iterator[Session]:
+        """The unit of work: commit at the end of the block, roll back on error. ``on``: a
+        connection the caller holds (``db.held``), instead of one from the pool."""
         if self._writer is None:
-            yield from self._unit_of_work()
+            yield from self._unit_of_work(on)
             return
         with self._writer:
-            yield from self._unit_of_work()
+            yield from self._unit_of_work(on)
 
-    def _unit_of_work(self) -> Iterator[Session]:
+    def _unit_of_work(self, on: Connection | None) -> Iterator[Session]:
         # imported here, for writers only: a reading command needs neither the audit tables nor
         # the sealing hook (start-up speed); whoever stages an entry has imported the module
         from hoering.db.audit import set_chain_key
 
-        session = self._sessions()
+        session = self._sessions() if on is None else self._sessions(bind=on)
         set_chain_key(session, self.audit_key)
         try:
             yield session

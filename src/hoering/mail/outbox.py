@@ -7,7 +7,7 @@ carries the same Message-ID, and two installations never make the same one (a re
 installation's mail, or a test system's, is not mistaken for a reply to ours). Calendar UIDs are
 derived the same way.
 
-A mail can also be queued in two steps (receipts, issue 17): ``reserve_message`` writes a
+A mail can also be queued in two steps (receipts, issue 17): ``reserve_messages`` writes a
 ``draft`` row in the transaction of the change (its key, Message-ID, recipient and a small JSON
 note of what to render), and ``filled_message`` renders it later, outside the writer's lock.
 The sender never claims a draft; whoever sends first fills the drafts left (a process killed
@@ -33,7 +33,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from hoering.db.outbox import OutboxCopy, OutboxMessage, OutboxUnsent
@@ -118,20 +118,37 @@ def queue_message(
 DRAFT = "draft"
 
 
-def reserve_message(
-    session: Session, *, settings: Settings, key: str, kind: str, to: str, now: datetime,
-    note: dict[str, Any], hearing_id: int | None = None, kommune_id: int | None = None,
-    person_id: int | None = None,
-) -> OutboxMessage | None:
-    """Reserve ``key`` for a message rendered later (``filled_message``): a ``draft`` row whose
-    unsent message is ``note`` (JSON: what to render it from). None when the key is queued already."""
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
-        return None
-    row = OutboxMessage(key=key, message_id=message_id_for(key, settings), kind=kind, hearing_id=hearing_id,
-                        kommune_id=kommune_id, person_id=person_id, to_addr=to, subject="",
-                        unsent=OutboxUnsent(raw=json.dumps(note)), status=DRAFT, created_at=now, next_attempt_at=now)
-    session.add(row)
-    return row
+@dataclass(frozen=True)
+class Draft:
+    """A message to reserve under ``key``, rendered later from ``note`` (``filled_message``)."""
+
+    key: str
+    kind: str
+    to: str
+    note: dict[str, Any]
+    hearing_id: int | None = None
+    kommune_id: int | None = None
+    person_id: int | None = None
+
+
+def reserve_messages(session: Session, *, settings: Settings, now: datetime,
+                     drafts: Sequence[Draft]) -> list[OutboxMessage]:
+    """Reserve each draft's key for a message rendered later: a ``draft`` row whose unsent
+    message is its ``note`` (JSON: what to render it from); keys queued already are skipped. One
+    statement looks up all the keys (the receipts are reserved under the hearing's lock)."""
+    if not drafts:
+        return []
+    taken = set(session.scalars(_QUEUED_KEYS, {"keys": [d.key for d in drafts]}))
+    rows = [OutboxMessage(key=d.key, message_id=message_id_for(d.key, settings), kind=d.kind,
+                          hearing_id=d.hearing_id, kommune_id=d.kommune_id, person_id=d.person_id, to_addr=d.to,
+                          subject="", unsent=OutboxUnsent(raw=json.dumps(d.note)), status=DRAFT, created_at=now,
+                          next_attempt_at=now)
+            for d in drafts if d.key not in taken]
+    session.add_all(rows)
+    return rows
+
+
+_QUEUED_KEYS = select(OutboxMessage.key).where(OutboxMessage.key.in_(bindparam("keys", expanding=True)))
 
 
 def draft_note(row: OutboxMessage) -> dict[str, Any]:

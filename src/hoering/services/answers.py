@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload, lazyload
 
 from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.db.audit import answer_digest
-from hoering.db.lookup import TOKEN_ROW, find_token, get_hearing, get_recipient
+from hoering.db.held import HeldConnection
+from hoering.db.lookup import TOKEN_AND_HEARING, find_token_and_hearing, get_hearing, get_recipient
 from hoering.db.models import Answer, AnswerFile, AnswerToken, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
 from hoering.db.tallying import definition_of
 from hoering.docstore import store_document
@@ -29,13 +30,21 @@ MAX_TEXT = 20000
 MAX_FILES = 10  # per answer version
 
 # The answer's statements, built once with bind parameters (issue 17: building a statement with
-# its loader options cost about as much as running it).
-_TOKEN = TOKEN_ROW.options(joinedload(AnswerToken.person),  # person, recipient and kommune in one statement
-                           joinedload(AnswerToken.recipient).joinedload(HearingRecipient.kommune))
-_PREVIOUS = (select(Answer).where(Answer.recipient_id == bindparam("recipient"))
-             .order_by(Answer.version.desc()).limit(1))
-_FILES_OF = select(AnswerFile.document_id).where(AnswerFile.answer_id == bindparam("answer")).order_by(
-    AnswerFile.position)
+# its loader options cost about as much as running it). Every answer to a hearing waits for the
+# one before it to commit (the hearing's row lock), so each round trip under that lock is paid by
+# every answer in the queue: the link's statement takes the lock itself, and the previous version
+# comes with its files. That read stays a statement of its own, after the lock: on PostgreSQL a
+# statement that waited for a lock sees other tables as they were when it began, so the version
+# before would be missed if it committed during the wait (two answers numbered alike).
+_TOKEN = (TOKEN_AND_HEARING  # the person, recipient and kommune too, and the hearing locked
+          .options(joinedload(AnswerToken.person),
+                   contains_eager(AnswerToken.recipient).joinedload(HearingRecipient.kommune))
+          .with_for_update(of=Hearing))
+_LATEST = (select(Answer.id).where(Answer.recipient_id == bindparam("recipient"))
+           .order_by(Answer.version.desc()).limit(1).scalar_subquery())
+_PREVIOUS = (select(Answer, AnswerFile).outerjoin(AnswerFile, AnswerFile.answer_id == Answer.id)
+             .where(Answer.id == _LATEST).order_by(AnswerFile.position)
+             .options(lazyload(AnswerFile.document)))  # its name and document id are enough
 _RECEIPTS_PER_CONTACT = (select(func.count()).select_from(OutboxMessage)
                          .where(OutboxMessage.kind == "receipt", OutboxMessage.hearing_id == bindparam("hearing"),
                                 OutboxMessage.kommune_id == bindparam("kommune"),
@@ -117,23 +126,30 @@ def record_answer_by_token(
     rt: Runtime, token: str, *, option: str | None, text: str | None = None,
     comment: str | None = None, channel: str = "web", files: Sequence[GivenFile] = (),
     keep_files: Sequence[int] = (), expect_hearing: int | None = None, fill_receipts: bool = True,
+    held: HeldConnection | None = None,
 ) -> Recorded:
     """An answer given through a contact's personal link; it answers for that contact's kommune.
     ``keep_files`` are ids of the previous version's files that this version lists again;
     ``expect_hearing`` is the hearing the form was for (:class:`OtherHearing` if the link's
     hearing is another one). ``fill_receipts=False``: the receipts stay reserved drafts for the
-    caller to fill (:func:`fill_receipts_of`) once the answer page has been answered."""
-    with rt.db.transaction() as s:
-        # the person, recipient and kommune in the token's statement (three lazy loads otherwise)
-        row = find_token(s, token, _TOKEN)
-        if row is None:
+    caller to fill (:func:`fill_receipts_of`) once the answer page has been answered. ``held``: the
+    connection the caller's lane holds (the web app's), instead of one from the pool."""
+    def record(s: Session) -> Recorded:
+        # the person, recipient, kommune and the locked hearing in the token's statement
+        found = find_token_and_hearing(s, token, _TOKEN)
+        if found is None:
             raise UnknownLink("ukendt svarlink")
+        row, hearing = found
         recipient = row.recipient
-        hearing = get_hearing(s, recipient.hearing_id, lock=True)
-        party = recipient.kommune
-        recorded = _store(rt, s, hearing, recipient, party, option=option, text=text, comment=comment,
-                          channel=channel, person=row.person, answered_by=row.person.name, files=files,
-                          keep_files=keep_files, expect_hearing=expect_hearing)
+        return _store(rt, s, hearing, recipient, recipient.kommune, option=option, text=text, comment=comment,
+                      channel=channel, person=row.person, answered_by=row.person.name, files=files,
+                      keep_files=keep_files, expect_hearing=expect_hearing)
+
+    if held is not None:
+        recorded = held.run(record)
+    else:
+        with rt.db.transaction() as s:
+            recorded = record(s)
     # rendered after the commit: the receipt's templates no longer run under the writer's lock
     if fill_receipts:
         fill_receipts_of(rt, recorded)
@@ -175,12 +191,13 @@ def _store(
         if option not in keys:
             raise NotFoundError(f"høring {hearing.id} har ingen svarmulighed {option!r}; "
                                 f"svarmulighederne er: {', '.join(keys)}")
-    kept = _kept_files(s, recipient, keep_files)
+    previous, previous_files = _previous_version(s, recipient)
+    wanted = set(keep_files)  # the previous version's files named again (other ids are ignored)
+    kept = [f for f in previous_files if f.id in wanted]
     if len(kept) + len(files) > MAX_FILES:
         raise FileRefused("too_many", f"Et svar kan højst have {MAX_FILES} filer.")
     documents = [store_document(s, f.data, f.filename, allowed=ANSWER_TYPES, allowed_da=ANSWER_TYPES_DA,
                                 max_bytes=rt.settings.max_upload_bytes, now=now) for f in files]
-    previous = s.scalar(_PREVIOUS, {"recipient": recipient.id})
     version = (previous.version if previous else 0) + 1
     late = now > hearing.deadline
     answer = Answer(hearing_id=hearing.id, recipient_id=recipient.id, version=version, option=option,
@@ -193,8 +210,9 @@ def _store(
     for position, (name, document_id) in enumerate(names, start=1):
         s.add(AnswerFile(answer_id=answer.id, position=position, filename=name, document_id=document_id))
     s.flush()
-    receipt = _receipt_decision(s, now, hearing, party, previous, option=option, text=text, comment=comment,
-                                files=[d for _, d in names])
+    before = None if previous is None else (previous.option, previous.text, previous.comment,
+                                            [f.document_id for f in previous_files])
+    receipt = _receipt_decision(s, now, hearing, party, before, (option, text, comment, [d for _, d in names]))
     audit.record(s, at=now, actor=actor or answered_by, action="answer.recorded", entity="answer",
                  entity_id=answer.id, hearing_id=hearing.id, kommune=party.code, version=version,
                  option=option, channel=channel, late=late, content=answer_digest(answer),
@@ -203,30 +221,25 @@ def _store(
     return Recorded(answer.id, hearing.id, party.code, version, option, late, tuple(receipts))
 
 
-def _receipt_decision(s: Session, now: datetime, hearing: Hearing, party: Kommune, previous: Answer | None,
-                      *, option: str | None, text: str | None, comment: str | None,
-                      files: list[int] | None = None) -> str:
+Content = tuple[str | None, str | None, str | None, list[int]]  # option, text, comment, document ids
+
+
+def _receipt_decision(s: Session, now: datetime, hearing: Hearing, party: Kommune, before: Content | None,
+                      given: Content) -> str:
     """``sent`` when the kommune's contacts get a receipt for this version; otherwise why not:
     ``unchanged`` (the same answer as the version before) or ``limited`` (a contact already had
     ``RECEIPTS_PER_CONTACT_PER_HOUR`` receipts for this hearing within the hour). The version is
     stored either way; only the mail is held back, so 200 POSTs cannot mail 400 receipts."""
-    if previous is not None and (previous.option, previous.text, previous.comment) == (option, text, comment):
-        before = list(s.scalars(_FILES_OF, {"answer": previous.id}))
-        if before == (files or []):
-            return "unchanged"
+    if before == given:
+        return "unchanged"
     most = s.scalar(_MOST_RECEIPTS, {"hearing": hearing.id, "kommune": party.id,
                                      "since": now - timedelta(hours=1)}) or 0
     return "limited" if most >= RECEIPTS_PER_CONTACT_PER_HOUR else "sent"
 
 
-def _kept_files(s: Session, recipient: HearingRecipient, ids: Sequence[int]) -> list[AnswerFile]:
-    """The latest version's files named in ``ids`` (ids of other versions or kommuner are ignored)."""
-    if not ids:
-        return []
-    latest = s.scalar(select(Answer.id).where(Answer.recipient_id == recipient.id)
-                      .order_by(Answer.version.desc()).limit(1))
-    if latest is None:
-        return []
-    wanted = set(ids)
-    return [f for f in s.scalars(select(AnswerFile).where(AnswerFile.answer_id == latest)
-                                 .order_by(AnswerFile.position)) if f.id in wanted]
+def _previous_version(s: Session, recipient: HearingRecipient) -> tuple[Answer | None, list[AnswerFile]]:
+    """The recipient's latest answer version and its files (by position), in one statement."""
+    rows = s.execute(_PREVIOUS, {"recipient": recipient.id}).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [f for _, f in rows if f is not None]

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hoering.danish import format_time_left
 from hoering.db.document_queries import answer_file_of_recipient, bilag_by_number
+from hoering.db.held import HeldConnection
 from hoering.db.lookup import find_token as find_token_row
 from hoering.docstore import document_bytes
 from hoering.errors import FileRefused, HearingClosedError, NotFoundError, RuleViolation
@@ -123,6 +124,16 @@ def answer_lane(request: Request) -> anyio.CapacityLimiter:
     return lane
 
 
+def answer_connection(request: Request) -> HeldConnection:
+    """The connection the answer lane holds (issue 17: no pool checkout, and on PostgreSQL no
+    pre-ping round trip, per answer; ``db.held`` says how a lost one is replaced). Made on first
+    use, in the lane; closed when the app shuts down."""
+    held = getattr(request.app.state, "answer_connection", None)
+    if held is None:
+        held = request.app.state.answer_connection = HeldConnection(request.app.state.rt.db)
+    return held
+
+
 def _submit_answer(
     request: Request, token: str, *, csrf: str | None, hearing: str | None, option: str | None,
     text: str | None, comment: str | None, files: Uploads, keep: list[str] | None,
@@ -159,7 +170,8 @@ def _submit_answer(
     try:
         recorded = record_answer_by_token(rt, token, option=option or None, text=text, comment=comment,
                                           channel="web", files=given, keep_files=keep_ids,
-                                          expect_hearing=int(hearing or 0), fill_receipts=False)
+                                          expect_hearing=int(hearing or 0), fill_receipts=False,
+                                          held=answer_connection(request))
     except UnknownLink:
         return form(404, "")  # revoked since the page was shown: 404 like any unknown link
     except OtherHearing:

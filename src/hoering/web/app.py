@@ -8,6 +8,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -55,6 +57,7 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
         docs_url=None,  # web/docs.py: served locally, under a CSP
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     secret = rt.secret
     app.state.rt = rt
@@ -117,6 +120,14 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
         return page(request, "ikke_fundet.html", status_code=404)
 
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    held = getattr(app.state, "answer_connection", None)  # the answer lane's (answer_routes)
+    if held is not None:
+        held.close()
 
 
 def serving_app(rt: Runtime) -> FastAPI:

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from hoering.danish import format_time_left
 from hoering.db.document_queries import bilag_listing, bilag_of, file_listing, files_of_answers
@@ -19,12 +19,13 @@ from hoering.db.tallying import definition_of, recipients_of
 from hoering.mail.outbox import (
     DRAFT,
     Attachment,
+    Draft,
     FilledDraft,
     draft_note,
     fill_draft,
     filled_message,
     message_id_for,
-    reserve_message,
+    reserve_messages,
 )
 from hoering.mail.render import render
 from hoering.runtime import Runtime
@@ -112,20 +113,28 @@ def queue_deadline_changed(rt: Runtime, s: Session, hearing: Hearing, *, old_dea
     return queued
 
 
+# The contacts a receipt goes to (those of :func:`_contacts` for the answering kommune), with
+# their persons, in one statement: it runs under the hearing's lock (issue 17).
+_RECEIPT_CONTACTS = (select(AnswerToken).join(AnswerToken.person)
+                     .where(AnswerToken.recipient_id == bindparam("recipient"), AnswerToken.revoked_at.is_(None),
+                            Person.active.is_(True),
+                            AnswerToken.person_id.not_in(select(UndeliverableContact.person_id)))
+                     .options(contains_eager(AnswerToken.person)).order_by(AnswerToken.id))
+
+
 def reserve_receipts(rt: Runtime, s: Session, hearing: Hearing, answer: Answer, kommune: Kommune) -> list[int]:
     """The receipt of ``answer`` to each contact of its kommune, reserved in the answer's
     transaction (cheap: no rendering under the writer's lock); ``fill_drafts`` renders them.
     Returns the reserved rows' ids."""
-    ids = []
-    for recipient_kommune, token in _contacts(s, hearing, only_silent={kommune.code}):
-        key = f"hearing:{hearing.id}:receipt:{kommune.code}:v{answer.version}:{token.person_id}"
-        row = reserve_message(s, settings=rt.settings, key=key, kind="receipt", to=token.person.email,
-                              now=rt.now(), note={"template": "receipt", "answer": answer.id, "token": token.id},
-                              hearing_id=hearing.id, kommune_id=recipient_kommune.id, person_id=token.person_id)
-        if row is not None:
-            s.flush()
-            ids.append(row.id)
-    return ids
+    drafts = [Draft(key=f"hearing:{hearing.id}:receipt:{kommune.code}:v{answer.version}:{token.person_id}",
+                    kind="receipt", to=token.person.email,
+                    note={"template": "receipt", "answer": answer.id, "token": token.id},
+                    hearing_id=hearing.id, kommune_id=kommune.id, person_id=token.person_id)
+              for token in s.scalars(_RECEIPT_CONTACTS, {"recipient": answer.recipient_id})]
+    rows = reserve_messages(s, settings=rt.settings, now=rt.now(), drafts=drafts)
+    if rows:
+        s.flush()  # one INSERT for them all: their ids
+    return [row.id for row in rows]
 
 
 def _receipt(rt: Runtime, s: Session, row: OutboxMessage, note: dict[str, Any]) -> FilledDraft:

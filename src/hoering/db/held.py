@@ -1,0 +1,65 @@
+"""Units of work on one connection that a lane holds (the web app's answers), not one from the
+pool each time.
+
+Each checkout from the pool costs CPU and, on PostgreSQL, a pre-ping round trip (``SELECT 1``);
+a lane that records answers one after the other can keep its connection instead (issue 17). What
+the pre-ping guarded against is then found by the unit's own statements: a connection that died
+while held (a database restart) fails its first statement, SQLAlchemy invalidates it, and the
+unit runs once more on a fresh connection. That is safe because the unit had not committed: the
+server rolls a transaction back when it loses its connection. A commit that fails is never run
+again (it may have committed before the connection went).
+
+One thread at a time may use a :class:`HeldConnection` (the lane's limiter sees to that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from hoering.db.session import Database
+
+R = TypeVar("R")
+
+
+class HeldConnection:
+    """A connection of ``db`` held between units of work (opened on first use)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._conn: Connection | None = None
+
+    def run(self, work: Callable[[Session], R]) -> R:
+        """``work`` in a unit of work on the held connection: committed when it returns, rolled
+        back when it raises; run once more on a fresh connection when the connection was lost
+        before the commit."""
+        for attempt in (1, 2):
+            lost = False
+            try:
+                with self.db.transaction(on=self._connection()) as s:
+                    try:
+                        return work(s)
+                    except DBAPIError as exc:
+                        lost = exc.connection_invalidated
+                        raise
+            except DBAPIError:
+                if attempt == 2 or not lost:
+                    raise
+            finally:
+                if self._conn is not None and self._conn.invalidated:
+                    self.close()
+        raise AssertionError("unreachable")
+
+    def _connection(self) -> Connection:
+        if self._conn is None:
+            self._conn = self.db.engine.connect()
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            conn.close()
