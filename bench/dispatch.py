@@ -24,7 +24,7 @@ def prepare(url: str, home: Path, n: int) -> list[tuple[str, str]]:
     """Open the JYFE hearing; then replace its invitations by n invitations built from one of
     them (each with its own recipient and Message-ID). Returns (to, raw) of each."""
     from hoering.db.migrate import upgrade
-    from hoering.db.outbox import OutboxMessage
+    from hoering.db.outbox import OutboxCopy, OutboxMessage, OutboxUnsent
     from hoering.mail.outbox import message_id_for
     from hoering.runtime import bootstrap
     from hoering.services.hearings import open_hearing, read_hearing_file
@@ -38,23 +38,24 @@ def prepare(url: str, home: Path, n: int) -> list[tuple[str, str]]:
     open_hearing(rt, read_hearing_file(ROOT / "examples" / "jyfe.yaml"))
     with rt.db.transaction() as s:
         template = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
-        assert template is not None
+        assert template is not None and template.unsent is not None and template.copy is not None
+        unsent, copy = template.unsent.raw, template.copy.raw
         s.execute(delete(OutboxMessage))
-        messages, rows = [], []
+        messages, rows, unsents, copies = [], [], [], []
         for i in range(n):
             key, to = f"bench:{i}", f"kontakt{i:05d}@kommune.example"
             mid = message_id_for(key, settings)
-            raw = template.raw.replace(template.message_id, mid).replace(template.to_addr, to)
-            # the redacted copy queue_message makes (None on a checkout from before it existed)
-            copy = getattr(template, "sent_copy", None)
+            raw = unsent.replace(template.message_id, mid).replace(template.to_addr, to)
             messages.append((to, raw))
-            rows.append({"key": key, "message_id": mid, "kind": "invitation", "hearing_id": template.hearing_id,
-                         "to_addr": to, "subject": template.subject, "raw": raw, "status": "pending",
-                         **({"sent_copy": copy.replace(template.message_id, mid).replace(template.to_addr, to)}
-                            if copy is not None else {}),
-                         "attempts": 0, "created_at": OPENED, "next_attempt_at": OPENED})
-        for start in range(0, n, 1000):
-            s.execute(insert(OutboxMessage), rows[start:start + 1000])
+            rows.append({"id": i + 1, "key": key, "message_id": mid, "kind": "invitation",
+                         "hearing_id": template.hearing_id, "to_addr": to, "subject": template.subject,
+                         "status": "pending", "attempts": 0, "created_at": OPENED, "next_attempt_at": OPENED})
+            unsents.append({"outbox_id": i + 1, "raw": raw})
+            copies.append({"outbox_id": i + 1,
+                           "raw": copy.replace(template.message_id, mid).replace(template.to_addr, to)})
+        for table, values in ((OutboxMessage, rows), (OutboxUnsent, unsents), (OutboxCopy, copies)):
+            for start in range(0, n, 1000):
+                s.execute(insert(table), values[start:start + 1000])
     rt.db.dispose()
     return messages
 

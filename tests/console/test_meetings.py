@@ -133,7 +133,7 @@ def test_send_back_tells_the_raiser(people, make_client):
     with people.db.read() as s:
         mail = s.scalar(select(OutboxMessage).where(OutboxMessage.kind == "item_returned"))
         assert mail.to_addr == "socialdirektoer@thisted.kommune.example"
-        body = email.message_from_string(mail.raw, policy=email.policy.default).get_body(("plain",)).get_content()
+        body = email.message_from_string(mail.copy.raw, policy=email.policy.default).get_body(("plain",)).get_content()
         assert "Økonomien mangler" in body and "Ufærdig sag" in body
         assert s.get(Item, item).state == "returneret"
 
@@ -320,7 +320,8 @@ def test_the_chairs_approval_link(people, make_client, clock):
     with people.db.read() as s:
         (draft,) = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "minutes_draft")).all()
         assert draft.to_addr == "socialdirektoer@aalborg.kommune.example"
-        text = email.message_from_string(draft.raw, policy=email.policy.default).get_body(("plain",)).get_content()
+        message = email.message_from_string(draft.unsent.raw, policy=email.policy.default)
+        text = message.get_body(("plain",)).get_content()
     link = re.search(r"http://127\.0\.0\.1:8000(/referat/\d+/(\d+)/[A-Za-z0-9_-]{43})", text)
     assert link is not None
     path, chair = link.group(1), int(link.group(2))

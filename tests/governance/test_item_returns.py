@@ -17,7 +17,7 @@ from hoering.services.items import add_item, route_item
 def _mails(rt) -> list[tuple[str, str]]:
     with rt.db.read() as s:
         rows = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "item_returned").order_by(OutboxMessage.id))
-        return [(r.to_addr, email.message_from_string(r.raw, policy=email.policy.default)
+        return [(r.to_addr, email.message_from_string(r.copy.raw, policy=email.policy.default)
                  .get_body(("plain",)).get_content()) for r in rows]
 
 

@@ -10,6 +10,7 @@ from jinja2 import UndefinedError
 from sqlalchemy import select
 
 from hoering.db.models import OutboxMessage
+from hoering.db.outbox import OutboxCopy
 from hoering.definitions import load_yaml_text, validate
 from hoering.domain.hearing import HearingDefinition
 from hoering.mail.render import render
@@ -53,9 +54,9 @@ def test_every_template_for_every_kind(rt, clock, sqlite_url):
 
     seen = defaultdict(set)
     with rt.db.transaction() as s:
-        rows = list(s.scalars(select(OutboxMessage)))
-    for row in rows:
-        msg = message_from_string(row.raw, policy=policy.default)
+        rows = list(s.execute(select(OutboxMessage, OutboxCopy.raw).join(OutboxMessage.copy)))
+    for row, stored in rows:
+        msg = message_from_string(stored, policy=policy.default)
         text = msg.get_body(preferencelist=("plain",)).get_content()
         html = msg.get_body(preferencelist=("html",)).get_content()
         kind = next(k for k, i in ids.items() if i == row.hearing_id)

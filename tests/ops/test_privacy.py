@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Text, cast, func, inspect, select
 
 from hoering.db.hearings import Answer
-from hoering.db.models import Base, OutboxMessage, Person
+from hoering.db.models import Base, OutboxCopy, OutboxMessage, Person
 from hoering.errors import NotFoundError
 from hoering.services.answers import record_answer_by_token
 from hoering.services.hearings import close_hearing, open_hearing
@@ -70,7 +70,8 @@ def test_erase_a_director_who_answered(rt, sink):
     for key in ("allocation", "outcome", "counts", "answered"):
         assert after.get(key) == before.get(key), key
     with rt.db.read() as s:  # the journal keeps the records, pseudonymised
-        rows = list(s.scalars(select(OutboxMessage.raw).where(OutboxMessage.to_addr == erased.pseudonym)))
+        rows = list(s.scalars(select(OutboxCopy.raw).join(OutboxMessage)
+                              .where(OutboxMessage.to_addr == erased.pseudonym)))
         assert rows and all(erased.pseudonym in raw for raw in rows)
         assert s.scalar(select(Answer.answered_by).where(Answer.option == "udbetaling")).startswith("Slettet person")
         assert s.scalar(select(Person.active).where(Person.email == erased.pseudonym)) is False
@@ -109,7 +110,7 @@ def test_retention(tmp_path, sqlite_url, smtp):
     clock.set(JYFE_OPENED + timedelta(days=731))
     assert apply_retention(rt).mails_trimmed > 0
     with rt.db.read() as s:
-        raw = s.scalar(select(OutboxMessage.raw).where(OutboxMessage.status == "sent").limit(1))
+        raw = s.scalar(select(OutboxCopy.raw).join(OutboxMessage).where(OutboxMessage.status == "sent").limit(1))
     assert "X-Hoering-Retention" in raw and "ESDH" in raw and "/svar/" not in raw
     clock.set(JYFE_OPENED + timedelta(days=1100))
     third = apply_retention(rt)

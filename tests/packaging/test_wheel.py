@@ -82,7 +82,8 @@ def test_a_wheel_installed_into_a_fresh_venv_renders_the_invitations(tmp_path: P
                               timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
     with sqlite3.connect(work / "hoering.db") as db:
-        raws = [r for (r,) in db.execute("select raw from outbox where kind = 'invitation'")]
+        raws = [r for (r,) in db.execute("select u.raw from outbox o join outbox_unsent u on u.outbox_id = o.id "
+                                         "where o.kind = 'invitation'")]
     assert len(raws) == 11
     message = email.message_from_string(raws[0], policy=policy.default)
     assert "Mailhøring: Tilbagebetaling af tiloversblevne midler fra JYFE" in str(message["Subject"])

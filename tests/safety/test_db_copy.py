@@ -9,7 +9,7 @@ from email import message_from_string, policy
 
 from sqlalchemy import select
 
-from hoering.db.models import AnswerToken, OutboxMessage
+from hoering.db.models import AnswerToken, OutboxCopy, OutboxMessage, OutboxUnsent
 from hoering.mail.redact import redact_answer_links
 from hoering.services.outbox import send_outbox
 from hoering.tokens import derive_token
@@ -30,14 +30,15 @@ def test_sent_mails_keep_no_live_link(tmp_path, database_url, clock, smtp, sink)
     open_example(rt)
     with rt.db.read() as s:
         live = {derive_token(rt.secret, n) for n in s.scalars(select(AnswerToken.nonce))}
-        pending = s.scalars(select(OutboxMessage.raw)).all()
+        pending = s.scalars(select(OutboxUnsent.raw)).all()
     assert live and all(TOKEN.search(bodies(raw)) for raw in pending)  # before sending: the links
     assert send_outbox(rt).sent == len(pending)
     received = {m.group(2) for msg in sink.messages
                 for m in LINK.finditer(msg.get_body(preferencelist=("plain",)).get_content())}
     assert received == live, "the mails themselves must still carry the links"
     with rt.db.read() as s:
-        stored = s.execute(select(OutboxMessage.status, OutboxMessage.raw)).all()
+        stored = s.execute(select(OutboxMessage.status, OutboxCopy.raw).join(OutboxMessage.copy)).all()
+        assert not s.scalars(select(OutboxUnsent.raw)).all(), "an unsent message stays after sending"
     assert {status for status, _ in stored} == {"sent"}
     found = {t for _, raw in stored for t in TOKEN.findall(bodies(raw)) + TOKEN.findall(raw)}
     assert not found & live, f"{len(found & live)} live answer links in the stored mails"

@@ -17,7 +17,7 @@ from hoering.db.meetings import (
     Meeting,
     MeetingCorrection,
 )
-from hoering.db.outbox import OutboxMessage
+from hoering.db.outbox import OutboxCopy, OutboxMessage, OutboxUnsent
 from hoering.db.rate_counter import RateCounter
 from hoering.db.registry import Body, BodyMember, Kommune, Person
 from hoering.db.results import HearingResultRow
@@ -53,7 +53,9 @@ __all__ = [
     "Kommune",
     "Meeting",
     "MeetingCorrection",
+    "OutboxCopy",
     "OutboxMessage",
+    "OutboxUnsent",
     "Person",
     "RateCounter",
     "UndeliverableContact",

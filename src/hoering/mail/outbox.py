@@ -33,10 +33,10 @@ from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from hoering.db.outbox import OutboxMessage
+from hoering.db.outbox import OutboxCopy, OutboxMessage, OutboxUnsent
 from hoering.mail.redact import redact_answer_links
 from hoering.mail.render import Rendered
 from hoering.settings import Settings
@@ -110,7 +110,7 @@ def queue_message(
     row = OutboxMessage(key=key, message_id=msg["Message-ID"], kind=kind, hearing_id=hearing_id,
                         kommune_id=kommune_id, person_id=person_id, to_addr=to,
                         subject=rendered.subject, status="pending", created_at=now, next_attempt_at=now,
-                        **_raw_and_copy(msg))
+                        **_unsent_and_copy(msg.as_string()))
     session.add(row)
     return row
 
@@ -133,15 +133,16 @@ class Draft:
 
 def reserve_messages(session: Session, *, settings: Settings, now: datetime,
                      drafts: Sequence[Draft]) -> list[OutboxMessage]:
-    """Reserve each draft's key for a message rendered later: a ``draft`` row whose ``raw``
-    holds its ``note`` (JSON: what to render it from); keys queued already are skipped. One
+    """Reserve each draft's key for a message rendered later: a ``draft`` row whose unsent
+    message is its ``note`` (JSON: what to render it from); keys queued already are skipped. One
     statement looks up all the keys (the receipts are reserved under the hearing's lock)."""
     if not drafts:
         return []
     taken = set(session.scalars(_QUEUED_KEYS, {"keys": [d.key for d in drafts]}))
     rows = [OutboxMessage(key=d.key, message_id=message_id_for(d.key, settings), kind=d.kind,
                           hearing_id=d.hearing_id, kommune_id=d.kommune_id, person_id=d.person_id, to_addr=d.to,
-                          subject="", raw=json.dumps(d.note), status=DRAFT, created_at=now, next_attempt_at=now)
+                          subject="", unsent=OutboxUnsent(raw=json.dumps(d.note)), status=DRAFT, created_at=now,
+                          next_attempt_at=now)
             for d in drafts if d.key not in taken]
     session.add_all(rows)
     return rows
@@ -151,23 +152,46 @@ _QUEUED_KEYS = select(OutboxMessage.key).where(OutboxMessage.key.in_(bindparam("
 
 
 def draft_note(row: OutboxMessage) -> dict[str, Any]:
-    return dict(json.loads(row.raw))
+    assert row.unsent is not None, f"outbox row {row.id} is a draft without its note"
+    return dict(json.loads(row.unsent.raw))
+
+
+@dataclass(frozen=True)
+class FilledDraft:
+    """A draft rendered: what ``fill_draft`` queues it with."""
+
+    subject: str
+    raw: str
+    copy: str
 
 
 def filled_message(
     row: OutboxMessage, *, settings: Settings, rendered: Rendered, to_name: str | None = None,
     attachments: Sequence[Attachment] = (), reply_to: str | None = None, in_reply_to: str | None = None,
-) -> dict[str, str]:
-    """The column values that turn a draft into a queued message (dated when it was reserved)."""
+) -> FilledDraft:
+    """A draft's message, rendered (dated when it was reserved) and redacted for its stored copy:
+    the work done outside the writer's lock."""
     msg = build_message(settings=settings, key=row.key, to=row.to_addr, to_name=to_name, rendered=rendered,
                         now=row.created_at, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to)
-    return {"subject": rendered.subject, "status": "pending", **_raw_and_copy(msg)}
-
-
-def _raw_and_copy(msg: EmailMessage) -> dict[str, str]:
-    """``raw`` and the ``sent_copy`` the row keeps once sent (answer links redacted)."""
     raw = msg.as_string()
-    return {"raw": raw, "sent_copy": redact_answer_links(raw)}
+    return FilledDraft(subject=rendered.subject, raw=raw, copy=redact_answer_links(raw))
+
+
+def fill_draft(session: Session, row_id: int, filled: FilledDraft) -> bool:
+    """Queue draft ``row_id`` with its rendered message; False when it is no longer a draft (another
+    process filled it meanwhile)."""
+    result = session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == DRAFT)
+                             .values(subject=filled.subject, status="pending"))
+    if not getattr(result, "rowcount", 0):
+        return False
+    session.execute(update(OutboxUnsent).where(OutboxUnsent.outbox_id == row_id).values(raw=filled.raw))
+    session.add(OutboxCopy(outbox_id=row_id, raw=filled.copy))
+    return True
+
+
+def _unsent_and_copy(raw: str) -> dict[str, Any]:
+    """The message to send, and the stored copy the row keeps (answer links redacted)."""
+    return {"unsent": OutboxUnsent(raw=raw), "copy": OutboxCopy(raw=redact_answer_links(raw))}
 
 
 def is_queued(session: Session, key: str) -> bool:

@@ -10,9 +10,11 @@ key derived from the secret, or redact the link once the message is sent. We red
 * a sent message is never sent again from its stored copy (a retry only re-sends rows that
   failed; sent rows are final), so after sending the link has no use in the database at all.
 
-The window that remains: rows still ``pending``, ``sending`` or ``failed`` keep their links until
-they are sent (a failed row must stay sendable for ``outbox retry``). ``hoering outbox status``
-lists those rows; they are few and short-lived.
+The copy is redacted once, when the mail is queued, and kept apart (``outbox_copy``); the message
+with its links (``outbox_unsent``) is deleted in the statement that marks the row sent
+(``db.outbox``). The window that remains: rows still ``pending``, ``sending`` or ``failed`` keep
+their links until they are sent (a failed row must stay sendable for ``outbox retry``).
+``hoering outbox status`` lists those rows; they are few and short-lived.
 
 The chair's personal link to approve minutes is a derived token of the same kind and is taken
 out the same way (``/referat/<meeting>/<person>/[fjernet]``).

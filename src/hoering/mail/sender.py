@@ -37,10 +37,9 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from hoering.db.outbox import OutboxMessage, claim_due, mark_sent
+from hoering.db.outbox import OutboxMessage, claim_due, mark_sent, not_sent
 from hoering.db.session import Database
 from hoering.mail import smtp
-from hoering.mail.redact import redact_answer_links
 from hoering.runtime import Runtime
 from hoering.tokens import address_for
 
@@ -66,9 +65,8 @@ class SendReport:
 class Claimed:
     id: int
     to_addr: str
-    raw: str
     attempts: int
-    redact: bool = False  # no ``sent_copy`` was made at queue time: redact when marking it sent
+    raw: str
 
 
 class OutboxSender:
@@ -102,21 +100,19 @@ class OutboxSender:
         cutoff = self.rt.now() - self.lease
         with self.rt.db.transaction() as s:
             result = s.execute(update(OutboxMessage)
-                               .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < cutoff)
+                               .where(not_sent(), OutboxMessage.status == "sending",
+                                      OutboxMessage.claimed_at < cutoff)
                                .values(status="pending", claimed_by=None))
             return int(getattr(result, "rowcount", 0) or 0)
 
     def claim(self, conn: Connection, limit: int) -> list[Claimed]:
         """Claim up to ``limit`` due rows in one statement (``UPDATE … RETURNING``)."""
-        rows = claim_due(conn, worker=self.worker, now=self.rt.now(), limit=limit, skip_locked=self.rt.db.is_postgres)
-        return sorted((Claimed(*r) for r in rows), key=lambda r: r.id)
+        return [Claimed(*r) for r in claim_due(conn, worker=self.worker, now=self.rt.now(), limit=limit)]
 
     def mark_sent_many(self, conn: Connection, accepted: list[tuple[Claimed, str]]) -> None:
-        """Mark rows the server has accepted. The stored copy becomes the redacted one made at
-        queue time (``sent_copy``); only older rows are redacted here."""
-        mark_sent(conn, worker=self.worker, now=self.rt.now(),
-                  rows=[(row.id, reply, redact_answer_links(row.raw) if row.redact else None)
-                        for row, reply in accepted])
+        """Mark rows the server has accepted (their unsent message goes; the stored copy, made
+        with its answer links redacted at queue time, stays)."""
+        mark_sent(conn, worker=self.worker, now=self.rt.now(), rows=[(row.id, reply) for row, reply in accepted])
 
     def mark_failed(self, row: Claimed, failure: smtp.Failure) -> str:
         attempts = row.attempts + 1
@@ -150,7 +146,8 @@ class OutboxSender:
     def next_retry_at(self) -> datetime | None:
         with self.rt.db.transaction() as s:
             return s.scalar(select(OutboxMessage.next_attempt_at)
-                            .where(OutboxMessage.status == "pending").order_by(OutboxMessage.next_attempt_at)
+                            .where(not_sent(), OutboxMessage.status == "pending")
+                            .order_by(OutboxMessage.next_attempt_at)
                             .limit(1))
 
     # -- the SMTP side -----------------------------------------------------------------------
@@ -176,8 +173,10 @@ class OutboxSender:
         return report
 
     def count(self, status: str) -> int:
+        """How many rows are in ``status``, a state before ``sent`` (``pending``, ``sending``, ``failed``)."""
         with self.rt.db.transaction() as s:
-            return s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == status)) or 0
+            return s.scalar(select(func.count()).select_from(OutboxMessage)
+                            .where(not_sent(), OutboxMessage.status == status)) or 0
 
     async def _drain(self, report: SendReport, progress: Progress | None) -> None:
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=self.batch)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 
 from hoering.danish import utcnow
 from hoering.db.heartbeat import Heartbeat
-from hoering.db.outbox import OutboxMessage
+from hoering.db.outbox import OutboxMessage, not_sent
 from hoering.db.schema_version import revisions
 from hoering.runtime import Runtime
 
@@ -78,7 +78,7 @@ def check_health(rt: Runtime, *, now: datetime | None = None) -> Health:
         return health
     with rt.db.read() as s:
         oldest = s.scalar(select(func.min(OutboxMessage.created_at)).where(
-            OutboxMessage.status.in_(("pending", "sending"))))
+            not_sent(), OutboxMessage.status.in_(("pending", "sending"))))
         beats = {name: ok for name, ok in s.execute(select(Heartbeat.name, Heartbeat.last_ok_at))}
     health.checks.append(_outbox(oldest, now, rt.settings.health_outbox_max_age_minutes))
     health.checks.append(_beat(WATCH, beats.get(WATCH), now, rt.settings.health_watch_max_age_minutes,

@@ -35,7 +35,7 @@ from hoering.db.hearings import Answer, Hearing, HearingRecipient
 from hoering.db.inbox import InboxMessage
 from hoering.db.lookup import get_or_not_found
 from hoering.db.meetings import Bilag, Item, Meeting
-from hoering.db.outbox import OutboxMessage
+from hoering.db.outbox import OutboxCopy, OutboxMessage
 from hoering.db.registry import Kommune
 from hoering.errors import HoeringError
 from hoering.reports.notat import render_notat
@@ -140,9 +140,10 @@ def write_zip(docs: Iterable[_Doc], target: Path, *, title: str) -> list[Journal
 
 
 def _mails_sent(s: Session, where: ColumnElement[bool]) -> list[_Doc]:
-    rows = s.scalars(select(OutboxMessage).where(OutboxMessage.status == "sent", where).order_by(OutboxMessage.id))
+    rows = s.execute(select(OutboxMessage, OutboxCopy.raw).join(OutboxMessage.copy)
+                     .where(OutboxMessage.status == "sent", where).order_by(OutboxMessage.id))
     return [_Doc(m.sent_at or m.created_at, "sendt", f"Sekretariatet → {m.to_addr}", m.subject,
-                 f"{m.kind}-{m.id}.eml", m.raw.encode()) for m in rows]
+                 f"{m.kind}-{m.id}.eml", stored.encode()) for m, stored in rows]
 
 
 def _mails_received(s: Session, where: ColumnElement[bool]) -> list[_Doc]:

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 
 from hoering import audit
 from hoering.db.lookup import get_or_not_found
-from hoering.db.outbox import OutboxMessage
+from hoering.db.outbox import OutboxMessage, not_sent
 from hoering.domain.labels import OUTBOX_STATUS, label
 from hoering.errors import RuleViolation
 from hoering.mail.sender import OutboxSender, Progress, SendReport
@@ -48,14 +48,14 @@ def outbox_status(rt: Runtime) -> dict[str, Any]:
         failed = [
             {"id": m.id, "to": m.to_addr, "kind": m.kind, "hearing": m.hearing_id, "subject": m.subject,
              "attempts": m.attempts, "reply": m.smtp_reply or m.last_error}
-            for m in s.scalars(select(OutboxMessage).where(OutboxMessage.status == "failed")
+            for m in s.scalars(select(OutboxMessage).where(not_sent(), OutboxMessage.status == "failed")
                                .order_by(OutboxMessage.id))
         ]
         waiting = [
             {"id": m.id, "to": m.to_addr, "attempts": m.attempts, "next_attempt_at": m.next_attempt_at.isoformat(),
              "last_error": m.last_error}
             for m in s.scalars(select(OutboxMessage).where(
-                OutboxMessage.status == "pending",
+                not_sent(), OutboxMessage.status == "pending",
                 or_(OutboxMessage.attempts > 0, OutboxMessage.last_error.is_not(None))).order_by(OutboxMessage.id))
         ]
         return {"counts": counts, "failed": failed, "retrying": waiting}

@@ -26,7 +26,7 @@ from sqlalchemy import func, select, update
 from hoering import audit
 from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
 from hoering.db.inbox import InboxMessage
-from hoering.db.outbox import OutboxMessage
+from hoering.db.outbox import OutboxCopy, OutboxMessage
 from hoering.db.registry import Person
 from hoering.runtime import Runtime
 from hoering.services.privacy import erase_person
@@ -96,10 +96,10 @@ def pseudonymise_answers(rt: Runtime, cutoff: datetime) -> int:
 def trim_mails(rt: Runtime, cutoff: datetime) -> int:
     trimmed = 0
     with rt.db.transaction() as s:
-        for row in s.scalars(select(OutboxMessage).where(OutboxMessage.status == "sent",
-                                                         OutboxMessage.sent_at < cutoff)):
-            if STUB_MARK not in row.raw[:4000]:
-                row.raw = _stub(row.raw.encode(), cutoff).decode()
+        for copy in s.scalars(select(OutboxCopy).join(OutboxMessage, OutboxMessage.id == OutboxCopy.outbox_id)
+                              .where(OutboxMessage.status == "sent", OutboxMessage.sent_at < cutoff)):
+            if STUB_MARK not in copy.raw[:4000]:
+                copy.raw = _stub(copy.raw.encode(), cutoff).decode()
                 trimmed += 1
         for msg in s.scalars(select(InboxMessage).where(InboxMessage.received_at < cutoff)):
             if STUB_MARK.encode() not in bytes(msg.raw)[:4000]:

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from hoering.danish import format_time_left
 from hoering.db.document_queries import bilag_listing, bilag_of, file_listing, files_of_answers
@@ -20,7 +20,9 @@ from hoering.mail.outbox import (
     DRAFT,
     Attachment,
     Draft,
+    FilledDraft,
     draft_note,
+    fill_draft,
     filled_message,
     message_id_for,
     reserve_messages,
@@ -135,7 +137,7 @@ def reserve_receipts(rt: Runtime, s: Session, hearing: Hearing, answer: Answer, 
     return [row.id for row in rows]
 
 
-def _receipt(rt: Runtime, s: Session, row: OutboxMessage, note: dict[str, Any]) -> dict[str, str]:
+def _receipt(rt: Runtime, s: Session, row: OutboxMessage, note: dict[str, Any]) -> FilledDraft:
     answer = s.get_one(Answer, note["answer"])
     token = s.get_one(AnswerToken, note["token"])
     hearing = s.get_one(Hearing, answer.hearing_id)
@@ -164,7 +166,8 @@ def fill_drafts(rt: Runtime, ids: Sequence[int] | None = None) -> int:
     if ids is not None and not ids:
         return 0  # nothing reserved (most answers: the same answer again, or no receipt due)
     with rt.db.read() as s:
-        query = select(OutboxMessage).where(OutboxMessage.status == DRAFT).order_by(OutboxMessage.id)
+        query = (select(OutboxMessage).where(OutboxMessage.status == DRAFT).order_by(OutboxMessage.id)
+                 .options(selectinload(OutboxMessage.unsent)))
         if ids is not None:
             query = query.where(OutboxMessage.id.in_(list(ids)))
         filled = []
@@ -176,13 +179,8 @@ def fill_drafts(rt: Runtime, ids: Sequence[int] | None = None) -> int:
                 log.exception("outbox row %s (%s) could not be rendered; it stays a draft", row.id, row.kind)
     if not filled:
         return 0
-    done = 0
     with rt.db.transaction() as s:
-        for row_id, values in filled:
-            result = s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == DRAFT)
-                               .values(**values))
-            done += int(getattr(result, "rowcount", 0) or 0)
-    return done
+        return sum(fill_draft(s, row_id, message) for row_id, message in filled)
 
 
 def result_context(result: HearingResult) -> dict[str, Any]:
