@@ -65,7 +65,7 @@ class AnswerPage(View):
 
 # Built once (with bind parameters), read as plain rows (no ORM objects to build and expire:
 # issue 17, that was half of a GET). One: the token, its person, kommune, hearing and body, and
-# the hearing's bilag (a row per bilag). Two: the answer versions with their files.
+# the hearing's bilag (a row per bilag). Two: the two versions shown, with their files (below).
 _BilagDocument = aliased(Document)
 _PAGE = (select(AnswerToken.token_hash, AnswerToken.revoked_at, AnswerToken.recipient_id,
                 Person.name.label("person"), Kommune.code, Kommune.name.label("kommune_name"),
