@@ -8,11 +8,10 @@ is always served (``security.GuessLimits`` says why).
 from __future__ import annotations
 
 import functools
-from typing import Annotated
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -39,8 +38,6 @@ from hoering.web.security import answer_scope
 from hoering.web.uploads import read_uploads, upload_help
 
 router = APIRouter(include_in_schema=False)
-
-OptionalField = Annotated[str | None, Form()]
 
 
 def not_found(request: Request) -> HTMLResponse:
