@@ -78,7 +78,7 @@ class HeldConnection:
 
     def _connection(self) -> Connection:
         if self._conn is None:
-            self._conn = self.db.reading_connection() if self._reading else self.db.engine.connect()
+            self._conn = self.db.read_rows() if self._reading else self.db.engine.connect()
         return self._conn
 
     def close(self) -> None:
