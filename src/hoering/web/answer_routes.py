@@ -18,7 +18,6 @@ from starlette.concurrency import run_in_threadpool
 
 from hoering.danish import format_time_left
 from hoering.db.document_queries import answer_file_of_recipient, bilag_by_number
-from hoering.db.held import HeldConnection
 from hoering.db.lookup import find_token as find_token_row
 from hoering.docstore import document_bytes
 from hoering.errors import FileRefused, HearingClosedError, NotFoundError, RuleViolation
@@ -54,18 +53,8 @@ def _lookup(request: Request, token: str) -> AnswerPage | HTMLResponse:
 async def _lookup_on_loop(request: Request, token: str) -> AnswerPage | HTMLResponse:
     """:func:`_lookup` for the ``async`` pages: the read runs on the loop, the failed guess (a
     write, which on SQLite may wait for another process's lock) in the thread pool."""
-    found = answer_page(request.app.state.rt, token, held=loop_reader(request))
+    found = answer_page(request.app.state.rt, token, held=request.app.state.loop_reader)
     return found if found is not None else await run_in_threadpool(_refused, request)
-
-
-def loop_reader(request: Request) -> HeldConnection:
-    """The reading connection the event loop holds for the answer pages (issue 17: like the
-    lane's, no pool checkout and on PostgreSQL no pre-ping per page). Made on first use, on the
-    loop; closed when the app shuts down."""
-    held = getattr(request.app.state, "loop_reader", None)
-    if held is None:
-        held = request.app.state.loop_reader = HeldConnection(request.app.state.rt.db, reading=True)
-    return held
 
 
 def _refused(request: Request) -> HTMLResponse:
@@ -131,16 +120,6 @@ def answer_lane(request: Request) -> anyio.CapacityLimiter:
     return lane
 
 
-def answer_connection(request: Request) -> HeldConnection:
-    """The connection the answer lane holds (issue 17: no pool checkout, and on PostgreSQL no
-    pre-ping round trip, per answer; ``db.held`` says how a lost one is replaced). Made on first
-    use, in the lane; closed when the app shuts down."""
-    held = getattr(request.app.state, "answer_connection", None)
-    if held is None:
-        held = request.app.state.answer_connection = HeldConnection(request.app.state.rt.db)
-    return held
-
-
 def _submit_answer(request: Request, token: str, fields: AnswerFields) -> Response:
     """The answer is recorded straight away (the service finds the link, checks the hearing and
     takes the lock once); the page's view is built only to show an error (issue 17: a POST used
@@ -177,7 +156,7 @@ def _submit_answer(request: Request, token: str, fields: AnswerFields) -> Respon
         recorded = record_answer_by_token(rt, token, option=option or None, text=text, comment=comment,
                                           channel="web", files=given, keep_files=keep_ids,
                                           expect_hearing=int(hearing or 0), fill_receipts=False,
-                                          held=answer_connection(request))
+                                          held=request.app.state.answer_connection)
     except UnknownLink:
         return form(404, "")  # revoked since the page was shown: 404 like any unknown link
     except OtherHearing:

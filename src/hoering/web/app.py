@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from hoering.db.held import HeldConnection
 from hoering.db.rate_limits import DatabaseStorage
 from hoering.errors import NotFoundError
 from hoering.runtime import Runtime, bootstrap
@@ -68,6 +69,12 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     app.state.limits = GuessLimits.per_window(DatabaseStorage(rt.db), limit=failure_limit,
                                               window=failure_window)
     app.state.trusted_proxies = parse_networks(rt.settings.trusted_proxies)
+    # The database connections the answer pages hold (issue 17: no pool checkout, and on
+    # PostgreSQL no pre-ping, per request; ``db.held`` says how a lost one is replaced): the event
+    # loop's for the pages' reads, the answer lane's for recording answers. Each opens on first
+    # use; ``_lifespan`` closes them.
+    app.state.loop_reader = HeldConnection(rt.db, reading=True)
+    app.state.answer_connection = HeldConnection(rt.db)
     secure = rt.settings.portal_url.startswith("https://")
     app.state.secure_cookies = secure
     session_key = hmac.new(secret, b"hoering-session", hashlib.sha256).hexdigest()
@@ -125,10 +132,8 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    for name in ("answer_connection", "loop_reader"):  # the connections answer_routes holds
-        held = getattr(app.state, name, None)
-        if held is not None:
-            held.close()
+    app.state.loop_reader.close()
+    app.state.answer_connection.close()
 
 
 def serving_app(rt: Runtime) -> FastAPI:
