@@ -43,33 +43,37 @@ class HeldConnection:
         """``work`` in a unit of work on the held connection: committed when it returns, rolled
         back when it raises; run once more on a fresh connection when the connection was lost
         before the commit."""
-        for attempt in (1, 2):
-            lost = False
-            try:
-                with self.db.transaction(on=self._connection()) as s:
-                    try:
-                        return work(s)
-                    except DBAPIError as exc:
-                        lost = exc.connection_invalidated
-                        raise
-            except DBAPIError:
-                if attempt == 2 or not lost:
+        lost_in_work = False
+
+        def unit(conn: Connection) -> R:
+            nonlocal lost_in_work
+            lost_in_work = False
+            with self.db.transaction(on=conn) as s:
+                try:
+                    return work(s)
+                except DBAPIError as exc:
+                    lost_in_work = exc.connection_invalidated
                     raise
-            finally:
-                if self._conn is not None and self._conn.invalidated:
-                    self.close()
-        raise AssertionError("unreachable")
+
+        return self._twice(unit, lambda _exc: lost_in_work)
 
     def read(self, work: Callable[[Connection], R]) -> R:
         """``work`` reading on the held connection, in one snapshot (SQLite: one read
         transaction); run once more on a fresh connection when the connection was lost."""
+        def unit(conn: Connection) -> R:
+            with conn.begin():
+                return work(conn)
+
+        return self._twice(unit, lambda exc: exc.connection_invalidated)
+
+    def _twice(self, unit: Callable[[Connection], R], again: Callable[[DBAPIError], bool]) -> R:
+        """``unit`` on the held connection; once more on a fresh one when it fails and ``again``
+        says so. A connection found lost is let go either way."""
         for attempt in (1, 2):
             try:
-                conn = self._connection()
-                with conn.begin():
-                    return work(conn)
+                return unit(self._connection())
             except DBAPIError as exc:
-                if attempt == 2 or not exc.connection_invalidated:
+                if attempt == 2 or not again(exc):
                     raise
             finally:
                 if self._conn is not None and self._conn.invalidated:
