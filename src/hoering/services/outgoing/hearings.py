@@ -9,13 +9,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from hoering.danish import format_time_left
 from hoering.db.document_queries import bilag_listing, bilag_of, file_listing, files_of_answers
-from hoering.db.models import Answer, AnswerToken, Hearing, Kommune, OutboxMessage, Person, UndeliverableContact
-from hoering.db.tallying import definition_of, recipients_of
+from hoering.db.models import (
+    Answer,
+    AnswerToken,
+    Hearing,
+    HearingRecipient,
+    Kommune,
+    OutboxMessage,
+    Person,
+    UndeliverableContact,
+)
+from hoering.db.tallying import definition_of
 from hoering.mail.outbox import (
     DRAFT,
     Attachment,
@@ -54,16 +63,31 @@ def hearing_context(rt: Runtime, s: Session, hearing: Hearing) -> dict[str, Any]
     }
 
 
-def _contacts(s: Session, hearing: Hearing, only_silent: set[int] | None = None):
-    """(kommune, token) of every contact with a live link, except addresses that bounced for good
-    (``undeliverable_contact``, written by the inbox): their kommune's other contact is asked."""
-    bounced = set(s.scalars(select(UndeliverableContact.person_id)))
-    for recipient, kommune in recipients_of(s, hearing.id):
-        if only_silent is not None and kommune.code not in only_silent:
-            continue
-        for token in recipient.tokens:
-            if token.revoked_at is None and token.person.active and token.person_id not in bounced:
-                yield kommune, token
+def _reachable() -> Select[tuple[Kommune, AnswerToken]]:
+    """(kommune, token) of every contact with a live link, the person loaded: the link not
+    revoked, the person active, the address not bounced for good (``undeliverable_contact``,
+    written by the inbox: their kommune's other contact is asked). By kommune code, then token."""
+    return (select(Kommune, AnswerToken)
+            .join(HearingRecipient, HearingRecipient.id == AnswerToken.recipient_id)
+            .join(Kommune, Kommune.id == HearingRecipient.kommune_id)
+            .join(AnswerToken.person)
+            .where(AnswerToken.revoked_at.is_(None), Person.active.is_(True),
+                   AnswerToken.person_id.not_in(select(UndeliverableContact.person_id)))
+            .options(contains_eager(AnswerToken.person))
+            .order_by(Kommune.code, AnswerToken.id))
+
+
+_CONTACTS = _reachable().where(HearingRecipient.hearing_id == bindparam("hearing"))
+# a receipt's: the answering kommune's contacts, in one statement (it runs under the hearing's
+# lock, issue 17)
+_RECEIPT_CONTACTS = _reachable().where(AnswerToken.recipient_id == bindparam("recipient"))
+
+
+def _contacts(s: Session, hearing: Hearing,
+              only_silent: set[int] | None = None) -> Sequence[tuple[Kommune, AnswerToken]]:
+    """:func:`_reachable` for ``hearing`` (``only_silent``: of those kommuner only)."""
+    query = _CONTACTS if only_silent is None else _CONTACTS.where(Kommune.code.in_(only_silent))
+    return s.execute(query, {"hearing": hearing.id}).tuples().all()
 
 
 def invitation_context(base: dict[str, Any], kommune: Kommune, person: Person, link: str) -> dict[str, Any]:
@@ -113,15 +137,6 @@ def queue_deadline_changed(rt: Runtime, s: Session, hearing: Hearing, *, old_dea
     return queued
 
 
-# The contacts a receipt goes to (those of :func:`_contacts` for the answering kommune), with
-# their persons, in one statement: it runs under the hearing's lock (issue 17).
-_RECEIPT_CONTACTS = (select(AnswerToken).join(AnswerToken.person)
-                     .where(AnswerToken.recipient_id == bindparam("recipient"), AnswerToken.revoked_at.is_(None),
-                            Person.active.is_(True),
-                            AnswerToken.person_id.not_in(select(UndeliverableContact.person_id)))
-                     .options(contains_eager(AnswerToken.person)).order_by(AnswerToken.id))
-
-
 def reserve_receipts(rt: Runtime, s: Session, hearing: Hearing, answer: Answer, kommune: Kommune) -> list[int]:
     """The receipt of ``answer`` to each contact of its kommune, reserved in the answer's
     transaction (cheap: no rendering under the writer's lock); ``fill_drafts`` renders them.
@@ -130,7 +145,7 @@ def reserve_receipts(rt: Runtime, s: Session, hearing: Hearing, answer: Answer, 
                     kind="receipt", to=token.person.email,
                     note={"template": "receipt", "answer": answer.id, "token": token.id},
                     hearing_id=hearing.id, kommune_id=kommune.id, person_id=token.person_id)
-              for token in s.scalars(_RECEIPT_CONTACTS, {"recipient": answer.recipient_id})]
+              for _, token in s.execute(_RECEIPT_CONTACTS, {"recipient": answer.recipient_id})]
     rows = reserve_messages(s, settings=rt.settings, now=rt.now(), drafts=drafts)
     if rows:
         s.flush()  # one INSERT for them all: their ids
@@ -216,8 +231,8 @@ def result_context(result: HearingResult) -> dict[str, Any]:
 def queue_results(rt: Runtime, s: Session, hearing: Hearing, result: HearingResult) -> int:
     base = {**hearing_context(rt, s, hearing), "result": result_context(result)}
     people: dict[int, tuple[Person, Kommune | None, AnswerToken | None]] = {}
-    for kommune, token in _contacts(s, hearing):
-        people.setdefault(token.person_id, (token.person, kommune, token))
+    for contact_kommune, contact in _contacts(s, hearing):
+        people.setdefault(contact.person_id, (contact.person, contact_kommune, contact))
     for member in hearing.body.members:
         if member.person.active:
             people.setdefault(member.person_id, (member.person, member.person.kommune, None))
