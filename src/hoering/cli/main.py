@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from hoering.cli import collector
 from hoering.cli.common import console, parse_when, runtime, set_clock
 from hoering.cli.lazy import lazy_group
 from hoering.domain.text import clean_text
@@ -100,12 +101,15 @@ def due(
 def main() -> None:
     """Run the CLI. Click handles usage errors itself (message, exit 2); a HoeringError is the
     user's to fix and prints one line, exit 2; anything else is a bug and shows its traceback."""
+    collector.for_startup()
     try:
         # every option and argument cleaned once, here (control characters, broken encodings)
         app(args=[clean_text(arg) for arg in sys.argv[1:]])
     except HoeringError as exc:
         console.print(f"[red]fejl:[/red] {exc}", soft_wrap=True)
         sys.exit(2)
+    finally:
+        collector.at_exit()
 
 
 if __name__ == "__main__":

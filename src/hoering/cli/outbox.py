@@ -10,6 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from hoering.cli import collector
 from hoering.cli.common import console, print_json, runtime
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ def send_with_progress(rt: Runtime, *, wait: float = 0.0) -> None:
     from hoering.services.outbox import outbox_status, send_outbox
 
     pending = outbox_status(rt)["counts"]["pending"]
+    if pending:
+        collector.for_long_work()
     with Progress(TextColumn("Sender"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True, disable=pending == 0) as bar:
         task = bar.add_task("send", total=pending or None)

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from hoering.cli import collector
 from hoering.cli.common import runtime
 from hoering.errors import HoeringError
 
@@ -44,6 +45,7 @@ def serve(
     if not settings.admin_password_hash:
         typer.echo("Bemærk: HOERING_ADMIN_PASSWORD_HASH er ikke sat; man kan ikke logge ind på /sekretariat "
                    "(lav en med: hoering web hash-password).")
+    collector.for_long_work()
     if workers > 1:
         # Each worker process builds its own app from the environment (the same HOERING_* settings).
         uvicorn.run("hoering.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
