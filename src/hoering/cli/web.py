@@ -45,7 +45,6 @@ def serve(
     if not settings.admin_password_hash:
         typer.echo("Bemærk: HOERING_ADMIN_PASSWORD_HASH er ikke sat; man kan ikke logge ind på /sekretariat "
                    "(lav en med: hoering web hash-password).")
-    collector.for_long_work()
     if workers > 1:
         # Each worker process builds its own app from the environment (the same HOERING_* settings).
         uvicorn.run("hoering.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
@@ -53,7 +52,9 @@ def serve(
                     log_config=redacting_log_config())
         return
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
-    uvicorn.run(serving_app(rt), host=host, port=port, proxy_headers=False, server_header=False,
+    served = serving_app(rt)
+    collector.for_long_work()  # the app is built: what it imported stays out of every collection
+    uvicorn.run(served, host=host, port=port, proxy_headers=False, server_header=False,
                 log_level="info")
 
 
