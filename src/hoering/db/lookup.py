@@ -8,25 +8,26 @@ from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Row, Select, Text, bindparam, cast, select
 from sqlalchemy.orm import Session, joinedload
 
 from hoering.db.base import Base
 from hoering.db.hearings import AnswerToken, Hearing, HearingRecipient
+from hoering.db.registry import Kommune, Person
 from hoering.errors import NotFoundError
 from hoering.tokens import looks_like_token, token_hash
 
 if TYPE_CHECKING:  # the meeting tables load only for the meeting lookups
     from hoering.db.meetings import Item, Meeting
 
-Row = TypeVar("Row", bound=Base)
+Model = TypeVar("Model", bound=Base)
 # What the secretariat calls a row of each table it names by id.
 DANISH_NAMES = {"hearing": "høring", "meeting": "møde", "item": "punkt", "bilag": "bilag", "person": "person",
                 "followup": "opfølgning", "inbox_message": "besked i indbakken", "outbox": "besked i udbakken"}
 
 
-def get_or_not_found(s: Session, model: type[Row], row_id: int, *, lock: bool = False,
-                     what: str | None = None) -> Row:
+def get_or_not_found(s: Session, model: type[Model], row_id: int, *, lock: bool = False,
+                     what: str | None = None) -> Model:
     """The row of ``model`` with ``row_id`` (locked for update when ``lock``); NotFoundError
     ("høring 42 findes ikke", in the secretariat's Danish) when there is none."""
     return _found(s.scalar(_by_id(model, lock), {"row_id": row_id}), model, row_id, what)
@@ -45,7 +46,7 @@ def _hearing_with_body() -> Select[tuple[Hearing]]:
     return select(Hearing).options(joinedload(Hearing.body)).where(Hearing.id == bindparam("row_id"))
 
 
-def _found(row: Row | None, model: type[Row], row_id: int, what: str | None) -> Row:
+def _found(row: Model | None, model: type[Model], row_id: int, what: str | None) -> Model:
     if row is None:
         table = str(model.__tablename__)
         name = what or DANISH_NAMES.get(table, table.replace("_", " "))
@@ -90,11 +91,22 @@ def get_item(s: Session, item_id: int, *, lock: bool = False) -> Item:
 
 
 TOKEN_ROW = select(AnswerToken).where(AnswerToken.token_hash == bindparam("digest"))
-#: the token row and its hearing, joined through the recipient: an answer adds
-#: ``with_for_update(of=Hearing)`` and takes the hearing's lock in the token's own statement
-TOKEN_AND_HEARING = (select(AnswerToken, Hearing).join(AnswerToken.recipient)
-                     .join(Hearing, Hearing.id == HearingRecipient.hearing_id)
-                     .where(AnswerToken.token_hash == bindparam("digest")))
+#: where an answer given through a link goes: the token's liveness, its person, recipient and
+#: kommune, and the hearing, whose row the statement locks (``FOR UPDATE OF hearing``), so an
+#: answer takes the hearing's lock in the token's own statement. Plain columns, not ORM objects:
+#: building five of them was a quarter of an answer's CPU (issue 17); the definition comes as its
+#: stored JSON text, for ``domain.hearing.stored_definition``.
+ANSWER_TARGET = (select(AnswerToken.token_hash, AnswerToken.revoked_at, AnswerToken.person_id,
+                        Person.name.label("person_name"), HearingRecipient.id.label("recipient_id"),
+                        HearingRecipient.kommune_id, Kommune.code.label("kommune_code"),
+                        Hearing.id.label("hearing_id"), Hearing.status, Hearing.deadline,
+                        cast(Hearing.definition, Text).label("definition"))
+                 .join(Person, Person.id == AnswerToken.person_id)
+                 .join(HearingRecipient, HearingRecipient.id == AnswerToken.recipient_id)
+                 .join(Kommune, Kommune.id == HearingRecipient.kommune_id)
+                 .join(Hearing, Hearing.id == HearingRecipient.hearing_id)
+                 .where(AnswerToken.token_hash == bindparam("digest"))
+                 .with_for_update(of=Hearing))
 
 
 def find_token(s: Session, token: str, query: Select[tuple[AnswerToken]] = TOKEN_ROW) -> AnswerToken | None:
@@ -108,15 +120,13 @@ def find_token(s: Session, token: str, query: Select[tuple[AnswerToken]] = TOKEN
     return row if is_live(row, digest) else None
 
 
-def find_token_and_hearing(s: Session, token: str,
-                           query: Select[tuple[AnswerToken, Hearing]]) -> tuple[AnswerToken, Hearing] | None:
-    """:func:`find_token` with the token's hearing, in one statement (``query``:
-    :data:`TOKEN_AND_HEARING` with the caller's options, built once)."""
+def find_answer_target(s: Session, token: str) -> Row[Any] | None:
+    """:data:`ANSWER_TARGET` for a live ``token`` (the hearing locked), or None."""
     digest = token_digest(token)
     if digest is None:
         return None
-    found = s.execute(query, {"digest": digest}).first()
-    return (found[0], found[1]) if found is not None and is_live(found[0], digest) else None
+    found = s.connection().execute(ANSWER_TARGET, {"digest": digest}).first()
+    return found if is_live(found, digest) else None
 
 
 def token_digest(token: str) -> str | None:

@@ -137,15 +137,16 @@ def queue_deadline_changed(rt: Runtime, s: Session, hearing: Hearing, *, old_dea
     return queued
 
 
-def reserve_receipts(rt: Runtime, s: Session, hearing: Hearing, answer: Answer, kommune: Kommune) -> list[int]:
-    """The receipt of ``answer`` to each contact of its kommune, reserved in the answer's
-    transaction (cheap: no rendering under the writer's lock); ``fill_drafts`` renders them.
-    Returns the reserved rows' ids."""
-    drafts = [Draft(key=f"hearing:{hearing.id}:receipt:{kommune.code}:v{answer.version}:{token.person_id}",
+def reserve_receipts(rt: Runtime, s: Session, *, hearing_id: int, kommune_id: int, kommune_code: int,
+                     recipient_id: int, answer_id: int, version: int) -> list[int]:
+    """The receipt of answer ``answer_id`` (the recipient's ``version``) to each contact of its
+    kommune, reserved in the answer's transaction (cheap: no rendering under the writer's lock);
+    ``fill_drafts`` renders them. Returns the reserved rows' ids."""
+    drafts = [Draft(key=f"hearing:{hearing_id}:receipt:{kommune_code}:v{version}:{token.person_id}",
                     kind="receipt", to=token.person.email,
-                    note={"template": "receipt", "answer": answer.id, "token": token.id},
-                    hearing_id=hearing.id, kommune_id=kommune.id, person_id=token.person_id)
-              for _, token in s.execute(_RECEIPT_CONTACTS, {"recipient": answer.recipient_id})]
+                    note={"template": "receipt", "answer": answer_id, "token": token.id},
+                    hearing_id=hearing_id, kommune_id=kommune_id, person_id=token.person_id)
+              for _, token in s.execute(_RECEIPT_CONTACTS, {"recipient": recipient_id})]
     rows = reserve_messages(s, settings=rt.settings, now=rt.now(), drafts=drafts)
     if rows:
         s.flush()  # one INSERT for them all: their ids
