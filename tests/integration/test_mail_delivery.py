@@ -141,3 +141,25 @@ def test_two_senders_at_once_never_send_a_row_twice(rt, sink, two):
     with rt.db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")) == 33
     assert outbox_status(rt)["counts"]["pending"] == 0
+
+
+def test_the_senders_connection_waits_for_the_disk_again_before_the_pool_has_it(rt, sink):
+    """The sender commits without waiting for the disk on its own connection only: a connection
+    that goes back to the pool commits an answer as durably as before."""
+    from hoering.mail.sender import _DatabaseThread
+
+    open_jyfe(rt)
+    pg = rt.db.is_postgres
+    setting = "SHOW synchronous_commit" if pg else "PRAGMA synchronous"
+    default = {"SHOW synchronous_commit": "on", "PRAGMA synchronous": 2}[setting]
+    sender = _DatabaseThread(rt.db)
+    try:
+        during = sender._write(lambda conn, _: conn.exec_driver_sql(setting).scalar(), None)
+    finally:
+        sender._close()
+        sender.pool.shutdown()
+    assert during == ("off" if pg else 1)  # NORMAL
+    assert send_outbox(rt).sent == 11
+    for _ in range(3):  # whichever pooled connection comes back
+        with rt.db.engine.connect() as conn:
+            assert conn.exec_driver_sql(setting).scalar() == default

@@ -333,7 +333,15 @@ class _DatabaseThread:
     are independent of each other), each atomic by itself, so each costs one round trip instead
     of three (BEGIN, the statement, COMMIT). A transaction that fails closes the connection; one
     that lost it (a database restart: no pre-ping here) is tried once more on a fresh one. A mark
-    tried twice marks nothing twice: it changes only rows still ``sending``."""
+    tried twice marks nothing twice: it changes only rows still ``sending``.
+
+    Its commits do not wait for the disk (SQLite ``synchronous=NORMAL`` in WAL mode, PostgreSQL
+    ``synchronous_commit = off``; both for this connection only, reset before it goes back to
+    the pool). Each is still atomic and survives the sender being killed; a power cut or an OS
+    crash may undo the last few, and undoing a claim or a mark only sends those rows again
+    after their lease, with the same Message-ID: the duplicates a kill already allows, never a
+    lost message. Waiting for the disk at every mark was a tenth of the sender's time on SQLite
+    (issue 17: 0.72× → 0.84× raw aiosmtplib)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -346,9 +354,7 @@ class _DatabaseThread:
     def _write(self, work: Callable[[Connection, A], R], arg: A) -> R:
         for attempt in (1, 2):
             if self.conn is None:
-                self.conn = self.db.engine.connect()
-                if self.db.is_postgres:
-                    self.conn = self.conn.execution_options(isolation_level="AUTOCOMMIT")
+                self.conn = self._open()
             try:
                 with self.db.write(self.conn):
                     return work(self.conn, arg)
@@ -361,15 +367,37 @@ class _DatabaseThread:
                 raise
         raise AssertionError("unreachable")
 
+    def _open(self) -> Connection:
+        conn = self.db.engine.connect()
+        if self.db.is_postgres:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        _driver(conn).execute(_NO_DISK_WAIT[self.db.is_postgres])
+        return conn
+
     def _close(self) -> None:
         if self.conn is not None:
             conn, self.conn = self.conn, None
-            conn.close()
+            try:
+                if not conn.invalidated:
+                    _driver(conn).execute(_DISK_WAIT[self.db.is_postgres])
+            finally:
+                conn.close()
 
     def close(self) -> None:
         """Close the connection on the thread after any work still queued, and let it end."""
         self.pool.submit(self._close)
         self.pool.shutdown(wait=False)
+
+
+# (SQLite, PostgreSQL): the sender's connection commits without waiting for the disk, and waits
+# again (the database's default) before it goes back to the pool
+_NO_DISK_WAIT = ("PRAGMA synchronous=NORMAL", "SET synchronous_commit = off")
+_DISK_WAIT = ("PRAGMA synchronous=FULL", "RESET synchronous_commit")
+
+
+def _driver(conn: Connection) -> Any:
+    """The driver's own connection (a setting, outside SQLAlchemy's transaction bookkeeping)."""
+    return conn.connection.dbapi_connection
 
 
 async def _discard(conn: smtp.Connection | None, *, polite: bool = False) -> None:
