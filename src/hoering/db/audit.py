@@ -128,7 +128,8 @@ def _seal(session: Session) -> None:
         raise RuntimeError("audit entries written outside a Database transaction: no chain key")
     key = key_source()
     session.flush()  # every other row first: the head's lock is the last one taken (a Core select does not autoflush)
-    head = session.execute(_HEAD).first()
+    conn = session.connection()  # Core statements on the tables: straight on the connection
+    head = conn.execute(_HEAD).first()
     if head is None:
         raise RuntimeError("audit_head is missing: run the migrations (hoering init)")
     seq, last = head.seq, head.entry_hash
@@ -140,11 +141,11 @@ def _seal(session: Session) -> None:
         entry.entry_hash = last = entry_hash(key, entry, seq=seq, prev_hash=entry.prev_hash, digest=digest)
         rows.append({name: getattr(entry, name) for name in _COLUMNS})
     moved = {"head_seq": seq, "head_hash": last, "head_mac": head_mac(key, seq, last)}
-    if len(rows) == 1 and session.get_bind().dialect.name == "postgresql":
-        session.execute(_APPEND_MOVING_HEAD, {**rows[0], **moved})
+    if len(rows) == 1 and conn.dialect.name == "postgresql":
+        conn.execute(_APPEND_MOVING_HEAD, {**rows[0], **moved})
     else:  # SQLite, or several entries (one insert of them all, then the head)
-        session.execute(_APPEND, rows)
-        session.execute(_MOVE_HEAD, moved)
+        conn.execute(_APPEND, rows)
+        conn.execute(_MOVE_HEAD, moved)
 
 
 ANSWER_FIELDS = ("id", "hearing_id", "recipient_id", "version", "option", "channel",
