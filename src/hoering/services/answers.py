@@ -236,9 +236,10 @@ def _store(
     documents = [store_document(s, f.data, f.filename, allowed=ANSWER_TYPES, allowed_da=ANSWER_TYPES_DA,
                                 max_bytes=rt.settings.max_upload_bytes, now=now) for f in files]
     fields: dict[str, Any] = {"hearing_id": to.hearing_id, "recipient_id": to.recipient_id,
-              "version": (previous.version if previous else 0) + 1, "option": option, "text": text,
-              "comment": comment, "channel": channel, "answered_by_person_id": to.person_id,
-              "answered_by": answered_by, "received_at": now, "late": now > to.deadline}
+                              "version": (previous.version if previous else 0) + 1, "option": option,
+                              "text": text, "comment": comment, "channel": channel,
+                              "answered_by_person_id": to.person_id, "answered_by": answered_by,
+                              "received_at": now, "late": now > to.deadline}
     connection = s.connection()
     answer = _Version(id=connection.execute(_INSERT_ANSWER, fields).scalar_one(), **fields)
     names = kept + [(clean_filename(f.filename), d.id) for f, d in zip(files, documents, strict=True)]
