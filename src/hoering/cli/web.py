@@ -47,6 +47,7 @@ def serve(
                    "(lav en med: hoering web hash-password).")
     if workers > 1:
         # Each worker process builds its own app from the environment (the same HOERING_* settings).
+        collector.for_long_work()  # this process only watches the workers from now on
         uvicorn.run("hoering.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
                     proxy_headers=False, server_header=False, log_level="info",
                     log_config=redacting_log_config())
