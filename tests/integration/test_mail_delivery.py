@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import Counter
 from email.header import decode_header
 
@@ -163,3 +164,24 @@ def test_the_senders_connection_waits_for_the_disk_again_before_the_pool_has_it(
     for _ in range(3):  # whichever pooled connection comes back
         with rt.db.engine.connect() as conn:
             assert conn.exec_driver_sql(setting).scalar() == default
+
+
+def test_a_connection_whose_setting_cannot_be_reset_is_not_pooled(rt, sink):
+    """SQLite refuses to change its safety level inside a transaction: a sender connection left
+    in one is discarded rather than handed to an answer with the sender's setting."""
+    from hoering.mail.sender import _DatabaseThread
+
+    if rt.db.is_postgres:
+        pytest.skip("SQLite's own refusal")
+    sender = _DatabaseThread(rt.db)
+    sender._write(lambda conn, _: None, None)
+    assert sender.conn is not None
+    raw = sender.conn.connection.dbapi_connection
+    raw.execute("BEGIN IMMEDIATE")  # a transaction the reset cannot get through
+    sender._close()
+    sender.pool.shutdown()
+    with pytest.raises(sqlite3.ProgrammingError):  # closed for good, not back in the pool
+        raw.execute("SELECT 1")
+    for _ in range(3):
+        with rt.db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2

@@ -380,6 +380,8 @@ class _DatabaseThread:
             try:
                 if not conn.invalidated:
                     _driver(conn).execute(_DISK_WAIT[self.db.is_postgres])
+            except Exception:  # e.g. SQLite still in a failed transaction: "may not be changed"
+                conn.invalidate()  # then it is discarded, never pooled with the sender's setting
             finally:
                 conn.close()
 
