@@ -185,3 +185,24 @@ def test_a_connection_whose_setting_cannot_be_reset_is_not_pooled(rt, sink):
     for _ in range(3):
         with rt.db.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
+def test_anything_to_send_is_every_state_a_sender_run_acts_on(rt, sink, clock):
+    """``hoering due`` skips building the sender only when a run would do nothing: a draft to
+    render, a row pending (due or not) or one left ``sending`` all count; failed and sent rows
+    do not."""
+    from hoering.services.outbox import anything_to_send
+
+    assert not anything_to_send(rt)
+    hid = open_jyfe(rt)
+    assert anything_to_send(rt)  # pending invitations
+    send_outbox(rt)
+    assert not anything_to_send(rt)  # all sent
+    record_answer(rt, hid, kommune="Aalborg", option="pulje")  # its receipt is filled and pending
+    for state in ("pending", "draft", "sending", "failed"):
+        with rt.db.transaction() as s:
+            rows = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "receipt")).all()
+            assert rows
+            for row in rows:
+                row.status = state
+        assert anything_to_send(rt) == (state != "failed"), state

@@ -89,3 +89,14 @@ def test_a_stale_schema_stops_a_command_with_one_line(tmp_path: Path, command: t
         connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": min(code_heads())})
     db.dispose()
     assert "hoering init" not in run(*command).stdout  # current again: the command runs
+
+
+def test_due_with_nothing_to_send_builds_no_sender(tmp_path: Path) -> None:
+    """`hoering due` from cron, most runs: nothing due, nothing to send. It reads whether there
+    is anything to send and stops there: no SMTP client, no templates, no sender."""
+    run = cli_runner(tmp_path)
+    assert run("init").returncode == 0
+    modules = imported_modules(tmp_path, "due")
+    assert "sqlalchemy" in modules
+    sending = {"hoering.mail.sender", "aiosmtplib", "jinja2", "hoering.services.outgoing.hearings"}
+    assert not modules & sending, f"hoering due imported {sorted(modules & sending)}"

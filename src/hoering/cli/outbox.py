@@ -20,8 +20,11 @@ app = typer.Typer(help="The outbox: every e-mail the engine sends.", no_args_is_
 
 
 def send_with_progress(rt: Runtime, *, wait: float = 0.0) -> None:
-    from hoering.services.outbox import outbox_status, send_outbox
+    from hoering.services.outbox import anything_to_send, outbox_status, send_outbox
 
+    if not anything_to_send(rt):  # the usual `hoering due` from cron: no sender to build
+        _print_counts(0, 0, 0)
+        return
     pending = outbox_status(rt)["counts"]["pending"]
     if pending:
         collector.for_long_work()
@@ -29,7 +32,7 @@ def send_with_progress(rt: Runtime, *, wait: float = 0.0) -> None:
                   transient=True, disable=pending == 0) as bar:
         task = bar.add_task("send", total=pending or None)
         report = send_outbox(rt, progress=lambda n: bar.advance(task, n), wait_for_retries=wait)
-    console.print(f"Sendt: {report.sent}; fejlede: {report.failed}; venter på nyt forsøg: {report.retrying}")
+    _print_counts(report.sent, report.failed, report.retrying)
     if report.held:
         console.print(f"[red]Ikke sendt, holdt tilbage for TLS: {report.held}[/red] (HOERING_SMTP_REQUIRE_TLS "
                       "er sat, og SMTP-serveren tilbyder ikke TLS 1.2+; beskederne bliver i udbakken; "
@@ -37,6 +40,10 @@ def send_with_progress(rt: Runtime, *, wait: float = 0.0) -> None:
     for line in report.errors:
         console.print(f"  [red]{'holdt tilbage' if ': held, ' in line else 'fejlede'}[/red] "
                       f"{line.replace(': held, ', ': ')}")
+
+
+def _print_counts(sent: int, failed: int, retrying: int) -> None:
+    console.print(f"Sendt: {sent}; fejlede: {failed}; venter på nyt forsøg: {retrying}")
 
 
 @app.command()

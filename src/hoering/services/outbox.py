@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 
@@ -15,19 +15,34 @@ from hoering.db.lookup import get_or_not_found
 from hoering.db.outbox import OutboxMessage, not_sent
 from hoering.domain.labels import OUTBOX_STATUS, label
 from hoering.errors import RuleViolation
-from hoering.mail.sender import OutboxSender, Progress, SendReport
 from hoering.runtime import Runtime
-from hoering.services.outgoing.failures import notify_undeliverable
-from hoering.services.outgoing.hearings import fill_drafts
+
+if TYPE_CHECKING:
+    from hoering.mail.sender import OutboxSender, Progress, SendReport
 
 STATES = ("pending", "sending", "sent", "failed")
 
 
 def outbox_sender(rt: Runtime, **options: Any) -> OutboxSender:
     """The sender, told how to report a message that fails for good and how to render the
-    messages reserved as drafts (receipts)."""
+    messages reserved as drafts (receipts). Imported here, not above: SMTP, the templates and
+    every table load only when something is sent (``anything_to_send``)."""
+    from hoering.mail.sender import OutboxSender
+    from hoering.services.outgoing.failures import notify_undeliverable
+    from hoering.services.outgoing.hearings import fill_drafts
+
     return OutboxSender(rt, on_undeliverable=partial(notify_undeliverable, rt), fill_drafts=partial(fill_drafts, rt),
                         **options)
+
+
+def anything_to_send(rt: Runtime) -> bool:
+    """Whether a sender run could do anything: a row not sent that is not ``failed`` (a draft to
+    render, a row pending, or one still ``sending`` whose lease may run out). Failed rows wait
+    for ``outbox retry``. When this is False, ``hoering due`` (cron, every few minutes) skips
+    building the sender: one indexed read instead of a tenth of a second of imports."""
+    with rt.db.read_rows() as conn:
+        return conn.execute(select(OutboxMessage.id).where(not_sent(), OutboxMessage.status != "failed")
+                            .limit(1)).first() is not None
 
 
 async def send_due(rt: Runtime, *, progress: Progress | None = None, wait_for_retries: float = 0.0) -> SendReport:
