@@ -47,7 +47,7 @@ def heaviest_imports(env: dict[str, str], top: int = 6) -> list[tuple[str, float
 
 def prepare(home: Path) -> str:
     from hoering.db.migrate import upgrade
-    from hoering.db.outbox import OutboxMessage
+    from hoering.db.outbox import OutboxMessage, OutboxUnsent
     from hoering.runtime import bootstrap, forget_databases
     from hoering.services.hearings import open_hearing, read_hearing_file
     from hoering.services.registry import load_registry
@@ -60,6 +60,7 @@ def prepare(home: Path) -> str:
     open_hearing(rt, read_hearing_file(ROOT / "examples" / "jyfe.yaml"))
     with rt.db.transaction() as s:  # the invitations went out long ago: nothing to send
         s.query(OutboxMessage).update({"status": "sent"})
+        s.query(OutboxUnsent).delete()  # as marking a row sent does
     forget_databases()
     return url
 
