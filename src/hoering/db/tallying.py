@@ -30,6 +30,16 @@ def definition_of(hearing: Hearing) -> HearingDefinition:
     return HearingDefinition.model_validate(hearing.definition)
 
 
+def newest_version(*, on_time: bool = False) -> Any:
+    """A recipient's (bind parameter ``recipient``) newest version number, or its newest on-time
+    one with ``on_time``, as a scalar subquery: read backwards along the (recipient_id, version)
+    index, so it stays one step however often the kommune re-answered."""
+    q = select(Answer.version).where(Answer.recipient_id == bindparam("recipient"))
+    if on_time:
+        q = q.where(Answer.late.is_(False))
+    return q.order_by(Answer.version.desc()).limit(1).scalar_subquery()
+
+
 def recipients_of(s: Session, hearing_id: int) -> list[tuple[HearingRecipient, Kommune]]:
     rows = s.execute(
         select(HearingRecipient, Kommune)

@@ -16,7 +16,7 @@ from hoering.db.audit import answer_digest
 from hoering.db.held import HeldConnection
 from hoering.db.lookup import find_answer_target, get_hearing, get_recipient
 from hoering.db.models import Answer, AnswerFile, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
-from hoering.db.tallying import definition_of
+from hoering.db.tallying import definition_of, newest_version
 from hoering.docstore import store_document
 from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA, clean_filename
 from hoering.domain.hearing import HearingDefinition, stored_definition
@@ -39,12 +39,11 @@ MAX_FILES = 10  # per answer version
 # with its files. That read stays a statement of its own, after the lock: on PostgreSQL a
 # statement that waited for a lock sees other tables as they were when it began, so the version
 # before would be missed if it committed during the wait (two answers numbered alike).
-_LATEST = (select(Answer.id).where(Answer.recipient_id == bindparam("recipient"))
-           .order_by(Answer.version.desc()).limit(1).scalar_subquery())
 _PREVIOUS = (select(Answer.version, Answer.option, Answer.text, Answer.comment, AnswerFile.id.label("file_id"),
                     AnswerFile.document_id, AnswerFile.filename)
              .outerjoin(AnswerFile, AnswerFile.answer_id == Answer.id)
-             .where(Answer.id == _LATEST).order_by(AnswerFile.position))
+             .where(Answer.recipient_id == bindparam("recipient"), Answer.version == newest_version())
+             .order_by(AnswerFile.position))
 _INSERT_ANSWER = insert(Answer).returning(Answer.id)  # run on the connection: Core, no unit of work
 _INSERT_FILES = insert(AnswerFile)
 _RECEIPTS_PER_CONTACT = (select(func.count()).select_from(OutboxMessage)

@@ -20,6 +20,7 @@ from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
 from hoering.db.held import HeldConnection
 from hoering.db.lookup import get_hearing, is_live, token_digest
 from hoering.db.registry import Body, Kommune, Person
+from hoering.db.tallying import newest_version
 from hoering.domain.hearing import stored_definition
 from hoering.domain.names import full_name
 from hoering.domain.result import Moment, OptionLabel
@@ -89,15 +90,6 @@ _VERSION_COLUMNS = (Answer.id, Answer.version, Answer.option, Answer.text, Answe
                     AnswerFile.filename, Document.size, Document.sha256, Document.kind)
 
 
-def _newest(*, on_time: bool) -> Any:
-    """The newest version's number (the newest on-time one with ``on_time``): read backwards along
-    the (recipient_id, version) index, so it stays one step however often the kommune re-answered."""
-    q = select(Answer.version).where(Answer.recipient_id == bindparam("recipient"))
-    if on_time:
-        q = q.where(Answer.late.is_(False))
-    return q.order_by(Answer.version.desc()).limit(1).scalar_subquery()
-
-
 def _versions(which: Any) -> Any:
     return (select(*_VERSION_COLUMNS)
             .outerjoin(AnswerFile, AnswerFile.answer_id == Answer.id)
@@ -110,7 +102,7 @@ def _versions(which: Any) -> Any:
 # or the newest on time (``domain.tally.counting_version``). Only those two are read, with their
 # files (issue 17: the page's cost no longer grows with a flood of re-answers). A closed hearing's
 # counted version comes from its record and is read by number when it is neither of them.
-_SHOWN_VERSIONS = _versions(Answer.version.in_([_newest(on_time=False), _newest(on_time=True)]))
+_SHOWN_VERSIONS = _versions(Answer.version.in_([newest_version(), newest_version(on_time=True)]))
 _ONE_VERSION = _versions(Answer.version == bindparam("version"))
 
 
