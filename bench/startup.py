@@ -1,5 +1,12 @@
 """start-up: wall time of ``hoering --help``, ``hoering hearing status ID`` and one flow run, each
-in a fresh process, against the bare interpreter and the 0.3 s goal; plus the heaviest imports."""
+in a fresh process, against the bare interpreter and the 0.3 s goal; plus the heaviest imports.
+
+Beside them, the floors no code of ours can go below, measured the same way: importing only the
+libraries a reading command cannot do without (the pinned SQLAlchemy's ORM, Typer, pydantic's
+settings, rich), and importing only Prefect (pinned, 3.8.8), which a flow run in a fresh process
+(as Prefect's runner starts one: a spawned subprocess) pays before any work of ours; and Prefect
+imported, then ``hoering due`` run in the same process: the least a ``hearing_watch`` run can
+cost, with no flow and no Prefect API."""
 
 from __future__ import annotations
 
@@ -18,6 +25,10 @@ from bench.common import ROOT, Result, hoering_env
 GOAL = 0.3  # issue 17
 OPENED = datetime(2014, 4, 29, 8, 0, tzinfo=UTC)
 QUIET = "2014-05-01T10:00"  # the JYFE hearing is open; no reminder is due yet
+LIBRARIES = "import sqlalchemy.orm, typer, pydantic, pydantic_settings, rich.console"
+# what a flow run's process must do at the least: load Prefect, and do hoering due's work
+PREFECT_THEN_DUE = ("import sys, prefect; from hoering.cli.main import main; "
+                    f"sys.argv = ['hoering', '--at', '{QUIET}', 'due']; main()")
 FLOW = ("import asyncio; from datetime import datetime; from flows.hearings import hearing_watch; "
         f"print(asyncio.run(hearing_watch(now=datetime.fromisoformat('{QUIET}+02:00'))))")
 
@@ -74,11 +85,19 @@ def run() -> Result:
         hoering = [sys.executable, "-m", "hoering.cli.main"]
         bare = wall([sys.executable, "-c", "pass"], env, repeat=7)
         result.add("python -c pass (the floor)", bare, "s")
+        libraries = wall([sys.executable, "-c", LIBRARIES], env, repeat=7)
+        result.add("the floor of a reading command: its libraries imported, nothing else", libraries, "s",
+                   "goal", GOAL, note=LIBRARIES.removeprefix("import "))
         result.add("hoering --help", wall([*hoering, "--help"], env, repeat=7), "s", "goal", GOAL)
         result.add("hoering hearing status 1", wall([*hoering, "--at", QUIET, "hearing", "status", "1"], env,
                                                     repeat=7), "s", "goal", GOAL)
-        due = wall([*hoering, "--at", QUIET, "due"], env, repeat=3)
+        due = wall([*hoering, "--at", QUIET, "due"], env, repeat=7)
         result.add("hoering due (nothing due, no Prefect)", due, "s", "goal", GOAL)
+        prefect = wall([sys.executable, "-c", "import prefect"], env, repeat=5)
+        result.add("import prefect, nothing else", prefect, "s", "hoering due, same work", due)
+        prefect_and_due = wall([sys.executable, "-c", PREFECT_THEN_DUE], env, repeat=5)
+        result.add("the floor of a flow run: import prefect, then hoering due in the same process", prefect_and_due,
+                   "s", "hoering due, same work", due, note="no flow, no Prefect API")
         try:
             flow = wall([sys.executable, "-c", FLOW], env, repeat=2)
         except RuntimeError as exc:

@@ -1,6 +1,8 @@
 """The table of issue 17 ("Performance, round 2"): each figure before (the issue's numbers, the
 same 2-core machine) and now (the latest saved run of each benchmark, var/bench/*-latest.json),
-with the ratios side by side and whether the goal is met.
+with the ratios side by side and whether the goal is met; and, where there is one, the floor: the
+same measure with none of our code in it (the pinned libraries imported alone; a read transaction
+with one trivial statement). A goal beyond its floor cannot be met by changing our code.
 
     python -m bench table        # print it from the saved runs (``make bench`` prints it last)
 """
@@ -22,6 +24,19 @@ class Line:
     ratio_before: str
     goal: str
     now: Callable[[dict[str, dict[str, Any]]], tuple[str, str, bool | None]]  # (now, ratio now, met)
+    floor: Callable[[dict[str, dict[str, Any]]], str] | None = None  # what no code of ours goes below
+
+
+def _floor(bench: str, figures: tuple[str, ...], fmt: str) -> Callable[[dict[str, dict[str, Any]]], str]:
+    """The floor rows of a benchmark: their values, and their ratios where they have one."""
+    def shown(runs: dict[str, dict[str, Any]]) -> str:
+        rows = [r for r in (_row(runs, bench, f) for f in figures) if r is not None]
+        if not rows:
+            return ""
+        values = " / ".join(fmt.format(r["value"]) for r in rows)
+        ratios = [r["ratio"] for r in rows if r.get("ratio") is not None]
+        return values + (" = " + " / ".join(f"{x:.2f}x" for x in ratios) if ratios else "")
+    return shown
 
 
 def _row(runs: dict[str, dict[str, Any]], bench: str, figure: str) -> dict[str, Any] | None:
@@ -81,11 +96,15 @@ LINES = (
          ">= 0.25x, p99 < 100 ms", lambda r: _web(r, "POST", 0.25, 100)),
     Line("one hearing's result at 1 M answers", "2.2 / 8.1 ms", "0.02x / 0.06x", ">= 0.2x",
          lambda r: _pair(r, "tally", ("one hearing's result (hearing_result), sqlite",
-                                      "one hearing's result (hearing_result), postgres"), "{:.2f} ms", 0.2)),
+                                      "one hearing's result (hearing_result), postgres"), "{:.2f} ms", 0.2),
+         _floor("tally", ("the floor of every view: a read transaction with SELECT 1, sqlite",
+                          "the floor of every view: a read transaction with SELECT 1, postgres"), "{:.2f} ms")),
     Line("`hoering hearing status 1` / `hoering due`", "0.72 / 0.75 s", "-", "< 0.3 s",
          lambda r: _pair(r, "startup", ("hoering hearing status 1", "hoering due (nothing due, no Prefect)"),
-                         "{:.2f} s", 0.3, ratio=False)),
-    Line("one `hearing_watch` run", "12 s (temporary server)", "0.06x", "<= 3x `hoering due`", _flow),
+                         "{:.2f} s", 0.3, ratio=False),
+         _floor("startup", ("the floor of a reading command: its libraries imported, nothing else",), "{:.2f} s")),
+    Line("one `hearing_watch` run", "12 s (temporary server)", "0.06x", "<= 3x `hoering due`", _flow,
+         _floor("startup", ("the floor of a flow run: import prefect, nothing else",), "{:.1f} s")),
     Line("inbox: classified replies (read_inbox), SQLite / PostgreSQL", "not in the issue's table", "-",
          "(figure only)", lambda r: _pair(r, "inbox", ("read_inbox, sqlite", "read_inbox, postgres"),
                                           "{:.0f} msg/s", 0.0)),
@@ -107,12 +126,13 @@ def print_table() -> None:
     runs = load_runs()
     table = Table(title="Issue 17, performance round 2: before (the issue's figures) and now (latest runs)",
                   title_justify="left")
-    for col in ("figure", "before", "ratio before", "now", "ratio now", "goal", "met"):
+    for col in ("figure", "before", "ratio before", "now", "ratio now", "goal", "met", "floor (libraries alone)"):
         table.add_column(col)
     for line in LINES:
         now, ratio, met = line.now(runs)
         table.add_row(line.figure, line.before, line.ratio_before, now, ratio, line.goal,
-                      "" if met is None or line.goal.startswith("(") else ("yes" if met else "no"))
+                      "" if met is None or line.goal.startswith("(") else ("yes" if met else "no"),
+                      line.floor(runs) if line.floor else "")
     console = Console(width=180)
     console.print(table)
     loads = {name: data.get("load_average", [None])[0] for name, data in sorted(runs.items())}

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from hoering.cli import collector
+from hoering import collector
 from hoering.cli.common import console, parse_when, runtime, set_clock
 from hoering.cli.lazy import lazy_group
 from hoering.domain.text import clean_text

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from hoering.cli import collector
+from hoering import collector
 from hoering.cli.common import console, print_json, runtime
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from hoering.cli import collector
+from hoering import collector
 from hoering.cli.common import runtime
 from hoering.errors import HoeringError
 
