@@ -44,6 +44,25 @@ def wall(args: list[str], env: dict[str, str], *, repeat: int) -> float:
     return statistics.median(times)
 
 
+def engine_runs(env: dict[str, str], *, repeat: int) -> float:
+    """Median wall time of ``repeat`` runs of the deployment ``hearing_watch/bench``, each run by
+    ``python -m prefect.engine`` in a fresh process, as a process worker runs a scheduled run (the
+    runs are created first, by ``bench.engine_runs``: not part of the time)."""
+    made = subprocess.run([sys.executable, "-m", "bench.engine_runs", str(repeat), f"{QUIET}+02:00"], env=env,
+                          cwd=ROOT, capture_output=True, text=True)
+    if made.returncode:
+        raise RuntimeError(f"creating the flow runs failed:\n{made.stderr[-2000:]}")
+    times = []
+    for run_id in made.stdout.split():
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "prefect.engine", run_id], env=env, cwd=ROOT,
+                              capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        if done.returncode or "Completed" not in done.stdout + done.stderr:
+            raise RuntimeError(f"flow run {run_id} did not complete:\n{(done.stdout + done.stderr)[-2000:]}")
+    return statistics.median(times)
+
+
 def heaviest_imports(env: dict[str, str], top: int = 6) -> list[tuple[str, float]]:
     """Cumulative import time (ms) per top-level package for ``hoering --help``."""
     out = subprocess.run([sys.executable, "-X", "importtime", "-m", "hoering.cli.main", "--help"], env=env,
@@ -114,11 +133,15 @@ def run() -> Result:
             with running_server(port=free_port(), home=home / "prefect-server", log=home / "prefect-server.log",
                                 env={"PREFECT_SERVER_ANALYTICS_ENABLED": "false"}) as api:
                 served = wall([sys.executable, "-c", FLOW], {**env, "PREFECT_API_URL": api}, repeat=3)
+                deployed = engine_runs({**env, "PREFECT_API_URL": api}, repeat=3)
         except RuntimeError as exc:
             result.notes.append(f"the flow run on a running Prefect server failed: {str(exc).strip().splitlines()[-1]}")
         else:
             result.add("one flow run: hearing_watch, nothing due (running Prefect server)", served, "s",
                        "hoering due, same work", due)
+            result.add("one flow run: hearing_watch, nothing due (a deployment's run, as a process worker runs it)",
+                       deployed, "s", "hoering due, same work", due,
+                       note="python -m prefect.engine FLOW_RUN_ID, the run made beforehand as a schedule makes it")
         heavy = heaviest_imports(env)
     result.notes.append("heaviest imports of `hoering --help` (self time summed per package): "
                         + ", ".join(f"{name} {ms:.0f} ms" for name, ms in heavy))
