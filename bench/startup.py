@@ -33,12 +33,14 @@ FLOW = ("import asyncio; from datetime import datetime; from flows.hearings impo
         f"print(asyncio.run(hearing_watch(now=datetime.fromisoformat('{QUIET}+02:00'))))")
 
 
-def wall(args: list[str], env: dict[str, str], *, repeat: int) -> float:
+def wall(args: list[str], env: dict[str, str], *, repeat: int, expect: str = "") -> float:
+    """Median wall time of ``repeat`` runs of ``args``, each of which must succeed (and print
+    ``expect``)."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True)
-        if done.returncode:
+        if done.returncode or expect not in done.stdout + done.stderr:
             raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
         times.append(time.perf_counter() - start)
     return statistics.median(times)
@@ -52,15 +54,8 @@ def engine_runs(env: dict[str, str], *, repeat: int) -> float:
                           cwd=ROOT, capture_output=True, text=True)
     if made.returncode:
         raise RuntimeError(f"creating the flow runs failed:\n{made.stderr[-2000:]}")
-    times = []
-    for run_id in made.stdout.split():
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "prefect.engine", run_id], env=env, cwd=ROOT,
-                              capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        if done.returncode or "Completed" not in done.stdout + done.stderr:
-            raise RuntimeError(f"flow run {run_id} did not complete:\n{(done.stdout + done.stderr)[-2000:]}")
-    return statistics.median(times)
+    return statistics.median(wall([sys.executable, "-m", "prefect.engine", run_id], env, repeat=1, expect="Completed")
+                             for run_id in made.stdout.split())
 
 
 def heaviest_imports(env: dict[str, str], top: int = 6) -> list[tuple[str, float]]:

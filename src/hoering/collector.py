@@ -40,15 +40,10 @@ def at_exit() -> None:
     gc.freeze()
 
 
-_freezing_at_exit = False
-
-
 def for_flows() -> None:
     """A process that has loaded Prefect and is loading our flows (a flow run's own, or the runner
     or worker that starts them): keep what the imports built so far out of every later
     collection, and freeze the rest when the process ends, so the final collection skips it."""
-    global _freezing_at_exit
     gc.freeze()
-    if not _freezing_at_exit:
-        atexit.register(at_exit)
-        _freezing_at_exit = True
+    atexit.unregister(at_exit)  # registered once, however often this runs
+    atexit.register(at_exit)

@@ -1,5 +1,6 @@
-"""Issue 17 item 4: a command starts with the cyclic collector seldom and ends with it frozen;
-long work (the web server, sending) goes back to Python's thresholds."""
+"""Issue 17: a command starts with the cyclic collector seldom and ends with it frozen; long
+work (the web server, sending) goes back to Python's thresholds; a flow run's process freezes
+what its imports built, and the rest at exit."""
 
 from __future__ import annotations
 
