@@ -81,17 +81,21 @@ def journal_export_command(
 
 
 privacy_app = typer.Typer(help="Personal data (GDPR): access requests, erasure, retention.", no_args_is_help=True)
-PersonOpt = Annotated[str, typer.Option("--person", help="The person's e-mail address.")]
+PersonOpt = Annotated[str, typer.Option("--person", help="The person's e-mail address, or their name in the registry.")]
 
 
 @privacy_app.command("report")
-def privacy_report_command(person: PersonOpt,
-                           json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """What is held about a person (an access request): the registry entry and every place."""
+def privacy_report_command(
+    person: PersonOpt,
+    json: Annotated[bool, typer.Option("--json")] = False,
+    export: Annotated[Path | None, typer.Option("--export", help="Write a ZIP of the rows (JSON) and files held.")]
+    = None,
+) -> None:
+    """What is held about a person (an access request): the registry entry, every place, the files."""
     from hoering.cli.common import print_json
-    from hoering.services.privacy import privacy_report
+    from hoering.services.privacy import export_report, privacy_report
 
-    data = privacy_report(runtime(), person)
+    data = export_report(runtime(), person, export) if export else privacy_report(runtime(), person)
     if json:
         print_json(data)
         return
@@ -102,6 +106,10 @@ def privacy_report_command(person: PersonOpt,
                   soft_wrap=True, markup=False)
     for place, n in data["places"].items():
         console.print(f"  {place}: {n} række(r)", markup=False)
+    if data["files"]:
+        console.print(f"  filer: {', '.join(data['files'])}", soft_wrap=True, markup=False)
+    if export:
+        console.print(f"Skrev {export}: rækkerne som JSON og filerne.", soft_wrap=True, markup=False)
 
 
 @privacy_app.command("erase")
@@ -112,5 +120,7 @@ def privacy_erase_command(person: PersonOpt) -> None:
     report = erase_person(runtime(), person)
     console.print(f"{person} er slettet: {sum(report.rows.values())} værdi(er) pseudonymiseret som {report.pseudonym}"
                   f" ({', '.join(f'{k}: {v}' for k, v in sorted(report.rows.items()))}); slettet: "
-                  f"{', '.join(f'{k}: {v}' for k, v in report.deleted.items() if v) or 'intet'}.",
+                  f"{', '.join(f'{k}: {v}' for k, v in report.deleted.items() if v) or 'intet'}; "
+                  f"filer erstattet af en gravsten: {', '.join(report.files) or 'ingen'}; "
+                  f"slettet i postkassen: {report.mailbox_deleted}.",
                   soft_wrap=True, markup=False)

@@ -1,7 +1,12 @@
 """Personal data (GDPR): what is held about a person, erasing it, and the retention rules.
 
+A person is found by address or by the name the registry has for them; a value holds them when
+it does so *read as its reader would read it*: mail decoded (RFC 2047 headers, quoted-printable
+and base64 bodies, attachments), files unpacked (DOCX, PDF text): ``services.personal_copies``.
+
 ``privacy_report`` answers an access request: every row, in every table, that holds the
-person's address (or their registry name), counted per table and column.
+person's address or name, counted per table and column, the files among them by name, and
+(``export_report``) a ZIP with those rows as JSON and the files and mails themselves.
 
 ``erase_person`` makes the address (and the person's name) appear in no column of any table:
 
@@ -10,8 +15,14 @@ person's address (or their registry name), counted per table and column.
   (``slettet-<10 hex>@pseudonym.invalid`` / ``Slettet person <10 hex>``, derived from the secret
   key so the same person always gets the same pseudonym); the documents keep their length, so a
   PDF's offsets stay valid;
+- a stored mail is rewritten decoded (headers and text parts), and a file that names the person
+  (an uploaded answer file, a mail's attachment) is replaced by a tombstone naming what was there
+  and why;
 - elsewhere it is deleted: the person's seats in bodies, undeliverable marks, open answer links
-  (revoked), and the registry row is deactivated under the pseudonym.
+  (revoked), and the registry row is deactivated under the pseudonym;
+- outside the database (``services.privacy_outside``): their messages are deleted on the IMAP
+  server; copies under HOERING_HOME (journal exports, backups) make the erasure refuse, naming
+  each, before anything is changed.
 
 Every table's text, JSON and binary columns are searched, not a list of known places, so a
 table added later is covered too. The audit log's append-only triggers are lifted inside the
@@ -26,8 +37,12 @@ import hashlib
 import hmac
 import json
 import re
+import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, LargeBinary, String, Table, Text, cast, func, inspect, or_, select, text, update
@@ -35,10 +50,22 @@ from sqlalchemy.orm import Session
 
 from hoering import audit
 from hoering.db.hearings import AnswerToken
+from hoering.db.inbox import InboxMessage
 from hoering.db.models import Base  # every table registered, so every table is searched
 from hoering.db.registry import BodyMember, Person
 from hoering.errors import HoeringError, NotFoundError
 from hoering.runtime import Runtime
+from hoering.services.personal_copies import (
+    TOMBSTONE_TYPE,
+    Replacements,
+    is_file,
+    is_mail,
+    mentions,
+    replace_text,
+    scrub_mail,
+    tombstone,
+)
+from hoering.services.privacy_outside import copies_in_home, delete_from_mailbox
 
 AUDIT_TABLE = "audit_log"
 
@@ -50,6 +77,8 @@ class ErasureReport:
     deleted: Counter[str] = field(default_factory=Counter)
     audit_ids: list[int] = field(default_factory=list)
     answer_ids: list[int] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # file names now tombstones
+    mailbox_deleted: int = 0  # messages deleted on the IMAP server
 
 
 def pseudonym_for(rt: Runtime, email: str) -> tuple[str, str]:
@@ -66,54 +95,136 @@ def _is_binary(column: Any) -> bool:
     return isinstance(column.type, LargeBinary)
 
 
+# A text column may hold a whole mail, where the person hides in encoded words and bodies: such
+# values are read decoded; plain text is found by the database (LIKE), binary values read in full.
+_ENCODED_TEXT = ("%=?%?=%", "%content-transfer-encoding:%")
+
+
 def _matches(s: Session, table: Table, needles: list[str]) -> list[Any]:
-    """Rows of ``table`` where any searchable column contains a needle (case-insensitive)."""
-    dialect = s.get_bind().dialect.name
+    """Rows of ``table`` that may hold a needle: a text column containing it (case-insensitive)
+    or holding encoded mail, or a binary column (mail and files, read in Python by the caller)."""
     conditions: list[Any] = []
     for column in _searchable(table):
-        for needle in needles:
-            if _is_binary(column) and dialect == "postgresql":  # bytea: no text cast; exact bytes
-                name = f"n_{len(conditions)}"
-                conditions.append(text(f'position(:{name} in "{table.name}"."{column.name}") > 0')
-                                  .bindparams(**{name: needle.encode()}))
-            else:
-                conditions.append(func.lower(cast(column, Text)).like(f"%{needle.lower()}%"))
+        if _is_binary(column):
+            conditions.append(column.is_not(None))
+            continue
+        lowered = func.lower(cast(column, Text))
+        conditions += [lowered.like(f"%{needle.lower()}%") for needle in needles]
+        conditions += [lowered.like(pattern) for pattern in _ENCODED_TEXT]
     if not conditions:
         return []
-    return list(s.execute(select(table).where(or_(*conditions))))
+    return list(s.execute(select(table).where(or_(*conditions))).yield_per(200))
 
 
-def privacy_report(rt: Runtime, email: str) -> dict[str, Any]:
-    """What is held about ``email``: the registry entry and every place the address appears."""
-    email = email.strip()
+def _find_person(s: Session, who: str) -> tuple[Person | None, list[str]]:
+    """The registry's person for an address or a name, and what to search for (address, name)."""
+    who = who.strip()
+    if not who:
+        raise HoeringError("give the person's e-mail address or name")
+    if "@" in who:
+        person = s.scalar(select(Person).where(func.lower(Person.email) == who.lower()))
+    else:
+        people = list(s.scalars(select(Person).where(func.lower(Person.name) == who.lower())))
+        if len(people) > 1:
+            raise HoeringError(f"{len(people)} people are named {who!r} ({', '.join(p.email for p in people)}): "
+                               "give the address")
+        person = people[0] if people else None
+    if person is None:
+        return None, [who]
+    needles = [person.email]
+    if person.name and len(person.name) >= 6:
+        needles.append(person.name)
+    return person, needles
+
+
+def _held(s: Session, needles: list[str]) -> Iterator[tuple[Table, Any, list[str]]]:
+    """(table, row, columns holding a needle) of every row that holds the person."""
+    for table in Base.metadata.sorted_tables:
+        if table.name not in _tables(s):
+            continue
+        for row in _matches(s, table, needles):
+            columns = [c.name for c in _searchable(table)
+                       if row._mapping[c.name] is not None and _contains(row._mapping[c.name], needles)]
+            if columns:
+                yield table, row, columns
+
+
+def privacy_report(rt: Runtime, who: str) -> dict[str, Any]:
+    """What is held about a person (by address or registry name): the registry entry, every
+    place the address or name appears (mail decoded, files read), and the files by name."""
     with rt.db.read() as s:
-        person = s.scalar(select(Person).where(func.lower(Person.email) == email.lower()))
-        needles = [email]
+        person, needles = _find_person(s, who)
         places: Counter[str] = Counter()
-        for table in Base.metadata.sorted_tables:
-            if table.name not in _tables(s):
-                continue
-            for row in _matches(s, table, needles):
-                for column in _searchable(table):
-                    value = row._mapping[column.name]
-                    if value is not None and _contains(value, needles):
-                        places[f"{table.name}.{column.name}"] += 1
+        files: list[str] = []
+        for table, row, columns in _held(s, needles):
+            for column in columns:
+                places[f"{table.name}.{column}"] += 1
+            if table.name == "document":
+                files.append(row._mapping["filename"])
         registry = None if person is None else {
             "id": person.id, "name": person.name, "email": person.email, "role": person.role,
             "kommune": person.kommune.display_name if person.kommune else None, "active": person.active,
             "bodies": [m.body.name for m in s.scalars(select(BodyMember).where(BodyMember.person_id == person.id))]}
     if registry is None and not places:
-        raise NotFoundError(f"nothing is held about {email}")
-    return {"person": email, "registry": registry, "places": dict(sorted(places.items())),
-            "rows": sum(places.values())}
+        raise NotFoundError(f"nothing is held about {who.strip()}")
+    return {"person": who.strip(), "searched_for": needles, "registry": registry,
+            "places": dict(sorted(places.items())), "rows": sum(places.values()), "files": sorted(files)}
 
 
-def erase_person(rt: Runtime, email: str, *, actor: str = "sekretariatet") -> ErasureReport:
-    email = email.strip()
+def export_report(rt: Runtime, who: str, target: Path) -> dict[str, Any]:
+    """An access request's answer: a ZIP with the report (``oversigt.json``), every row that holds
+    the person as JSON (``rækker/TABLE.json``) and the files and mails themselves (``filer/``)."""
+    summary = privacy_report(rt, who)
+    tables: dict[str, list[dict[str, Any]]] = {}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with rt.db.read() as s, zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for table, row, _ in _held(s, summary["searched_for"]):
+            values: dict[str, Any] = {}
+            for column, value in row._mapping.items():
+                if isinstance(value, (bytes, bytearray, memoryview)) or (isinstance(value, str) and is_mail(
+                        value[:20000].encode())):
+                    name = _export_name(table.name, row._mapping, column, value)
+                    z.writestr(f"filer/{name}", bytes(value) if not isinstance(value, str) else value.encode())
+                    values[column] = {"fil": f"filer/{name}"}
+                else:
+                    values[column] = value.isoformat() if isinstance(value, datetime) else value
+            tables.setdefault(table.name, []).append(values)
+        for name, rows in tables.items():
+            z.writestr(f"rækker/{name}.json", json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        z.writestr("oversigt.json", json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    return summary
+
+
+def _export_name(table: str, row: Any, column: str, value: Any) -> str:
+    ident = "-".join(str(row[k]) for k in ("id", "outbox_id") if k in row) or "x"
+    if table == "document":
+        return f"dokument-{ident}-{re.sub(r'[^A-Za-z0-9æøåÆØÅ._-]+', '_', str(row['filename']))}"
+    data = bytes(value) if not isinstance(value, str) else value.encode()
+    ext = "eml" if is_mail(data[:20000]) else "bin"
+    return f"{table}-{ident}-{column}.{ext}"
+
+
+def erase_person(rt: Runtime, who: str, *, actor: str = "sekretariatet") -> ErasureReport:
+    """Erase a person (by address, or by the registry's name for them) everywhere; refuses, having
+    changed nothing, while copies under HOERING_HOME hold them (:func:`copies_in_home`)."""
+    with rt.db.read() as s:
+        person, needles = _find_person(s, who)
+        message_ids = [m for m, raw in s.execute(select(InboxMessage.message_id, InboxMessage.raw))
+                       if m and _contains(raw, needles)]
+        email = person.email if person is not None else who.strip()
     if "@" not in email:
-        raise HoeringError(f"{email!r} is not an e-mail address")
+        raise HoeringError(f"nobody in the registry is named {email!r}: give the e-mail address")
+    left = copies_in_home(rt, needles)
+    if left:
+        raise HoeringError(
+            f"{email} is still in {len(left)} file(s) under {rt.settings.home} that hoering cannot edit: "
+            f"{', '.join(left)}. Delete them by hand (a journal export belongs in the ESDH system; backups "
+            "belong outside HOERING_HOME, where `hoering backup DIR --keep N` expires them), then erase again. "
+            "Nothing was changed.")
     pseudo_mail, pseudo_name = pseudonym_for(rt, email)
     report = ErasureReport(pseudonym=pseudo_mail)
+    # the server's copies first: if the mailbox cannot be reached, nothing is changed and a retry is whole
+    report.mailbox_deleted = delete_from_mailbox(rt, message_ids=message_ids, addresses=[email])
     now = rt.now()
     with rt.db.transaction() as s:
         person = s.scalar(select(Person).where(func.lower(Person.email) == email.lower()))
@@ -133,26 +244,34 @@ def erase_person(rt: Runtime, email: str, *, actor: str = "sekretariatet") -> Er
             for table in Base.metadata.sorted_tables:
                 if table.name not in _tables(s):
                     continue
-                _scrub_table(s, table, replacements, report)
+                _scrub_table(s, table, replacements, report, now=now)
         if not report.rows and person is None:
             raise NotFoundError(f"nothing is held about {email}")
         audit.record(s, at=now, actor=actor, action="privacy.erased", entity="person",
                      entity_id=person.id if person is not None else None, pseudonym=pseudo_mail,
                      audit=sorted(report.audit_ids), answer=sorted(report.answer_ids),
-                     tables=dict(sorted(report.rows.items())), deleted={k: v for k, v in report.deleted.items() if v})
+                     tables=dict(sorted(report.rows.items())), deleted={k: v for k, v in report.deleted.items() if v},
+                     files=len(report.files), mailbox=report.mailbox_deleted)
     return report
 
 
-def _scrub_table(s: Session, table: Table, replacements: list[tuple[str, str]], report: ErasureReport) -> None:
+def _scrub_table(s: Session, table: Table, replacements: Replacements, report: ErasureReport, *,
+                 now: datetime) -> None:
     pk = list(table.primary_key.columns)
     needles = [old for old, _ in replacements]
-    for row in _matches(s, table, needles):
+    for row in list(_matches(s, table, needles)):
         values: dict[str, Any] = {}
         for column in _searchable(table):
             value = row._mapping[column.name]
             if value is None or not _contains(value, needles):
                 continue
-            values[column.name] = _replace(value, replacements, binary=_is_binary(column))
+            if _is_binary(column) and is_file(bytes(value)):
+                values.update(_tombstone_values(table, row._mapping, column.name, bytes(value), replacements,
+                                                pseudonym=report.pseudonym, now=now))
+                report.files.append(str(row._mapping.get("filename", column.name)))
+            else:
+                values[column.name] = _replace(value, replacements, binary=_is_binary(column),
+                                               pseudonym=report.pseudonym, now=now)
             report.rows[f"{table.name}.{column.name}"] += 1
         if not values:
             continue
@@ -167,17 +286,31 @@ def _scrub_table(s: Session, table: Table, replacements: list[tuple[str, str]], 
 
 
 def _contains(value: Any, needles: list[str]) -> bool:
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        data = bytes(value).lower()
-        return any(n.lower().encode() in data for n in needles)
-    if not isinstance(value, str):
-        value = json.dumps(value, ensure_ascii=False, default=str)
-    return any(n.lower() in value.lower() for n in needles)
+    return mentions(value, needles)
 
 
-def _replace(value: Any, replacements: list[tuple[str, str]], *, binary: bool) -> Any:
+def _tombstone_values(table: Table, row: Any, column: str, data: bytes, replacements: Replacements, *,
+                      pseudonym: str, now: datetime) -> dict[str, Any]:
+    """A stored file that names the person, replaced whole by a tombstone (and, in the document
+    store, described as what it now is)."""
+    filename = replace_text(str(row.get("filename") or "fil"), replacements)
+    stone = tombstone(filename=filename, kind=str(row.get("kind") or ""), size=len(data),
+                      stored_at=row.get("stored_at"), pseudonym=pseudonym, now=now,
+                      reference=f"{table.name} nr. {row.get('id')}" if "id" in row else "")
+    values: dict[str, Any] = {column: stone}
+    for name, value in (("size", len(stone)), ("kind", TOMBSTONE_TYPE.key), ("mime_type", TOMBSTONE_TYPE.mime_type)):
+        if name in table.c:
+            values[name] = value
+    return values
+
+
+def _replace(value: Any, replacements: Replacements, *, binary: bool, pseudonym: str, now: datetime) -> Any:
+    if isinstance(value, str) and is_mail(value[:20000].encode()):
+        return scrub_mail(value.encode(), replacements, pseudonym=pseudonym, now=now).decode("utf-8", "replace")
     if isinstance(value, (bytes, bytearray, memoryview)) or binary:
         data = bytes(value)
+        if is_mail(data):
+            return scrub_mail(data, replacements, pseudonym=pseudonym, now=now)
         for old, new in replacements:
             # same length, so offsets inside a file (a PDF's xref) stay right
             same = (new.encode() * (len(old.encode()) // len(new.encode()) + 1))[:len(old.encode())]
@@ -188,10 +321,10 @@ def _replace(value: Any, replacements: list[tuple[str, str]], *, binary: bool) -
             value = re.sub(re.escape(old), new, value, flags=re.I)
         return value
     if isinstance(value, dict):
-        return {_replace(k, replacements, binary=False): _replace(v, replacements, binary=False)
-                for k, v in value.items()}
+        return {_replace(k, replacements, binary=False, pseudonym=pseudonym, now=now):
+                _replace(v, replacements, binary=False, pseudonym=pseudonym, now=now) for k, v in value.items()}
     if isinstance(value, list):
-        return [_replace(v, replacements, binary=False) for v in value]
+        return [_replace(v, replacements, binary=False, pseudonym=pseudonym, now=now) for v in value]
     return value
 
 
