@@ -70,6 +70,10 @@ class Settings(BaseSettings):
         default=None, description="Per-recipient Reply-To with {key}, e.g. sekretariat+{key}@socialaftale.example.")
     bounce_address: str | None = Field(
         default=None, description="Envelope sender (VERP) with {key}, e.g. bounce+{key}@socialaftale.example.")
+    inbox_authserv_id: str | None = Field(
+        default=None, description="The receiving server's authserv-id in Authentication-Results "
+        "(e.g. mx.socialaftale.example): where that header is present, a reply is recorded only "
+        "when DMARC or DKIM passed for the sender's domain.")
     imap_host: str | None = None
     imap_port: int = Field(default=993, ge=1, le=65535)
     imap_security: ImapSecurity = "tls"

@@ -21,18 +21,22 @@ def test_import_review_record_ignore_list(tmp_path: Path):
     done = run("inbox", "import", *files, at=WHEN)
     assert done.returncode == 0, done.stdout + done.stderr
     said = " ".join(done.stdout.split())
-    assert "gemt 3 nye, behandlet 3" in said and "registreret: 1" in said
+    assert "gemt 3 nye, behandlet 3" in said and "til gennemsyn: 3; registreret: 0" in said
     assert "gemt 0 nye, behandlet 0" in run("inbox", "import", files[0], at=WHEN).stdout  # same bytes
 
     queue = json.loads(run("inbox", "review", "--json").stdout)
     assert [(e["sender"], e["reason"]) for e in queue] == [
+        ("socialdirektoer@broenderslev.kommune.example", "reply"),
         ("socialdirektoer@mariagerfjord.kommune.example", "reply"),
         ("socialdirektoer@vesthimmerland.kommune.example", "unrelated")]
-    assert "flere svarmuligheder" in queue[0]["note"]
-    both, unrelated = queue[0]["id"], queue[1]["id"]
+    assert "afsenderen er ikke bekræftet" in queue[0]["note"]  # no reply key, no thread: only the From
+    assert queue[0]["option"] == "pulje"  # suggested, not recorded
+    assert "ikke bekræftet" in queue[1]["note"] and queue[1]["option"] is None  # names both options
+    unverified, both, unrelated = queue[0]["id"], queue[1]["id"], queue[2]["id"]
 
-    done = run("inbox", "record", str(both), "--option", "pulje", at=WHEN)
-    assert done.returncode == 0, done.stderr
+    for message in (unverified, both):
+        done = run("inbox", "record", str(message), "--option", "pulje", at=WHEN)
+        assert done.returncode == 0, done.stderr
     done = run("inbox", "ignore", str(unrelated), "--reason", "Handler om et møde", at=WHEN)
     assert done.returncode == 0, done.stderr
     assert json.loads(run("inbox", "review", "--json").stdout) == []

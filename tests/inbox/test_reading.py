@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from hoering.db.models import Answer, InboxMessage
+from hoering.db.models import Answer, InboxMessage, OutboxMessage
 from hoering.inbox.classify import is_auto_reply
 from hoering.inbox.parse import html_to_text, parse
 from hoering.inbox.read_answer import Choice, read_answer
@@ -19,6 +19,7 @@ from hoering.inbox.reply_text import reply_text
 from hoering.inbox.return_date import return_date
 from hoering.services.hearings import open_hearing
 from hoering.services.inbox import import_files
+from tests.inbox.support import director_token
 from tests.support import Clock, jyfe, make_runtime
 
 JYFE = [Choice("pulje", "Midlerne samles i en fælles pulje", ("tilslutter os",)),
@@ -94,6 +95,10 @@ def test_a_submission_is_the_reply_text(tmp_path: Path, sqlite_url: str):
     m["To"] = "sekretariat@socialaftale.example"
     m["Subject"] = f"SV: Mailhøring: {title}"
     m["Message-ID"] = "<sub1@thisted.kommune.example>"
+    _, director = director_token(rt, hid, 787)
+    with rt.db.read() as s:  # a reply in the thread of the director's own invitation
+        m["In-Reply-To"] = s.scalar(select(OutboxMessage.message_id).where(
+            OutboxMessage.hearing_id == hid, OutboxMessage.person_id == director))
     m.set_content("Thisted stiller vores model for tidlig opsporing til rådighed.\n\nMvh\nThisted\n\n"
                   "Fra: Sekretariat\nSendt: 29. april 2014\nTil: Thisted\nEmne: Mailhøring\n\nSpørgsmål: ...")
     report = import_files(rt, [("sub1.eml", m.as_bytes())])

@@ -23,7 +23,6 @@ from hoering.db.models import (
     AnswerFile,
     AnswerToken,
     Hearing,
-    HearingRecipient,
     InboxMessage,
     Kommune,
     OutboxMessage,
@@ -95,6 +94,10 @@ def _reply(rt: Runtime, s: Session, row: InboxMessage, msg: Incoming, match: Mat
     row.detail = {**row.detail, "text": text[:MAX_COMMENT]}
     if match.hearing.status != "open":
         _finish(row, Reason.HEARING_CLOSED, "review", note="høringen er lukket; genåbn den for at registrere svaret")
+        return
+    if match.header_doubt or (match.doubt is not None and match.sender_is_contact):
+        _finish(row, Reason.REPLY, "review", note=f"afsenderen er ikke bekræftet: {match.doubt}", unverified=True)
+        row.option = _suggest(match.hearing, text)
         return
     if not match.sender_is_contact:
         note = (f"videresendt: afsenderen er ikke kontakt, men fra {match.kommune.display_name}s domæne"
@@ -177,25 +180,19 @@ def _auto_reply(rt: Runtime, s: Session, row: InboxMessage, msg: Incoming, match
     if person is None or person.kommune_id is None:
         _finish(row, Reason.AUTO_REPLY, "done", note="autosvar fra en ukendt afsender", **detail)
         return
-    hearings = [match.hearing] if match.hearing is not None else _open_hearings_asking(s, person)
-    for hearing in hearings:
-        asked = ask_other_contacts(rt, s, hearing, person, why="autosvar")
-        detail["asked"] += [{"hearing": hearing.id, "person": p.email} for p in asked]
-    if match.hearing is None and len(hearings) == 1:
-        row.hearing_id = hearings[0].id
+    if match.doubt is not None:
+        row.kommune_id = person.kommune_id
+        _finish(row, Reason.AUTO_REPLY, "review", unverified=True, **detail,
+                note=f"autosvar, men afsenderen er ikke bekræftet: {match.doubt}; ingen anden kontakt er spurgt")
+        return
+    if match.hearing is not None:  # verified: the reply key or our mail names the hearing
+        asked = ask_other_contacts(rt, s, match.hearing, person, why="autosvar")
+        detail["asked"] += [{"hearing": match.hearing.id, "person": p.email} for p in asked]
     row.kommune_id = person.kommune_id
     note = "autosvar" + (f"; tilbage {back.isoformat()}" if back else "")
     if detail["asked"]:
         note += "; spurgt: " + ", ".join(a["person"] for a in detail["asked"])
     _finish(row, Reason.AUTO_REPLY, "done", note=note, **detail)
-
-
-def _open_hearings_asking(s: Session, person: Person) -> list[Hearing]:
-    return list(s.scalars(
-        select(Hearing).join(HearingRecipient, HearingRecipient.hearing_id == Hearing.id)
-        .join(AnswerToken, AnswerToken.recipient_id == HearingRecipient.id)
-        .where(Hearing.status == "open", AnswerToken.person_id == person.id, AnswerToken.revoked_at.is_(None))
-        .order_by(Hearing.id)))
 
 
 def undeliverable_ids(s: Session) -> set[int]:

@@ -384,10 +384,10 @@ def corpus() -> list[tuple[str, EmailMessage | Raw, str, str]]:
     add("outlook-thread-only", outlook(next(n), J, 851, "Vi holder fast i den fælles pulje.", sig=sig(851), via="thread"),
         "recorded:pulje", "matched by In-Reply-To, To is the plain address")
     add("outlook-subject-only", outlook(next(n), J, 810, "Vi tilslutter os puljen.", sig=sig(810), via="subject"),
-        "recorded:pulje", "matched by sender + title in subject")
+        "review", "matched by sender + title in subject: no reply key or thread proves the sender")
     add("outlook-deputy", outlook(next(n), J, 813, "Som stedfortræder for socialdirektøren kan jeg oplyse, at vi "
                                   "tilslutter os puljen.", role="stedfortraeder", sig="Med venlig hilsen\nStedfortræder"),
-        "recorded:pulje", "deputy answers the director's mail")
+        "review", "deputy answers with the director's key: the sender is not the key's contact")
     add("outlook-udbetales", outlook(next(n), J, 860, "Hjørring Kommune ønsker, at andelen udbetales til egen kommune.",
                                      sig=sig(860)), "recorded:udbetaling", "label words")
     add("outlook-politisk", outlook(next(n), J, 849, "Vi forventer at tilslutte os puljen, men det skal politisk "
@@ -414,7 +414,7 @@ def corpus() -> list[tuple[str, EmailMessage | Raw, str, str]]:
         "recorded:pulje", "Re:")
     add("gmail-vender-tilbage", gmail(next(n), J, 860, "Vi vender tilbage."), "review", "vender tilbage")
     add("gmail-empty", gmail(next(n), J, 849, ""), "review", "only the quote")
-    add("gmail-subject", gmail(next(n), J, 825, "Pulje", via="subject"), "recorded:pulje", "Gmail, matched by subject")
+    add("gmail-subject", gmail(next(n), J, 825, "Pulje", via="subject"), "review", "Gmail, matched by subject only")
     add("gmail-deputy", gmail(next(n), J, 846, "Mariagerfjord ønsker ikke at få pengene udbetalt, vi er med i puljen.",
                               role="stedfortraeder"), "review", "a negation next to an option")
     # Apple Mail and phones.
@@ -450,8 +450,8 @@ def corpus() -> list[tuple[str, EmailMessage | Raw, str, str]]:
     add("fokus-ingen-interesse", apple(next(n), F, 860, "Ingen interesse herfra."), "recorded:nej", "ingen interesse")
     add("fokus-both", outlook(next(n), F, 849, "Nej, altså ja, vi er interesseret.", sig=sig(849)), "review",
         "ja and nej")
-    add("fokus-subject", outlook(next(n), F, 825, "Læsø er interesseret.", sig="Mvh", via="subject"), "recorded:ja",
-        "two hearings open: the title in the subject decides")
+    add("fokus-subject", outlook(next(n), F, 825, "Læsø er interesseret.", sig="Mvh", via="subject"), "review",
+        "two hearings open: the title in the subject places it; no key or thread proves the sender")
     add("fokus-afklaret", gmail(next(n), F, 846, "Det er endnu ikke afklaret hos os."), "review", "not settled")
     # A hearing that is closed.
     add("closed-hearing", outlook(next(n), K, 787, "Thisted Kommune kan tilslutte sig kommissoriet.", sig=sig(787)),

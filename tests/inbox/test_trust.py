@@ -1,0 +1,195 @@
+"""Attacks on the inbox: mail that claims to come from a kommune, forged bounces and auto-replies.
+
+None of them may record an answer, mark an address undeliverable or invite anyone; each lands in
+the review queue with its reason. Each attack has a genuine twin that *is* acted on, so the tests
+fail when the inbox believes too little as well as too much.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from hoering.db.models import Answer, AnswerToken, InboxMessage, OutboxMessage, Person, UndeliverableContact
+from hoering.runtime import Runtime
+from hoering.services.contacts import revoke_contact
+from hoering.services.hearings import open_hearing
+from hoering.services.inbox import import_files
+from hoering.tokens import address_for
+from tests.inbox.support import BOUNCE_ADDRESS, JYFE_OPTIONS, REPLY_ADDRESS, director_token
+from tests.support import Clock, jyfe, make_runtime
+
+AUTHSERV = "mx.socialaftale.example"
+DIRECTOR = "socialdirektoer@hjoerring.kommune.example"
+DEPUTY = "stedfortraeder@hjoerring.kommune.example"
+PLAIN = "sekretariat@socialaftale.example"
+TITLE = "Tilbagebetaling af tiloversblevne midler fra JYFE"
+
+
+@dataclass
+class Setup:
+    rt: Runtime
+    hearing: int
+    reply_to: str     # the director's reply address (the key)
+    invitation: str   # the Message-ID of the director's invitation
+    verp: str         # the bounce address of that invitation's outbox row
+
+
+@pytest.fixture
+def setup(tmp_path: Path, sqlite_url: str) -> Setup:
+    rt = make_runtime(tmp_path, sqlite_url, Clock(), reply_address=REPLY_ADDRESS, bounce_address=BOUNCE_ADDRESS,
+                      inbox_authserv_id=AUTHSERV)
+    hid = open_hearing(rt, jyfe(options=JYFE_OPTIONS))
+    token_id, person_id = director_token(rt, hid, 860)
+    with rt.db.read() as s:
+        row = s.scalar(select(OutboxMessage).where(OutboxMessage.hearing_id == hid, OutboxMessage.kind == "invitation",
+                                                   OutboxMessage.person_id == person_id))
+        assert row is not None
+        invitation, verp = row.message_id, address_for(BOUNCE_ADDRESS, rt.secret, "o", row.id)
+    return Setup(rt, hid, address_for(REPLY_ADDRESS, rt.secret, "r", token_id), invitation, verp)
+
+
+def mail(*, sender: str = DIRECTOR, to: str = PLAIN, thread: str | None = None, text: str = "Vi vælger pulje.",
+         html: str | None = None, subject: str = f"SV: Mailhøring: {TITLE}", mid: str = "<r1@hjoerring.example>",
+         **headers: str) -> bytes:
+    m = EmailMessage(policy=SMTP)
+    m["From"], m["To"], m["Subject"], m["Message-ID"] = sender, to, subject, mid
+    if thread:
+        m["In-Reply-To"] = m["References"] = thread
+    for name, value in headers.items():
+        m[name.replace("_", "-")] = value
+    m.set_content(text)
+    if html is not None:
+        m.add_alternative(html, subtype="html")
+    return m.as_bytes()
+
+
+def read(st: Setup, raw: bytes) -> InboxMessage:
+    import_files(st.rt, [("m.eml", raw)])
+    with st.rt.db.read() as s:
+        row = s.scalars(select(InboxMessage).order_by(InboxMessage.id.desc())).first()
+        assert row is not None
+        s.expunge(row)
+        return row
+
+
+def answers(st: Setup) -> int:
+    with st.rt.db.read() as s:
+        return s.scalar(select(func.count()).select_from(Answer)) or 0
+
+
+def in_review(row: InboxMessage, why: str) -> None:
+    assert row.status == "review" and row.answer_id is None, (row.status, row.note)
+    assert why in (row.note or ""), row.note
+
+
+def test_the_genuine_reply_is_recorded(setup: Setup):
+    row = read(setup, mail(to=setup.reply_to, thread=setup.invitation))
+    assert (row.status, row.option) == ("recorded", "pulje")
+    assert answers(setup) == 1
+
+
+def test_a_forged_from_without_key_or_thread_goes_to_review(setup: Setup):
+    row = read(setup, mail())  # the hearing's title in the subject, the director's address in From
+    in_review(row, "hverken kontaktens svarnøgle eller tråd")
+    assert row.hearing_id == setup.hearing and row.option == "pulje"  # placed and suggested, not recorded
+    assert answers(setup) == 0
+
+
+def test_two_from_headers_go_to_review(setup: Setup):
+    raw = mail(to=setup.reply_to, thread=setup.invitation)
+    raw = b"From: angriber@attacker.example\r\n" + raw
+    row = read(setup, raw)
+    in_review(row, "mere end én afsender")
+    assert answers(setup) == 0
+
+
+def test_two_addresses_in_one_from_go_to_review(setup: Setup):
+    row = read(setup, mail(sender=f"{DIRECTOR}, angriber@attacker.example", to=setup.reply_to,
+                           thread=setup.invitation))
+    in_review(row, "mere end én afsender")
+    assert answers(setup) == 0
+
+
+def test_a_differing_sender_goes_to_review(setup: Setup):
+    row = read(setup, mail(to=setup.reply_to, thread=setup.invitation, Sender=DEPUTY))
+    in_review(row, f"sendt af {DEPUTY} på vegne af {DIRECTOR}")
+    assert answers(setup) == 0
+
+
+def test_another_contacts_key_is_not_this_senders(setup: Setup):
+    row = read(setup, mail(sender=DEPUTY, to=setup.reply_to, thread=setup.invitation))
+    in_review(row, f"hører til {DIRECTOR}")
+    assert answers(setup) == 0
+
+
+def test_a_revoked_contact_cannot_answer_by_mail(setup: Setup):
+    revoke_contact(setup.rt, DIRECTOR)
+    row = read(setup, mail(to=setup.reply_to))
+    in_review(row, "tilbagekaldt")
+    row = read(setup, mail(thread=setup.invitation, mid="<r2@hjoerring.example>"))
+    in_review(row, "tilbagekaldt")
+    assert answers(setup) == 0
+
+
+def test_an_inactive_contact_cannot_answer_by_mail(setup: Setup):
+    with setup.rt.db.transaction() as s:
+        person = s.scalar(select(Person).where(Person.email == DIRECTOR))
+        assert person is not None
+        person.active = False
+    row = read(setup, mail(to=setup.reply_to, thread=setup.invitation))
+    in_review(row, "ikke længere aktiv")
+    assert answers(setup) == 0
+
+
+def test_our_servers_failed_dmarc_goes_to_review(setup: Setup):
+    forged = (f"{AUTHSERV}; dkim=none; spf=fail smtp.mailfrom=attacker.example; "
+              "dmarc=fail (p=none) header.from=hjoerring.kommune.example")
+    row = read(setup, mail(to=setup.reply_to, thread=setup.invitation, Authentication_Results=forged))
+    in_review(row, "dmarc=fail")
+    assert answers(setup) == 0
+
+
+def test_only_our_servers_verdict_counts(setup: Setup):
+    # the sender wrote a passing verdict under another name, ours says fail (and is on top)
+    raw = mail(to=setup.reply_to, thread=setup.invitation,
+               Authentication_Results="evil.example; dmarc=pass header.from=hjoerring.kommune.example")
+    raw = (f"Authentication-Results: {AUTHSERV}; dkim=fail header.d=hjoerring.kommune.example; "
+           "dmarc=fail header.from=hjoerring.kommune.example\r\n").encode() + raw
+    in_review(read(setup, raw), "dmarc=fail")
+    passed = (f"{AUTHSERV}; dkim=pass header.d=kommune.example; "
+              "dmarc=pass header.from=hjoerring.kommune.example")
+    row = read(setup, mail(to=setup.reply_to, thread=setup.invitation, mid="<r2@hjoerring.example>",
+                           Authentication_Results=passed))
+    assert row.status == "recorded"
+
+
+def deputy_invited(st: Setup) -> bool:
+    with st.rt.db.read() as s:
+        return bool(s.scalar(select(func.count()).select_from(AnswerToken).join(Person)
+                             .where(Person.email == DEPUTY)))
+
+
+def test_a_forged_out_of_office_invites_no_deputy(setup: Setup):
+    row = read(setup, mail(subject=f"Automatisk svar: Mailhøring: {TITLE}", text="Jeg er på ferie.",
+                           Auto_Submitted="auto-replied"))
+    in_review(row, "hverken kontaktens svarnøgle eller tråd")
+    assert row.reason == "auto_reply" and not deputy_invited(setup)
+
+
+def test_a_genuine_out_of_office_invites_the_deputy(setup: Setup):
+    row = read(setup, mail(to=setup.verp, subject=f"Automatisk svar: Mailhøring: {TITLE}",
+                           text="Jeg er på ferie.", Auto_Submitted="auto-replied"))
+    assert (row.reason, row.status) == ("auto_reply", "done") and deputy_invited(setup)
+
+
+def test_nothing_silences_a_director(setup: Setup):
+    for raw in (mail(), b"From: x@attacker.example\r\n" + mail(to=setup.reply_to)):
+        read(setup, raw)
+    with setup.rt.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(UndeliverableContact)) == 0
