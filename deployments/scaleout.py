@@ -114,7 +114,7 @@ def run_hearing(sink: Any) -> None:
 
     local = datetime.now(ZoneInfo("Europe/Copenhagen"))
     deadline = (local + timedelta(days=10)).replace(hour=12, minute=0, second=0, microsecond=0)
-    definition = read_hearing_file(ROOT / "examples" / "jyfe.yaml").model_dump(mode="json")
+    definition = read_hearing_file(ROOT / "examples" / "jyfe.yaml").definition.model_dump(mode="json")
     definition.update(title=f"{definition['title']} (skaleringstjek)", deadline=deadline.isoformat())
     run_deployment_to_completion("open_hearing/open-hearing", {"request": {"definition": definition}})
     rt = bootstrap()

@@ -62,6 +62,29 @@ def read_yaml(path: Path) -> Any:
     return load_yaml_text(text, source=str(path))
 
 
+def read_beside(folder: Path, name: str) -> bytes:
+    """The bytes of ``name``, a file a definition file names beside itself. Only a relative name
+    inside ``folder`` (the definition file's own folder) is read: no absolute path, no ``..``, no
+    symlink that leads out of the folder. ``ValueError`` (saying why, with the name as written)
+    otherwise, or when the file is missing or unreadable."""
+    if not name or Path(name).is_absolute() or ".." in Path(name.replace("\\", "/")).parts:
+        raise ValueError(f"{name} must be a path relative to the folder of the file that names it, inside that folder")
+    root = folder.resolve()
+    try:
+        path = (root / name).resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise ValueError(f"{name} not found") from None
+    if not path.is_relative_to(root):
+        raise ValueError(f"{name} leads out of the folder of the file that names it (a link); "
+                         "copy the file into that folder")
+    if not path.is_file():
+        raise ValueError(f"{name} not found")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{name} cannot be read ({exc.strerror or exc})") from None
+
+
 def validate(model: type[M], data: Any, *, source: str, context: dict[str, Any] | None = None) -> M:
     """``model`` validated from ``data``, or a DefinitionError with one line per wrong field.
     Every string in ``data`` is cleaned first (``domain.text``): files and forms alike."""

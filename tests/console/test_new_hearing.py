@@ -130,7 +130,7 @@ def test_draft_preview_test_mail_and_open(console_rt, make_client, clock, sink):
         assert opened.actor == "sekretariatet (fælles adgangskode)"
         stored = dict(hearing.definition)
     # the same definition as the example file, apart from the deadline and the background
-    example = read_hearing_file(EXAMPLES / "jyfe.yaml").model_dump(mode="json")
+    example = read_hearing_file(EXAMPLES / "jyfe.yaml").definition.model_dump(mode="json")
     for field in ("title", "body", "kind", "question", "options", "recipients", "contacts", "rule",
                   "silence", "late", "allocation", "reminders"):
         assert stored[field] == example[field], field

@@ -9,6 +9,7 @@ under ``home/drafts/<id>/`` until the hearing opens.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,12 +19,15 @@ from sqlalchemy import select
 
 from hoering import audit
 from hoering.db.models import Body, Hearing, HearingDraft, Kommune
+from hoering.docstore import check_document
+from hoering.domain.filetypes import clean_filename
 from hoering.domain.hearing import HearingDefinition
-from hoering.errors import NotFoundError, RuleViolation
+from hoering.errors import DefinitionError, FileRefused, NotFoundError, RuleViolation
 from hoering.mail.outbox import queue_message
 from hoering.mail.render import Rendered, render
 from hoering.runtime import Runtime
 from hoering.services import hearing_checks
+from hoering.services.hearing_documents import BilagFile, HearingInput
 from hoering.services.hearings import open_hearing
 from hoering.services.outgoing import hearings as notices
 
@@ -67,9 +71,27 @@ class DraftInfo:
     hearing_id: int | None
 
 
-def save_draft(rt: Runtime, data: dict[str, Any], *, actor: str, draft_id: int | None = None) -> int:
-    """Store (or replace) a draft once it passes the opening check; DefinitionError otherwise."""
-    checked = check_hearing(rt, data, source=SOURCE)
+def save_draft(rt: Runtime, data: dict[str, Any], *, actor: str, draft_id: int | None = None,
+               bilag: Sequence[BilagFile] = ()) -> int:
+    """Store (or replace) a draft once it passes the opening check, with ``bilag`` (uploaded
+    files, each checked as an upload is) kept beside it; DefinitionError otherwise, naming every
+    problem. A draft's bilag are uploaded bytes: a ``bilag`` field in ``data`` (a path on the
+    server) is refused."""
+    problems = []
+    if "bilag" in data:
+        problems.append("bilag: a draft's bilag are uploaded files (title, filename and the content), "
+                        "never a path on the server")
+    for i, b in enumerate(bilag):
+        try:
+            bilag_name(rt, b.filename, b.content, title=b.title)
+        except FileRefused as exc:
+            problems.append(f"bilag.{i}.content: {exc.message}")
+    try:
+        checked = check_hearing(rt, data, source=SOURCE)
+    except DefinitionError as exc:
+        raise DefinitionError(SOURCE, problems + exc.problems) from None
+    if problems:
+        raise DefinitionError(SOURCE, problems)
     now = rt.now()
     with rt.db.transaction() as s:
         if draft_id is None:
@@ -83,7 +105,10 @@ def save_draft(rt: Runtime, data: dict[str, Any], *, actor: str, draft_id: int |
         s.flush()
         audit.record(s, at=now, actor=actor, action="draft.saved", entity="hearing_draft",
                      entity_id=draft.id, title=draft.title)
-        return draft.id
+        saved = draft.id
+    for b in bilag:
+        add_bilag(rt, saved, b.filename, b.content, title=b.title)
+    return saved
 
 
 def get_draft(rt: Runtime, draft_id: int) -> DraftInfo:
@@ -118,9 +143,9 @@ def open_draft(rt: Runtime, draft_id: int, *, actor: str) -> int:
     info = get_draft(rt, draft_id)
     if info.hearing_id is not None:
         raise RuleViolation(f"draft {draft_id} was opened as hearing {info.hearing_id}")
-    data = _with_bilag(rt, draft_id, info.data)
-    hearing_id = open_hearing(rt, hearing_file(data), actor=actor, source=SOURCE,
-                              allow_closed_day=bool(data.get(ALLOW_CLOSED_DAY)))
+    files = tuple(BilagFile(f.stem, f.name, f.read_bytes()) for f in bilag_files(rt, draft_id))
+    hearing_id = open_hearing(rt, HearingInput(hearing_file(info.data), files), actor=actor, source=SOURCE,
+                              allow_closed_day=bool(info.data.get(ALLOW_CLOSED_DAY)))
     with rt.db.transaction() as s:
         draft = s.get(HearingDraft, draft_id)
         assert draft is not None
@@ -189,23 +214,33 @@ def bilag_files(rt: Runtime, draft_id: int) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
 
 
-def add_bilag(rt: Runtime, draft_id: int, name: str, content: bytes) -> Path:
-    safe = Path(name.replace("\\", "/")).name.strip().lstrip(".")
-    if not safe or not content:
-        raise RuleViolation("an empty file or a file without a name")
-    folder = bilag_dir(rt, draft_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / safe
-    path.write_bytes(content)
+def bilag_name(rt: Runtime, name: str, content: bytes, *, title: str | None = None) -> str:
+    """The name an uploaded bilag is kept under with its draft: its title (the upload's name
+    without its extension, when no title is given) and the extension of the type its content
+    has; FileRefused on the same checks as a file given with an answer (name, type, size)."""
+    if not content:
+        raise FileRefused("empty", f"«{name}» er tom.")
+    _, kind = check_document(content, name, max_bytes=rt.settings.max_upload_bytes)
+    stem = (title or Path(name.replace("\\", "/")).stem).replace("/", "-").replace("\\", "-").strip().lstrip(".")
+    return clean_filename(f"{stem or 'Bilag'}{kind.extension}")
+
+
+def save_bilag(rt: Runtime, draft_id: int, bilag: BilagFile, *, actor: str) -> Path:
+    """Upload one more bilag to a draft not yet opened (FileRefused when the file is refused)."""
+    with rt.db.transaction() as s:
+        draft = _editable(s, draft_id)
+        path = add_bilag(rt, draft.id, bilag.filename, bilag.content, title=bilag.title)
+        audit.record(s, at=rt.now(), actor=actor, action="draft.bilag_added", entity="hearing_draft",
+                     entity_id=draft.id, title=bilag.title, filename=path.name)
     return path
 
 
-def _with_bilag(rt: Runtime, draft_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    """The draft's bilag as the hearing file's ``bilag:`` when the hearing file knows it."""
-    files = bilag_files(rt, draft_id)
-    if not files or "bilag" not in HearingDefinition.model_fields:
-        return data
-    return {**data, "bilag": [{"title": f.stem, "file": str(f.resolve())} for f in files]}
+def add_bilag(rt: Runtime, draft_id: int, name: str, content: bytes, *, title: str | None = None) -> Path:
+    """Keep an uploaded bilag with the draft, under ``bilag_name`` (checked first)."""
+    path = bilag_dir(rt, draft_id) / bilag_name(rt, name, content, title=title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
 
 
 def _editable(s: Any, draft_id: int) -> HearingDraft:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,6 +25,7 @@ from hoering.domain.calendar import closed_because, local_date, working_days_dea
 from hoering.domain.hearing import HearingDefinition, Weights, raw_consistency_problems
 from hoering.domain.names import alphabetical
 from hoering.errors import DefinitionError, NotFoundError, RuleViolation
+from hoering.services.hearing_documents import HearingInput, bilag_problems
 from hoering.services.registry import all_kommuner, find_body, find_kommune
 
 ALLOW_CLOSED_DAY = "--allow-closed-day"
@@ -40,8 +40,10 @@ class CheckedHearing:
 
 
 def check_hearing(s: Session, data: HearingDefinition | Mapping[str, Any], *, source: str, now: datetime,
-                  allow_closed_day: bool = False) -> CheckedHearing:
-    """The hearing ready to store, or one DefinitionError listing every problem."""
+                  allow_closed_day: bool = False, bilag: HearingInput | None = None) -> CheckedHearing:
+    """The hearing ready to store, or one DefinitionError listing every problem. With ``bilag``
+    (the hearing as given, with its bilag's bytes) each bilag the definition names must have
+    its bytes there."""
     problems: list[str] = []
     if isinstance(data, HearingDefinition):
         definition: HearingDefinition | None = data
@@ -61,8 +63,8 @@ def check_hearing(s: Session, data: HearingDefinition | Mapping[str, Any], *, so
     deadline = None
     if definition is not None:
         _check_key(definition, parties, problems)
-        problems += [f"bilag.{i}.file: {b.file} not found" for i, b in enumerate(definition.bilag)
-                     if not Path(b.file).is_file()]
+        if bilag is not None:
+            problems += bilag_problems(definition, bilag)
         deadline = _deadline(definition, now, allow_closed_day, problems)
     if problems or definition is None or body is None or deadline is None:
         raise DefinitionError(source, problems)

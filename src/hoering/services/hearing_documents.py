@@ -1,5 +1,6 @@
-"""A hearing's bilag (the documents the kommuner read with the question): read from the files the
-hearing file names, kept in the document store, numbered from 1; attached to the invitation while
+"""A hearing's bilag (the documents the kommuner read with the question): read beside a hearing
+file given on the command line, or uploaded in the console or through the API (never a path
+given any other way), kept in the document store, numbered from 1; attached to the invitation while
 their total stays under ``HOERING_MAX_ATTACHMENT_MB``, linked instead above it.
 
 Every download of a bilag or of an answer's file goes through a token (the contact's answer
@@ -8,6 +9,7 @@ link) or the secretariat's login; nothing here is public.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,53 +20,83 @@ from sqlalchemy.orm import Session
 from hoering.db.document_queries import bilag_listing, bilag_of
 from hoering.db.documents import HearingBilag
 from hoering.db.hearings import Hearing
+from hoering.definitions import read_beside
 from hoering.docstore import store_document
-from hoering.domain.hearing import HearingDefinition
+from hoering.domain.hearing import HearingBilagDef, HearingDefinition
 from hoering.errors import DefinitionError, FileRefused
 from hoering.mail.outbox import Attachment
 
 
-def resolve_bilag_paths(definition: HearingDefinition, base_dir: Path, source: str) -> HearingDefinition:
-    """The definition with each bilag's ``file`` made absolute (relative to ``base_dir``, the
-    hearing file's folder); a file that is not there is an error naming it."""
-    if not definition.bilag:
-        return definition
-    problems = []
-    resolved = []
-    for i, b in enumerate(definition.bilag):
-        path = (base_dir / b.file).resolve()
-        if not path.is_file():
-            problems.append(f"bilag.{i}.file: {path} not found")
-        resolved.append(b.model_copy(update={"file": str(path)}))
-    if problems:
-        raise DefinitionError(source, problems)
-    return definition.model_copy(update={"bilag": resolved})
+@dataclass(frozen=True)
+class BilagFile:
+    """A bilag's title and bytes as they reach the hearing: read beside a hearing file given on
+    the command line, or uploaded (the console, the API). Nothing else becomes a bilag."""
+
+    title: str
+    filename: str
+    content: bytes
 
 
-def read_bilag(definition: HearingDefinition, source: str) -> list[bytes]:
-    """The bytes of each bilag (before the transaction that opens the hearing)."""
-    out, problems = [], []
-    for i, b in enumerate(definition.bilag):
+@dataclass(frozen=True)
+class HearingInput:
+    """A hearing to open with its bilag. ``definition`` names the bilag by title (and, in a
+    hearing file, by file name); their bytes are only ever in ``bilag``."""
+
+    definition: HearingDefinition | Mapping[str, Any]
+    bilag: tuple[BilagFile, ...] = ()
+    problems: tuple[str, ...] = ()  # bilag that could not be read, each naming its field
+
+
+def read_hearing_bilag(data: Any, folder: Path) -> HearingInput:
+    """A hearing file's data (not yet validated) with the bytes of each bilag it names, read only
+    inside ``folder`` (the file's own folder, see ``definitions.read_beside``); a bilag that is
+    missing, unreadable or outside the folder is a problem naming its field. Anything malformed
+    is left for the validation to name."""
+    entries = data.get("bilag") if isinstance(data, Mapping) else None
+    if not isinstance(entries, list):
+        return HearingInput(data if isinstance(data, Mapping) else {})
+    files, problems = [], []
+    for i, b in enumerate(entries):
+        if not (isinstance(b, Mapping) and isinstance(b.get("file"), str)):
+            continue
         try:
-            out.append(Path(b.file).read_bytes())
-        except OSError as exc:
-            problems.append(f"bilag.{i}.file: {b.file} cannot be read ({exc.strerror or exc})")
-    if problems:
-        raise DefinitionError(source, problems)
-    return out
+            content = read_beside(folder, b["file"])
+        except ValueError as exc:
+            problems.append(f"bilag.{i}.file: {exc}")
+            continue
+        files.append(BilagFile(str(b.get("title") or ""), Path(b["file"]).name, content))
+    return HearingInput(data, tuple(files), tuple(problems))
 
 
-def store_bilag(s: Session, hearing: Hearing, definition: HearingDefinition, contents: list[bytes], *,
+def bilag_problems(definition: HearingDefinition, given: HearingInput) -> list[str]:
+    """Each bilag the definition names must come with its bytes: a path in a definition that did
+    not come from a hearing file is never read."""
+    if given.problems:
+        return list(given.problems)
+    named = len(definition.bilag)
+    if not named or named == len(given.bilag):
+        return []
+    return [f"bilag.{i}.file: a path is read only from a hearing file given on the command line; "
+            "upload the file instead" for i in range(named)]
+
+
+def with_bilag(definition: HearingDefinition, files: tuple[BilagFile, ...]) -> HearingDefinition:
+    """The definition as stored: its bilag by title and file name (never a path on the server)."""
+    titles = [b.title for b in definition.bilag] or [f.title for f in files]
+    return definition.model_copy(update={"bilag": [
+        HearingBilagDef(title=title, file=f.filename) for title, f in zip(titles, files, strict=True)]})
+
+
+def store_bilag(s: Session, hearing: Hearing, files: tuple[BilagFile, ...], *,
                 now: datetime, source: str) -> list[HearingBilag]:
     rows, problems = [], []
-    for number, (b, data) in enumerate(zip(definition.bilag, contents, strict=True), start=1):
-        name = Path(b.file).name
+    for number, f in enumerate(files, start=1):
         try:
-            doc = store_document(s, data, name, now=now)
+            doc = store_document(s, f.content, f.filename, now=now)
         except FileRefused as exc:
             problems.append(f"bilag.{number - 1}.file: {exc.message}")
             continue
-        row = HearingBilag(hearing_id=hearing.id, number=number, title=b.title, filename=name,
+        row = HearingBilag(hearing_id=hearing.id, number=number, title=f.title, filename=f.filename,
                            document_id=doc.id)
         row.document = doc
         s.add(row)
@@ -89,13 +121,3 @@ def bilag_for_mail(s: Session, hearing_id: int, *, max_bytes: int) -> BilagForMa
     attachments = [Attachment(filename=b.filename, content=b.document.content,
                               mime_type=b.document.mime_type.split(";")[0]) for b in rows] if attached else []
     return BilagForMail(bilag_listing(rows), attachments, attached)
-
-
-def resolve_raw_bilag_paths(data: Any, base_dir: Path) -> Any:
-    """A hearing file's data (not yet validated) with each readable bilag ``file`` made absolute
-    against ``base_dir``; anything malformed is left for the validation to name."""
-    if not isinstance(data, dict) or not isinstance(data.get("bilag"), list):
-        return data
-    bilag = [{**b, "file": str((base_dir / b["file"]).resolve())}
-             if isinstance(b, dict) and isinstance(b.get("file"), str) else b for b in data["bilag"]]
-    return {**data, "bilag": bilag}

@@ -14,44 +14,58 @@ from hoering.danish import format_datetime
 from hoering.db.lookup import get_hearing
 from hoering.db.models import AnswerToken, Hearing, HearingRecipient
 from hoering.db.results import add_result, latest_version
-from hoering.definitions import load_file, read_yaml
+from hoering.definitions import read_yaml, validate
 from hoering.domain.calendar import as_aware
 from hoering.domain.hearing import HearingDefinition
-from hoering.errors import RuleViolation
+from hoering.errors import DefinitionError, RuleViolation
 from hoering.runtime import Runtime
 from hoering.services.hearing_checks import check_hearing, refuse_closed_day, refuse_opening_twice
-from hoering.services.hearing_documents import read_bilag, resolve_bilag_paths, resolve_raw_bilag_paths, store_bilag
+from hoering.services.hearing_documents import (
+    HearingInput,
+    bilag_problems,
+    read_hearing_bilag,
+    store_bilag,
+    with_bilag,
+)
 from hoering.services.outgoing import hearings as notices
 from hoering.tokens import derive_token, new_nonce, token_hash
 from hoering.views.record import live_record
 from hoering.views.result import result_of
 
 
-def read_hearing_file(path: Path) -> HearingDefinition:
-    """The validated file; its bilag paths made absolute (they are relative to the file)."""
-    return resolve_bilag_paths(load_file(HearingDefinition, path), path.parent, str(path))
+def read_hearing_file(path: Path) -> HearingInput:
+    """The validated file with its bilag, read beside it (only inside its folder)."""
+    given = read_hearing_bilag(read_yaml(path), path.parent)
+    definition = validate(HearingDefinition, given.definition, source=str(path))
+    if problems := bilag_problems(definition, given):
+        raise DefinitionError(str(path), problems)
+    return HearingInput(definition, given.bilag)
 
 
 def open_hearing_file(rt: Runtime, path: Path, *, actor: str = SECRETARIAT, allow_closed_day: bool = False,
                       again: bool = False) -> int:
-    """``open_hearing`` from a file (bilag paths relative to it): every mistake reported at once."""
-    return open_hearing(rt, resolve_raw_bilag_paths(read_yaml(path), path.parent), source=str(path), actor=actor,
+    """``open_hearing`` from a file (bilag beside it, inside its folder): every mistake reported
+    at once."""
+    return open_hearing(rt, read_hearing_bilag(read_yaml(path), path.parent), source=str(path), actor=actor,
                         allow_closed_day=allow_closed_day, again=again)
 
 
-def open_hearing(rt: Runtime, definition: HearingDefinition | Mapping[str, Any], *, actor: str = SECRETARIAT,
-                 source: str = "hearing", allow_closed_day: bool = False, again: bool = False) -> int:
+def open_hearing(rt: Runtime, submitted: HearingInput | HearingDefinition | Mapping[str, Any], *,
+                 actor: str = SECRETARIAT, source: str = "hearing", allow_closed_day: bool = False,
+                 again: bool = False) -> int:
     """Check a hearing (see ``check_hearing``), store it and its bilag, give each contact a token,
     queue the invitations. The same title, body and deadline as an earlier hearing needs
-    ``again``; a deadline on a weekend or closing day needs ``allow_closed_day``. Bilag paths are
-    absolute or relative to the working folder (``open_hearing_file`` resolves them against the
-    hearing file's folder)."""
+    ``again``; a deadline on a weekend or closing day needs ``allow_closed_day``. Bilag come only
+    as bytes in a ``HearingInput`` (read beside a hearing file, or uploaded); a definition that
+    names a bilag without its bytes is refused, its path never read."""
+    given = submitted if isinstance(submitted, HearingInput) else HearingInput(submitted)
     now = rt.now()
-    with rt.db.read() as s:  # every mistake at once, before the bilag are read
-        checked = check_hearing(s, definition, source=source, now=now, allow_closed_day=allow_closed_day)
-    bilag = read_bilag(checked.definition, source)
+    with rt.db.read() as s:  # every mistake at once
+        checked = check_hearing(s, given.definition, source=source, now=now, allow_closed_day=allow_closed_day,
+                                bilag=given)
     with rt.db.transaction() as s:
-        checked = check_hearing(s, checked.definition, source=source, now=now, allow_closed_day=allow_closed_day)
+        checked = check_hearing(s, with_bilag(checked.definition, given.bilag), source=source, now=now,
+                                allow_closed_day=allow_closed_day)
         if not again:
             refuse_opening_twice(s, checked)
         d, deadline = checked.definition, checked.deadline
@@ -60,7 +74,7 @@ def open_hearing(rt: Runtime, definition: HearingDefinition | Mapping[str, Any],
                           opened_at=now, opened_by=actor)
         s.add(hearing)
         s.flush()
-        store_bilag(s, hearing, d, bilag, now=now, source=source)
+        store_bilag(s, hearing, given.bilag, now=now, source=source)
         for party in checked.parties:
             recipient = HearingRecipient(hearing_id=hearing.id, kommune_id=party.id)
             s.add(recipient)

@@ -14,6 +14,7 @@ from hoering.audit import SECRETARIAT
 from hoering.danish import format_datetime
 from hoering.db.lookup import get_hearing, get_item, get_meeting
 from hoering.db.models import Bilag, Body, Followup, Hearing, Indstilling, Item, ItemMove
+from hoering.definitions import read_beside
 from hoering.docstore import store_document
 from hoering.domain import routing
 from hoering.domain.meetings import STANDARD_KINDS, FollowupDef, ItemDefinition, Sagsbeskrivelse
@@ -75,17 +76,21 @@ def add_item(rt: Runtime, d: ItemDefinition, *, source: str = "item", base_dir: 
 
 
 def _read_bilag(d: ItemDefinition, base_dir: Path | None, source: str) -> list[bytes | None]:
+    """The bytes of each bilag the item names, read only beside an item file given on the command
+    line (``base_dir``, its folder; ``definitions.read_beside``): an item from anywhere else names
+    bilag by title only."""
     out: list[bytes | None] = []
     problems = []
     for i, b in enumerate(d.bilag):
         if not b.file:
             out.append(None)
-            continue
-        path = (base_dir or Path.cwd()) / b.file
-        try:
-            out.append(path.read_bytes())
-        except OSError:
-            problems.append(f"bilag.{i}.file: {path} cannot be read")
+        elif base_dir is None:
+            problems.append(f"bilag.{i}.file: a path is read only from an item file given on the command line")
+        else:
+            try:
+                out.append(read_beside(base_dir, b.file))
+            except ValueError as exc:
+                problems.append(f"bilag.{i}.file: {exc}")
     if problems:
         raise DefinitionError(source, problems)
     return out

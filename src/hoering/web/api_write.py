@@ -12,13 +12,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Path, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import Base64Bytes, BaseModel, ConfigDict, Field, ValidationError
 
-from hoering.errors import DefinitionError, HearingClosedError, NotFoundError, RuleViolation
+from hoering.definitions import describe_errors
+from hoering.errors import DefinitionError, FileRefused, HearingClosedError, NotFoundError, RuleViolation
 from hoering.services import drafts
 from hoering.services.answers import record_answer
+from hoering.services.hearing_documents import BilagFile
 from hoering.services.hearings import change_deadline, close_hearing
 from hoering.services.users import Principal
 from hoering.web.api import MISSING, UNAUTHORIZED, Problem, require_access
@@ -103,14 +105,68 @@ class ClosedOut(BaseModel):
 router = APIRouter(prefix="/api", tags=["write"], responses={**UNAUTHORIZED, **FORBIDDEN})
 
 
+class BilagIn(BaseModel):
+    """A bilag uploaded with a draft: its bytes, never a path on the server."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=1, max_length=300, description="Shown as «Bilag N: title»")
+    filename: str = Field(min_length=1, max_length=255, description="The upload's name (its type is read "
+                          "from the content; the bilag is kept under its title)")
+    content: Base64Bytes = Field(description="The file's bytes in base64")
+
+
 @router.post("/drafts", status_code=201, response_model=DraftCreated, responses=INVALID,
-             summary="Create a draft hearing (validated like a hearing file; nothing is sent)")
+             summary="Create a draft hearing (validated like a hearing file; nothing is sent)",
+             description="The body is a hearing file as JSON. Bilag are uploaded with it as "
+                         "`bilag: [{title, filename, content}]`, the content in base64 (or one at a time "
+                         "with `POST /api/drafts/{id}/bilag`); they pass the same checks as an answer's "
+                         "files. A path on the server is never read.")
 def create_draft(request: Request, who: Writer,
                  data: Annotated[dict[str, Any], Body(openapi_examples={"jyfe": {"value": JYFE_EXAMPLE}})]) -> Any:
+    data = dict(data)
     try:
-        return {"draft": drafts.save_draft(request.app.state.rt, data, actor=who.actor)}
+        bilag = _uploaded_bilag(data.pop("bilag", []))
+        return {"draft": drafts.save_draft(request.app.state.rt, data, actor=who.actor, bilag=bilag)}
     except (DefinitionError, NotFoundError, RuleViolation) as exc:
         return _refused(exc)
+
+
+@router.post("/drafts/{draft_id}/bilag", status_code=201, response_model=DraftCreated,
+             responses={**INVALID, **MISSING}, summary="Upload a bilag to a draft (multipart: title, file)")
+def upload_bilag(request: Request, who: Writer, draft_id: HearingId, title: Annotated[str, Form(max_length=300)],
+                 file: UploadFile) -> Any:
+    rt = request.app.state.rt
+    try:
+        drafts.get_draft(rt, draft_id)
+        content = file.file.read(rt.settings.max_upload_bytes + 1)
+        drafts.save_bilag(rt, draft_id, BilagFile(title.strip(), file.filename or "", content), actor=who.actor)
+    except (NotFoundError, RuleViolation) as exc:
+        return _refused(exc)
+    except FileRefused as exc:
+        return JSONResponse({"detail": [f"file: {exc.message}"]}, status_code=422)
+    return {"draft": draft_id}
+
+
+def _uploaded_bilag(entries: Any) -> list[BilagFile]:
+    """The bilag of a draft's JSON, each with its bytes; a path (``file``) or anything else
+    malformed is refused, every problem named."""
+    if not isinstance(entries, list):
+        raise DefinitionError(drafts.SOURCE, ["bilag: a list of {title, filename, content}"])
+    out, problems = [], []
+    for i, entry in enumerate(entries):
+        if isinstance(entry, dict) and "file" in entry:
+            problems.append(f"bilag.{i}.file: a path on the server is never read; send the file's "
+                            f"content in base64 as bilag.{i}.content, with its filename")
+            continue
+        try:
+            b = BilagIn.model_validate(entry)
+        except ValidationError as exc:
+            problems += [f"bilag.{i}.{line}" for line in describe_errors(exc)]
+            continue
+        out.append(BilagFile(b.title, b.filename, b.content))
+    if problems:
+        raise DefinitionError(drafts.SOURCE, problems)
+    return out
 
 
 @router.post("/drafts/{draft_id}/open", response_model=Opened, responses={**INVALID, **MISSING},

@@ -18,7 +18,7 @@ from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from hoering.errors import DefinitionError, NotFoundError, RuleViolation
+from hoering.errors import DefinitionError, FileRefused, NotFoundError, RuleViolation
 from hoering.services import drafts
 from hoering.services.outbox import send_outbox
 from hoering.services.users import Principal
@@ -237,6 +237,12 @@ async def _post(request: Request, *, draft_id: int | None) -> Response:
     if too_big:
         errors["bilag"] = [f"{name} er over 20 MB og blev ikke gemt." for name in too_big]
     rt = request.app.state.rt
+    for path in _staging_files(request, staging):  # the same checks as an answer's files
+        try:
+            drafts.bilag_name(rt, path.name, path.read_bytes())
+        except FileRefused as exc:
+            errors.setdefault("bilag", []).append(f"{exc.message} Filen blev ikke gemt.")
+            path.unlink()
     try:
         saved = drafts.save_draft(rt, to_data(form), actor=who.actor, draft_id=draft_id)
     except DefinitionError as exc:
