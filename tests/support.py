@@ -17,6 +17,7 @@ from hoering.db.migrate import upgrade
 from hoering.definitions import load_yaml_text, validate
 from hoering.domain.hearing import HearingDefinition
 from hoering.runtime import Runtime, bootstrap
+from hoering.services.hearing_documents import BilagFile, HearingInput
 from hoering.services.registry import load_registry
 from hoering.settings import load_settings
 
@@ -89,6 +90,13 @@ def jyfe(name: str = "jyfe.yaml", **changes: Any) -> HearingDefinition:
     data = load_yaml_text((EXAMPLES / name).read_text(), source=name)
     data.update(changes)
     return validate(HearingDefinition, data, source=name)
+
+
+def with_bilag(definition: HearingDefinition) -> HearingInput:
+    """``definition`` with the bytes of the files its bilag name (absolute paths in a test), as a
+    hearing file beside them gives them: a path in a definition alone is never read."""
+    files = tuple(BilagFile(b.title, Path(b.file).name, Path(b.file).read_bytes()) for b in definition.bilag)
+    return HearingInput(definition, files)
 
 
 BOTH_CONTACTS = ["direktoer", "stedfortraeder"]

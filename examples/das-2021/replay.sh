@@ -16,7 +16,7 @@ h --at 2021-02-15T10:00 meeting plan "$here/plan-das-2021.yaml"
 h --at 2021-02-15T10:00 meeting plan "$here/plan-kkr-2021.yaml"
 das=$(h meeting list --body das --json | python3 -c 'import json,sys; print(next(m["id"] for m in json.load(sys.stdin) if m["starts_at"].startswith("2021-03-15")))')
 declare -A ids
-for f in "$here"/items/*; do
+for f in "$here"/items/[0-9]*; do
   ids[$f]=$(h --at 2021-02-15T10:00 item add "$f")
   case "$(basename "$f")" in
     01-*|02-*|14-*|15-*) h --at 2021-02-15T10:00 item route "${ids[$f]}" --to das --meeting "$das" ;;
@@ -25,12 +25,12 @@ for f in "$here"/items/*; do
 done
 h --at 2021-02-22T08:00 cycle due "$send"          # T-21: call for items
 h --at 2021-03-01T08:00 cycle due "$send"          # T-14: FU's preparation agenda
-for f in "$here"/items/*; do
+for f in "$here"/items/[0-9]*; do
   case "$(basename "$f")" in 01-*|02-*|14-*|15-*) ;; *) h --at 2021-03-01T10:00 item route "${ids[$f]}" --to das ;; esac
 done
 h --at 2021-03-08T08:00 cycle due "$send"          # T-7: agenda, bilag, moede.ics
 h meeting agenda "$das" --format pdf --out "$out/dagsorden.pdf"
-for f in "$here"/items/*; do h --at 2021-03-15T16:00 item decide "${ids[$f]}" --from-file "$f"; done
+for f in "$here"/items/[0-9]*; do h --at 2021-03-15T16:00 item decide "${ids[$f]}" --from-file "$f"; done
 h --at 2021-03-16T08:00 cycle due "$send"          # draft minutes to the chair
 h --at 2021-03-16T14:00 meeting approve "$das" --by "Socialdirektør, Aalborg Kommune (formand)"
 h --at 2021-03-16T14:00 cycle due "$send"          # minutes to all; item 9 on to KKR

@@ -147,7 +147,8 @@ def test_an_item_file_reads_only_inside_its_folder(rt, tmp_path, secret) -> None
     folder.mkdir()
     for name in ("../home/secret.key", str(secret)):
         path = folder / "punkt.yaml"
-        path.write_text(f"title: Et punkt\nkind: beslutning\nindstillinger: [Det indstilles, at DAS godkender.]\nbilag:\n  - {{title: Nøgle, file: '{name}'}}\n")
+        path.write_text("title: Et punkt\nkind: beslutning\nindstillinger: [Det indstilles, at DAS godkender.]\n"
+                        f"bilag:\n  - {{title: Nøgle, file: '{name}'}}\n")
         with pytest.raises(DefinitionError) as caught:
             add_item(rt, read_item_file(path), source=str(path), base_dir=path.parent)
         assert any(p.startswith("bilag.0.file:") for p in caught.value.problems)

@@ -17,7 +17,7 @@ from hoering.services.hearings import open_hearing
 from hoering.services.outbox import send_outbox
 from hoering.web.app import create_app
 from tests.documents import files
-from tests.support import jyfe, make_runtime
+from tests.support import jyfe, make_runtime, with_bilag
 from tests.web.conftest import API_TOKEN, csrf_of, invitation_links, login, open_example, path_of, web_runtime
 
 DIRECTOR = "socialdirektoer@hjoerring.kommune.example"
@@ -102,7 +102,7 @@ def test_bad_files_are_refused_in_danish_and_nothing_is_lost_or_stored(
 def test_bilag_download_needs_a_live_token(tmp_path, web_rt, sink, client) -> None:
     (tmp_path / "k.pdf").write_bytes(files.pdf("Kommissorium"))
     d = jyfe(contacts=["direktoer"], bilag=[{"title": "Kommissorium", "file": str(tmp_path / "k.pdf")}])
-    open_hearing(web_rt, d)
+    open_hearing(web_rt, with_bilag(d))
     path = path_of(invitation_links(web_rt, sink)[DIRECTOR])
     page = client.get(path).text
     assert "Bilag 1: Kommissorium" in page and f'href="{path}/bilag/1"' in page

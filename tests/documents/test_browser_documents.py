@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from hoering.db.models import Answer, AnswerFile, Document
 from hoering.services.hearings import open_hearing
 from tests.documents import files
-from tests.support import jyfe
+from tests.support import jyfe, with_bilag
 from tests.web.conftest import PASSWORD, invitation_links
 from tests.web.test_browser import DIRECTOR, SCREENSHOTS, browser, browser_context, live  # noqa: F401 - fixtures
 
@@ -31,8 +31,8 @@ def test_bilag_and_answer_files_in_the_browser(browser_context, live, sink, tmp_
     rt, server = live
     kommissorium = tmp_path / "kommissorium.pdf"
     kommissorium.write_bytes(files.pdf("Kommissorium for arbejdsgruppen"))
-    hid = open_hearing(rt, jyfe(contacts=["direktoer"], bilag=[
-        {"title": "Kommissorium for arbejdsgruppen", "file": str(kommissorium)}]))
+    hid = open_hearing(rt, with_bilag(jyfe(contacts=["direktoer"], bilag=[
+        {"title": "Kommissorium for arbejdsgruppen", "file": str(kommissorium)}])))
     link = invitation_links(rt, sink)[DIRECTOR]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = browser_context.new_page()

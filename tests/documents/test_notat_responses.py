@@ -16,7 +16,7 @@ import pytest
 from hoering.services.answers import GivenFile, record_answer
 from hoering.services.hearings import open_hearing
 from tests.documents import files
-from tests.support import JYFE_OPENED, Clock, cli_runner, jyfe, make_runtime
+from tests.support import JYFE_OPENED, Clock, cli_runner, jyfe, make_runtime, with_bilag
 
 PDFTOTEXT = shutil.which("pdftotext")
 AT_ANSWERS = "2014-05-02T10:00"
@@ -30,8 +30,8 @@ def answered(tmp_path: Path):
     run = cli_runner(tmp_path)
     rt = make_runtime(tmp_path, f"sqlite:///{tmp_path / 'cli.db'}", Clock(JYFE_OPENED), secret_key="cli-test")
     (tmp_path / "kommissorium.pdf").write_bytes(files.pdf("Kommissorium"))
-    hid = open_hearing(rt, jyfe(contacts=["direktoer"], bilag=[
-        {"title": "Notat om JYFE's midler", "file": str(tmp_path / "kommissorium.pdf")}]))
+    hid = open_hearing(rt, with_bilag(jyfe(contacts=["direktoer"], bilag=[
+        {"title": "Notat om JYFE's midler", "file": str(tmp_path / "kommissorium.pdf")}])))
     rt.clock.set(JYFE_OPENED + timedelta(days=1))  # type: ignore[attr-defined]
     record_answer(rt, hid, kommune="Aalborg", option="udbetaling",
                   comment="Aalborg Kommune ønsker sin andel udbetalt til egne aktiviteter på området. " * 8,

@@ -42,7 +42,7 @@ class Replay:
         plan_meetings(self.rt, read_plan_file(EX / "plan-kkr-2021.yaml"))
         self.das = meeting_at(self.rt, "das", local(2021, 3, 15, 13))
         self.kkr = meeting_at(self.rt, "kkr", local(2021, 4, 23, 9))
-        for path in sorted((EX / "items").iterdir()):
+        for path in sorted((EX / "items").glob("[0-9]*")):
             d = read_item_file(path)
             assert d.number is not None
             self.definitions[d.number] = d
@@ -95,4 +95,4 @@ def meeting_at(rt: Runtime, body: str, starts_at: datetime) -> int:
 
 
 def item_files() -> list[Path]:
-    return sorted((EX / "items").iterdir())
+    return sorted((EX / "items").glob("[0-9]*"))

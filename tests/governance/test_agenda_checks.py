@@ -40,9 +40,9 @@ def test_bilag_warnings_before_and_when_the_agenda_is_sent(tmp_path):
         try:
             [meeting] = plan_meetings(rt, MeetingPlan.model_validate(
                 {"body": "das", "year": 2031, "standard_items": [], "meetings": [{"date": "2031-03-17"}]}))
-            bilag = str(EX / "bilag" / "kommissorium-fokusomraade-2.txt")
+            bilag = "kommissorium-fokusomraade-2.txt"
             good = add_item(rt, item("Kommissorium", "Kommissoriet er vedlagt som bilag 1.",
-                                     [{"title": "Kommissorium", "file": bilag}]))
+                                     [{"title": "Kommissorium", "file": bilag}]), base_dir=EX / "items" / "bilag")
             bad = add_item(rt, item("Takster", "Taksterne står i bilag 2, beregningen i bilag 4.",
                                     [{"title": "Takstblad"}, {"title": "Notat om takster"}]))
             for i in (good, bad):

@@ -23,7 +23,16 @@ from hoering.settings import load_settings
 from hoering.web.app import create_app
 from tests.documents import files
 from tests.governance.das2021 import Replay
-from tests.support import BOTH_CONTACTS, JYFE_OPENED, Clock, jyfe, make_runtime, postgres_available, postgres_database
+from tests.support import (
+    BOTH_CONTACTS,
+    JYFE_OPENED,
+    Clock,
+    jyfe,
+    make_runtime,
+    postgres_available,
+    postgres_database,
+    with_bilag,
+)
 
 LINK = re.compile(r"/svar/([A-Za-z0-9_-]{43})")
 
@@ -35,8 +44,8 @@ def fill(rt: Runtime, clock: Clock, sink, folder: Path) -> tuple[int, list[str]]
     clock.set(JYFE_OPENED)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "kommissorium.pdf").write_bytes(files.pdf("Kommissorium"))
-    hid = open_hearing(rt, jyfe(contacts=BOTH_CONTACTS,
-                                bilag=[{"title": "Kommissorium", "file": str(folder / "kommissorium.pdf")}]))
+    hid = open_hearing(rt, with_bilag(jyfe(contacts=BOTH_CONTACTS,
+                                bilag=[{"title": "Kommissorium", "file": str(folder / "kommissorium.pdf")}])))
     for kommune in ("Aalborg", "Hjørring", "Læsø"):
         record_answer(rt, hid, kommune=kommune, option="pulje", comment=f"svar fra {kommune}")
     record_answer(rt, hid, kommune="Aalborg", option="pulje", files=[GivenFile("aalborg.docx", files.docx_file())])
