@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(
         default=600.0, gt=0, description="After this long a row left 'sending' by a dead sender is sent again."
     )
+    web_sends_mail: bool = Field(
+        default=True, description="hoering web sends the mail it queues at once (false: the scheduler sends it).")
 
     # Mail that comes back (hoering inbox): reply and bounce addresses with a {key}, and the mailbox.
     reply_address: str | None = Field(

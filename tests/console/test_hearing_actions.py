@@ -166,7 +166,7 @@ def test_revoke_and_reissue_a_contacts_link(people, hearing, anna, reader, sink)
     reissue = f"/sekretariat/hoering/{hid}/link/nyt"
     refused_without_csrf_and_for_a_reader(anna, reader, reissue, {"email": email})
     assert anna.post(reissue, data={"csrf": csrf(anna, hid), "email": email}).status_code == 303
-    assert f"Et nyt link er sendt til {email}" in anna.get(f"/sekretariat/hoering/{hid}").text
+    assert f"Et nyt link er lagt i udbakken til {email}" in anna.get(f"/sekretariat/hoering/{hid}").text
     assert [t is None for t in tokens()] == [False, True]
     assert audit(people, "contact.link_reissued")[-1].actor == ANNA
     with people.db.read() as s:  # mailed at once, not left for the next outbox run

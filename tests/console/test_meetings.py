@@ -92,7 +92,7 @@ def test_the_agenda_builder_from_plan_to_a_sent_agenda(people, make_client):
     assert re.search(r"Punkt 5: <a [^>]+>Eventuelt</a>", page)
 
     _post(anna, f"/sekretariat/moede/{das}/send", das)
-    assert "Dagsordenen er sendt til 12 modtager(e)" in _flash(anna, das)
+    assert "Dagsordenen er lagt i udbakken til 12 modtager(e)" in _flash(anna, das)
     with people.db.read() as s:
         assert s.get(Meeting, das).agenda_sent_at is not None
         sent = s.scalars(select(OutboxMessage).where(OutboxMessage.key.like(f"meeting:{das}:agenda:%"))).all()
@@ -107,7 +107,7 @@ def test_the_agenda_builder_from_plan_to_a_sent_agenda(people, make_client):
     _post(anna, f"/sekretariat/punkt/{late}/rut", das, til="moede")
     assert "tillægsdagsorden" in _flash(anna, das)
     _post(anna, f"/sekretariat/punkt/{late}/rut", das, til="tillaeg")
-    assert "tillægsdagsorden, sendt til 12 modtager(e)" in _flash(anna, das)
+    assert "tillægsdagsorden, lagt i udbakken til 12 modtager(e)" in _flash(anna, das)
     with people.db.read() as s:
         assert s.get(Item, late).number == 6
     assert "Sag til orientering" in anna.get(f"/sekretariat/moede/{das}").text

@@ -106,7 +106,7 @@ def test_a_das_meeting_from_plan_to_approved_minutes(browser, axe_source, live, 
         page.go_back()
 
         page.get_by_role("button", name="Send dagsordenen").click()
-        assert "Dagsordenen er sendt til 12 modtager(e)" in page.inner_text("main")
+        assert "Dagsordenen er lagt i udbakken til 12 modtager(e)" in page.inner_text("main")
         agendas = wait_for(lambda: [m for m in sink.messages if str(m["Subject"]).startswith("Dagsorden")], 12)
         assert len(agendas) == 12
         assert _attachments(agendas[0], "application/pdf")[0].startswith(b"%PDF")
@@ -144,7 +144,7 @@ def test_a_das_meeting_from_plan_to_approved_minutes(browser, axe_source, live, 
         page.get_by_role("button", name="Gem beslutningerne").click()
         assert "6 beslutning(er) gemt." in page.inner_text("main")
         page.get_by_role("button", name="Send udkast til formanden").click()
-        assert "Udkastet til referat er sendt til formanden" in page.inner_text("main")
+        assert "Udkastet til referat er lagt i udbakken til formanden" in page.inner_text("main")
 
         (draft,) = wait_for(lambda: [m for m in sink.messages if "Udkast til referat" in str(m["Subject"])], 1)
         assert draft["To"].addresses[0].addr_spec == "socialdirektoer@aalborg.kommune.example"

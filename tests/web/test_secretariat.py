@@ -93,7 +93,7 @@ def test_hearing_page_matrix_trail_remind_and_close(web_rt, sink, client, clock)
     again = client.post(f"/sekretariat/hoering/{hid}/paamind", data=form)
     assert again.status_code == 303 and reminders_queued(web_rt) == 18
     after = client.get(f"/sekretariat/hoering/{hid}").text
-    assert "Ingen ny påmindelse" in after and after.count("Påmindelse sendt") == 1
+    assert "Ingen ny påmindelse" in after and after.count("Påmindelse lagt i udbakken") == 1
     sink.received.clear()
     assert send_outbox(web_rt).sent == 18
     assert all("Påmindelse" in str(m["Subject"]) for m in sink.messages)

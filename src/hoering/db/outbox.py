@@ -21,10 +21,10 @@ update every index of the row, and on PostgreSQL ruled out heap-only (HOT) updat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -43,11 +43,14 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from hoering.db.base import Base
 from hoering.db.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from hoering.db.session import Database
 
 
 class OutboxMessage(Base):
@@ -106,6 +109,41 @@ def not_sent() -> ColumnElement[bool]:
     """The rows not sent yet (draft, pending, sending, failed): those with an unsent message. A
     query for any of these states adds it: the database then looks only at those rows."""
     return OutboxMessage.id.in_(select(OutboxUnsent.outbox_id))
+
+
+_READY = "hoering_mail_ready"
+
+
+def watch_ready(db: Database, wake: Callable[[], None]) -> Callable[[], None]:
+    """Call ``wake`` after each commit of ``db``'s units of work that made mail ready to send:
+    a message queued (``pending``), a reserved draft filled (its stored copy added), a failed
+    one put back in the queue. A draft alone does not wake: it is filled moments later (the
+    receipt, after the answer page's redirect), and that commit wakes. Returns the function
+    that stops watching. ``wake`` runs in the committing thread."""
+
+    def flushed(session: Session, _context: object) -> None:
+        if session.info.get(_READY):
+            return
+        if any(isinstance(o, OutboxCopy) or (isinstance(o, OutboxMessage) and o.status == "pending")
+               for o in session.new) or any(
+                isinstance(o, OutboxMessage) and o.status == "pending" for o in session.dirty):
+            session.info[_READY] = True
+
+    def committed(session: Session) -> None:
+        if session.info.pop(_READY, False):
+            wake()
+
+    def rolled_back(session: Session) -> None:
+        session.info.pop(_READY, None)
+
+    stops = [db.listen("after_flush", flushed), db.listen("after_commit", committed),
+             db.listen("after_rollback", rolled_back)]
+
+    def stop() -> None:
+        for each in stops:
+            each()
+
+    return stop
 
 
 # -- the sender's two hot statements -------------------------------------------------------------

@@ -160,5 +160,11 @@ class Database:
         where a reader needs the ORM after all, and ``db.held`` holds one between reads."""
         return self._read_engine.connect()
 
+    def listen(self, name: str, fn: Callable[..., Any]) -> Callable[[], None]:
+        """Listen to a session event (``after_flush``, ``after_commit`` …) of this database's
+        writing units of work; returns the function that stops listening."""
+        event.listen(self._sessions, name, fn)
+        return lambda: event.remove(self._sessions, name, fn)
+
     def dispose(self) -> None:
         self.engine.dispose()

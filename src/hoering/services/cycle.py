@@ -143,6 +143,17 @@ def run_cycle(rt: Runtime) -> CycleReport:
     return report
 
 
+def run_steps_due_for(rt: Runtime, meeting_id: int) -> int:
+    """The meeting's steps due now, done at once rather than at the scheduler's next run (the
+    console after the chair approves: the minutes go out then); the mails queued."""
+    queued, seen = 0, set()
+    while due := [d for d in due_steps(rt, rt.now()) if d[0] == meeting_id and d not in seen]:
+        for _, step in due:
+            seen.add((meeting_id, step))
+            queued += run_step(rt, meeting_id, step)
+    return queued
+
+
 def has_cases(m: Meeting) -> bool:
     return any(i.kind not in STANDARD_KINDS for i in m.items)
 

@@ -35,22 +35,27 @@ from hoering.web import (
     console_hearings,
     console_items,
     console_meetings,
+    console_outbox,
     console_running,
     health_routes,
     secretariat_routes,
 )
 from hoering.web.docs import add_docs
 from hoering.web.headers import BoundaryHeaders
+from hoering.web.outbox_pump import OutboxPump
 from hoering.web.rendering import make_templates, page
 from hoering.web.security import Csrf, GuessLimits, parse_networks
 
 STATIC = Path(__file__).parent / "static"
 SESSION_HOURS = 8
 
-def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 600.0) -> FastAPI:
+def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 600.0,
+               sends_mail: bool = False) -> FastAPI:
     """The web app for ``rt``. ``failure_limit`` failed link guesses, and separately
     ``failure_limit`` failed logins, per client address within ``failure_window`` seconds (twice
-    that per account), then 429 until the window passes (``security.GuessLimits``)."""
+    that per account), then 429 until the window passes (``security.GuessLimits``).
+    ``sends_mail``: its lifespan runs the outbox pump (``web.outbox_pump``), as ``hoering web``
+    does; tests that are not about sending leave the outbox to themselves."""
     app = FastAPI(
         title="hoering",
         summary="Mail hearings of Nordjysk Socialaftale: hearings, status and results.",
@@ -75,6 +80,7 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     # use; ``_lifespan`` closes them.
     app.state.loop_reader = HeldConnection(rt.db, reading=True)
     app.state.answer_connection = HeldConnection(rt.db)
+    app.state.outbox_pump = OutboxPump(rt) if sends_mail else None
     secure = rt.settings.portal_url.startswith("https://")
     app.state.secure_cookies = secure
     session_key = hmac.new(secret, b"hoering-session", hashlib.sha256).hexdigest()
@@ -93,6 +99,7 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     app.include_router(console_running.router)
     app.include_router(console_meetings.router)
     app.include_router(console_items.router)
+    app.include_router(console_outbox.router)
     app.include_router(approval_routes.router)
     app.include_router(api.router)
     app.include_router(api_write.router)
@@ -131,7 +138,12 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    pump = app.state.outbox_pump
+    if pump is not None:
+        await pump.start()
     yield
+    if pump is not None:
+        await pump.stop()
     app.state.loop_reader.close()
     app.state.answer_connection.close()
 
@@ -141,7 +153,7 @@ def serving_app(rt: Runtime) -> FastAPI:
     first visitor waits for it, no burst of requests compiles the same page at once), then the
     heap frozen (``gc.freeze``), so the collector's full passes no longer walk the long-lived
     objects of the libraries and the app (issue 17: the answer page's p99)."""
-    app = create_app(rt)
+    app = create_app(rt, sends_mail=rt.settings.web_sends_mail)
     env = app.state.templates.env
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hoering.errors import RuleViolation
+from hoering.services.cycle import run_steps_due_for
 from hoering.services.minutes_approval import approval_page, approve_by_link
 from hoering.web.console_common import see, text
 from hoering.web.meeting_errors import danish
@@ -49,4 +50,5 @@ async def approve(request: Request, meeting_id: Id, person_id: Id, token: str) -
         approve_by_link(request.app.state.rt, meeting_id, person_id, token)
     except RuleViolation as exc:
         return _page(request, meeting_id, person_id, token, error=danish(str(exc)), status_code=409)
+    run_steps_due_for(request.app.state.rt, meeting_id)  # the minutes go out now
     return see(f"/referat/{meeting_id}/{person_id}/{token}")

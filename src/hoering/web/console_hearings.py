@@ -14,13 +14,12 @@ import secrets
 import shutil
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from hoering.errors import DefinitionError, FileRefused, NotFoundError, RuleViolation
 from hoering.services import drafts
-from hoering.services.outbox import send_outbox
 from hoering.services.users import Principal
 from hoering.web.console_auth import csrf_scope, require
 from hoering.web.console_live import Party, deadline_hint, share_rows
@@ -168,8 +167,7 @@ async def edit_post(request: Request, draft_id: int) -> Response:
 
 
 @router.post("/kladder/{draft_id}/{action}")
-async def draft_action(request: Request, draft_id: int, action: str,
-                       background: BackgroundTasks) -> Response:
+async def draft_action(request: Request, draft_id: int, action: str) -> Response:
     """``slet`` (delete), ``test`` (send the invitation to me), ``aabn`` (open the hearing)."""
     who = require(request, act=True)
     if not isinstance(who, Principal):
@@ -191,13 +189,11 @@ async def draft_action(request: Request, draft_id: int, action: str,
                        "få en testmail.", "fejl")
                 return back
             drafts.queue_test(rt, draft_id, kommune=kommune, to=who.email, to_name=who.name, actor=who.actor)
-            background.add_task(send_outbox, rt)
-            _flash(request, f"En test af invitationen er sendt til {who.email}.")
+            _flash(request, f"En test af invitationen er lagt i udbakken til {who.email} og sendes nu.")
             return RedirectResponse(f"/sekretariat/kladder/{draft_id}?kommune={kommune}", status_code=303)
         if action == "aabn":
             hearing_id = drafts.open_draft(rt, draft_id, actor=who.actor)
-            background.add_task(send_outbox, rt)
-            _flash(request, "Høringen er åbnet, og invitationerne sendes nu.")
+            _flash(request, "Høringen er åbnet, og invitationerne er lagt i udbakken; de sendes nu.")
             return RedirectResponse(f"/sekretariat/hoering/{hearing_id}", status_code=303)
     except NotFoundError:
         return page(request, "ikke_fundet.html", status_code=404)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -27,7 +27,6 @@ from hoering.services.items import (
     show_item,
 )
 from hoering.services.meetings import meeting_items
-from hoering.services.outbox import send_outbox
 from hoering.services.supplement import add_to_supplement
 from hoering.services.users import Principal
 from hoering.web.console_auth import csrf_scope, require
@@ -165,7 +164,7 @@ async def reorder(request: Request, item_id: Id) -> Response:
 
 
 @router.post("/punkt/{item_id}/rut")
-async def route(request: Request, item_id: Id, background: BackgroundTasks) -> Response:
+async def route(request: Request, item_id: Id) -> Response:
     """``til``: ``fu`` (FU prepares it), ``moede`` (onto the agenda of ``moede``), ``tillaeg``
     (onto the sent agenda of ``moede`` as a tillægsdagsorden)."""
     form = await request.form()
@@ -181,8 +180,7 @@ async def route(request: Request, item_id: Id, background: BackgroundTasks) -> R
         elif to in ("moede", "tillaeg") and meeting.isdigit():
             if to == "tillaeg":
                 queued = add_to_supplement(rt, item_id, int(meeting), actor=who.actor)
-                background.add_task(send_outbox, rt)
-                message = f"Sagen er sat på en tillægsdagsorden, sendt til {queued} modtager(e)."
+                message = f"Sagen er sat på en tillægsdagsorden, lagt i udbakken til {queued} modtager(e)."
             else:
                 body = meeting_items(rt, int(meeting))["body"]
                 route_item(rt, item_id, to=body, meeting_id=int(meeting), actor=who.actor)
@@ -195,7 +193,7 @@ async def route(request: Request, item_id: Id, background: BackgroundTasks) -> R
 
 
 @router.post("/punkt/{item_id}/retur")
-async def return_item(request: Request, item_id: Id, background: BackgroundTasks) -> Response:
+async def return_item(request: Request, item_id: Id) -> Response:
     form = await request.form()
     who = acting(request, form)
     if not isinstance(who, Principal):
@@ -206,7 +204,6 @@ async def return_item(request: Request, item_id: Id, background: BackgroundTasks
     except RuleViolation as exc:
         return _said(request, _back(form, item_id, "#ventende"), f"Sagen er ikke sendt retur: {danish(str(exc))}",
                      "fejl")
-    background.add_task(send_outbox, rt)
     return _said(request, _back(form, item_id, "#ventende"), f"Sagen er sendt retur; {told} person(er) får "
                  "besked pr. mail med bemærkningen.")
 

@@ -4,12 +4,11 @@ revoke/reissue --hearing`` through the same service, audited with the person's n
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from hoering.errors import HoeringError, NotFoundError
 from hoering.services.contacts import reissue_link, revoke_contact
-from hoering.services.outbox import send_outbox
 from hoering.services.users import Principal
 from hoering.web.console_actions import Field, Id, back, danish, flash, guard
 from hoering.web.rendering import page
@@ -35,7 +34,7 @@ def revoke(request: Request, hearing_id: Id, csrf: Field = None, email: Field = 
 
 
 @router.post("/hoering/{hearing_id}/link/nyt")
-def reissue(request: Request, hearing_id: Id, background: BackgroundTasks, csrf: Field = None,
+def reissue(request: Request, hearing_id: Id, csrf: Field = None,
             email: Field = None) -> Response:
     actor = guard(request, csrf)
     if not isinstance(actor, Principal):
@@ -50,6 +49,6 @@ def reissue(request: Request, hearing_id: Id, background: BackgroundTasks, csrf:
     except HoeringError as exc:
         flash(request, f"Der er ikke sendt et nyt link: {danish(exc)}", "fejl")
     else:
-        background.add_task(send_outbox, rt)
-        flash(request, f"Et nyt link er sendt til {(email or '').strip()}; det gamle link virker ikke længere.")
+        flash(request, f"Et nyt link er lagt i udbakken til {(email or '').strip()}; "
+              "det gamle link virker ikke længere.")
     return back(hearing_id)

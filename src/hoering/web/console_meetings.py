@@ -12,19 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from hoering.domain.meetings import FollowupDef
 from hoering.errors import HoeringError, RuleViolation
 from hoering.services import agenda_builder
+from hoering.services.cycle import run_steps_due_for
 from hoering.services.documents import document_view, render_document
 from hoering.services.items import decide_item
 from hoering.services.meeting_changes import cancel_meeting, move_meeting
 from hoering.services.meeting_page import meeting_page
 from hoering.services.meetings import approve_minutes, list_meetings, record_attendance
-from hoering.services.outbox import send_outbox
 from hoering.services.users import Principal
 from hoering.web.console_auth import csrf_scope, require
 from hoering.web.console_common import acting, flash, see, take_flash, text
@@ -124,7 +124,7 @@ def _refused(request: Request, meeting_id: int, exc: HoeringError, anchor: str =
 
 
 @router.post("/moede/{meeting_id}/send")
-async def send_agenda(request: Request, meeting_id: Id, background: BackgroundTasks) -> Response:
+async def send_agenda(request: Request, meeting_id: Id) -> Response:
     form = await request.form()
     who = acting(request, form)
     if not isinstance(who, Principal):
@@ -135,13 +135,12 @@ async def send_agenda(request: Request, meeting_id: Id, background: BackgroundTa
                                             actor=who.actor)
     except RuleViolation as exc:
         return _refused(request, meeting_id, exc, "#send")
-    background.add_task(send_outbox, rt)
-    return _done(request, meeting_id, f"Dagsordenen er sendt til {queued} modtager(e) med PDF og "
+    return _done(request, meeting_id, f"Dagsordenen er lagt i udbakken til {queued} modtager(e) med PDF og "
                  "mødeindkaldelse. Den er nu låst; nye punkter kommer på en tillægsdagsorden.")
 
 
 @router.post("/moede/{meeting_id}/flyt")
-async def move(request: Request, meeting_id: Id, background: BackgroundTasks) -> Response:
+async def move(request: Request, meeting_id: Id) -> Response:
     form = await request.form()
     who = acting(request, form)
     if not isinstance(who, Principal):
@@ -157,12 +156,11 @@ async def move(request: Request, meeting_id: Id, background: BackgroundTasks) ->
                               reason=text(form, "reason"), actor=who.actor)
     except RuleViolation as exc:
         return _refused(request, meeting_id, exc, "#flyt")
-    background.add_task(send_outbox, rt)
     return _done(request, meeting_id, f"Mødet er flyttet. {queued} inviteret(e) får en opdateret mødeindkaldelse.")
 
 
 @router.post("/moede/{meeting_id}/aflys")
-async def cancel(request: Request, meeting_id: Id, background: BackgroundTasks) -> Response:
+async def cancel(request: Request, meeting_id: Id) -> Response:
     form = await request.form()
     who = acting(request, form)
     if not isinstance(who, Principal):
@@ -172,7 +170,6 @@ async def cancel(request: Request, meeting_id: Id, background: BackgroundTasks) 
         queued = cancel_meeting(rt, meeting_id, reason=text(form, "reason"), actor=who.actor)
     except RuleViolation as exc:
         return _refused(request, meeting_id, exc, "#aflys")
-    background.add_task(send_outbox, rt)
     return _done(request, meeting_id, f"Mødet er aflyst. {queued} inviteret(e) får en aflysning; "
                  "mødets sager er sendt tilbage til FU.")
 
@@ -244,7 +241,7 @@ def _followups(form: FormData, item_id: int) -> list[FollowupDef]:
 
 
 @router.post("/moede/{meeting_id}/udkast")
-async def minutes_draft(request: Request, meeting_id: Id, background: BackgroundTasks) -> Response:
+async def minutes_draft(request: Request, meeting_id: Id) -> Response:
     form = await request.form()
     who = acting(request, form)
     if not isinstance(who, Principal):
@@ -254,8 +251,7 @@ async def minutes_draft(request: Request, meeting_id: Id, background: Background
         agenda_builder.send_minutes_draft(rt, meeting_id, actor=who.actor)
     except RuleViolation as exc:
         return _refused(request, meeting_id, exc, "#referat")
-    background.add_task(send_outbox, rt)
-    return _done(request, meeting_id, "Udkastet til referat er sendt til formanden med et personligt "
+    return _done(request, meeting_id, "Udkastet til referat er lagt i udbakken til formanden med et personligt "
                  "link til godkendelse.", "#referat")
 
 
@@ -270,8 +266,10 @@ async def approve(request: Request, meeting_id: Id) -> Response:
         approve_minutes(request.app.state.rt, meeting_id, by=f"{who.name} (formand)")
     except RuleViolation as exc:
         return _refused(request, meeting_id, exc, "#referat")
-    return _done(request, meeting_id, "Referatet er godkendt. Det sendes til alle medlemmer ved "
-                 "mødecyklussens næste kørsel.", "#referat")
+    queued = run_steps_due_for(request.app.state.rt, meeting_id)
+    return _done(request, meeting_id, "Referatet er godkendt" + (
+        f" og lagt i udbakken til {queued} modtager(e)." if queued else
+        ". Det sendes til medlemmerne, når mødecyklussen når dertil."), "#referat")
 
 
 @router.get("/moede/{meeting_id}/{name}.{fmt}")

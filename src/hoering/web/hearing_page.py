@@ -26,6 +26,7 @@ from hoering.services.answers import MAX_COMMENT, MAX_TEXT
 from hoering.services.contacts import links_in_hearing
 from hoering.services.hearings import MAX_REASON
 from hoering.services.inbox_review import review_queue
+from hoering.views.outbox import mail_counts
 from hoering.views.secretariat import hearing_detail
 from hoering.web.console_auth import csrf_scope, principal
 from hoering.web.rendering import page
@@ -61,6 +62,7 @@ def render(request: Request, hearing_id: int, *, refused: Refused | None = None)
         d = definition_of(hearing)
         labels = {o.key: o.label for o in d.answer_options}
         responses = responses_of(s, hearing_id)
+        mail = mail_counts(s, hearing_id)
     run: dict[str, Any] = {
         "options": list(labels.items()), "kind": d.kind, "received": {k: v[1] for k, v in RECEIVED.items()},
         "responses": responses, "stances": STANCES, "max_response": MAX_RESPONSE, "max_comment": MAX_COMMENT,
@@ -76,7 +78,7 @@ def render(request: Request, hearing_id: int, *, refused: Refused | None = None)
             run["early_note"] = closing_note(deadline=detail.deadline, closed_at=rt.now(),
                                              silent=len(detail.silent_names), silence_label=silence)
     flash = request.session.pop("flash", None) if refused is None else ["fejl", refused.message]
-    context = {"h": detail, "flash": flash, "click": secrets.token_hex(8), "who": who, "run": run,
+    context = {"h": detail, "mail": mail, "flash": flash, "click": secrets.token_hex(8), "who": who, "run": run,
                "refused": refused, "entered": refused.entered if refused else {}}
     return page(request, "hoering.html", context, status_code=422 if refused else 200,
                 csrf_scope=csrf_scope(request))

@@ -1,0 +1,45 @@
+"""``/sekretariat/udbakke``: the outbox as it is, not as the buttons hoped. What waits to be
+sent (and why it waits, when a try failed), what failed for good with the mail server's reply,
+and what was sent lately; «Send igen» puts a failed message back in the queue, and the web
+process's sender (``web.outbox_pump``) sends it at once."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hoering.errors import NotFoundError, RuleViolation
+from hoering.services.outbox import retry_message
+from hoering.services.users import Principal
+from hoering.views.outbox import outbox_page
+from hoering.web.console_actions import Field, Id, flash, guard
+from hoering.web.console_auth import csrf_scope, require
+from hoering.web.rendering import page
+
+router = APIRouter(prefix="/sekretariat", include_in_schema=False)
+
+
+@router.get("/udbakke", response_class=HTMLResponse)
+def show_outbox(request: Request, hoering: int | None = None) -> Response:
+    who = require(request)
+    if not isinstance(who, Principal):
+        return who
+    view = outbox_page(request.app.state.rt, hearing_id=hoering)
+    return page(request, "udbakke.html", {"o": view, "who": who, "flash": request.session.pop("flash", None)},
+                csrf_scope=csrf_scope(request))
+
+
+@router.post("/udbakke/{message_id}/send-igen")
+def send_again(request: Request, message_id: Id, csrf: Field = None) -> Response:
+    who = guard(request, csrf)
+    if not isinstance(who, Principal):
+        return who
+    try:
+        retry_message(request.app.state.rt, message_id, actor=who.actor)
+    except NotFoundError:
+        return page(request, "ikke_fundet.html", status_code=404)
+    except RuleViolation:
+        flash(request, "Beskeden er ikke fejlet (den er sendt eller venter allerede); genindlæs siden.", "fejl")
+    else:
+        flash(request, f"Beskeden er lagt i udbakken igen og sendes nu (besked {message_id}).")
+    return RedirectResponse("/sekretariat/udbakke", status_code=303)
