@@ -44,7 +44,8 @@ def people(console_rt: Runtime) -> Runtime:
 
 
 def client_for(rt: Runtime) -> TestClient:
-    return TestClient(create_app(rt), follow_redirects=False)
+    """The console as ``hoering web`` serves it: it sends the mail it queues."""
+    return TestClient(create_app(rt, sends_mail=True), follow_redirects=False)
 
 
 @pytest.fixture

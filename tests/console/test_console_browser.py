@@ -102,7 +102,7 @@ def live(tmp_path: Path, sqlite_url: str, clock: Clock, smtp: tuple[Any, MailSin
     port = free_port()
     rt = web_runtime(tmp_path, sqlite_url, clock, smtp, password_hash, portal_url=f"http://127.0.0.1:{port}")
     add_people(rt)
-    with LiveServer(create_app(rt, failure_limit=3), port=port) as server:
+    with LiveServer(create_app(rt, failure_limit=3, sends_mail=True), port=port, lifespan="on") as server:
         yield rt, server
 
 

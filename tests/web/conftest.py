@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from hoering.mail.sink import MailSink, free_port
 from hoering.runtime import Runtime
 from hoering.services.hearings import open_hearing
-from hoering.services.outbox import send_outbox
+from hoering.services.outbox import anything_to_send, send_outbox
 from hoering.web.app import create_app
 from hoering.web.security import hash_password
 from tests.support import BOTH_CONTACTS, Clock, jyfe, make_runtime
@@ -67,9 +67,18 @@ def send_mail(rt: Runtime) -> int:
         return pool.submit(send_outbox, rt).result().sent
 
 
+def wait_until_sent(rt: Runtime, seconds: float = 20) -> None:
+    """Until no message waits to be sent (a web app's outbox pump may hold some)."""
+    deadline = time.monotonic() + seconds
+    while anything_to_send(rt):
+        assert time.monotonic() < deadline, "mail still waiting in the outbox"
+        time.sleep(0.05)
+
+
 def invitation_links(rt: Runtime, sink: MailSink) -> dict[str, str]:
     """Send the outbox; the answer link of every invitation received, by recipient address."""
     send_mail(rt)
+    wait_until_sent(rt)
     links = {}
     for m in sink.messages:
         if "Mailhøring" not in str(m["Subject"]) or "Påmindelse" in str(m["Subject"]):
@@ -99,11 +108,11 @@ def csrf_of(html: str) -> str:
 class LiveServer:
     """The app served by uvicorn in a background thread on a free loopback port."""
 
-    def __init__(self, app: Any, port: int | None = None) -> None:
+    def __init__(self, app: Any, port: int | None = None, *, lifespan: str = "off") -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off")
+                                lifespan=lifespan)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -61,10 +61,10 @@ def outbox_page(rt: Runtime, *, hearing_id: int | None = None) -> OutboxPage:
                               .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(SENT_SHOWN)))
         total = s.scalar(select(func.count()).select_from(OutboxMessage)
                          .where(OutboxMessage.status == "sent", *scope)) or 0
-    return OutboxPage(hearing_id=hearing_id,
-                      waiting=[_line(m) for m in unsent if m.status in WAITING],
-                      failed=[_line(m) for m in unsent if m.status == "failed"],
-                      sent=[_line(m) for m in sent], sent_total=total)
+        return OutboxPage(hearing_id=hearing_id,
+                          waiting=[_line(m) for m in unsent if m.status in WAITING],
+                          failed=[_line(m) for m in unsent if m.status == "failed"],
+                          sent=[_line(m) for m in sent], sent_total=total)
 
 
 def mail_counts(s: Session, hearing_id: int) -> MailCounts:
