@@ -86,7 +86,7 @@ def test_registry_reload_deactivates_missing_people_and_revokes_their_links(tmp_
     with rt.db.read() as s:
         assert s.scalar(select(Person.active).where(Person.email == LAESOE)) is False
         assert "registry.person_deactivated" in s.scalars(select(AuditEntry.action)).all()
-    load_registry(rt)  # back in the file: active again (the revoked link stays revoked)
+    load_registry(rt, DEFAULT_REGISTRY)  # back in the file: active again (the revoked link stays revoked)
     with rt.db.read() as s:
         assert s.scalar(select(Person.active).where(Person.email == LAESOE)) is True
 

@@ -63,7 +63,9 @@ def _root(
 
 @app.command()
 def init(
-    registry: Annotated[Path | None, typer.Option(help="Registry YAML (default: the shipped one).")] = None,
+    registry: Annotated[Path | None, typer.Option(
+        help="Registry YAML to load. Without it the shipped registry seeds an empty database, and a "
+             "registry already in the database is kept as it is.")] = None,
 ) -> None:
     """Create or migrate the database and load the registry (safe to run again)."""
     from hoering.db.migrate import upgrade
@@ -76,6 +78,7 @@ def init(
         f"Databasen er klar ({rt.db.engine.url.render_as_string(hide_password=True)}); registret: "
         f"{summary.kommuner} kommuner, {summary.bodies} organer, {summary.people} personer, "
         f"{summary.changed} ændring(er)."
+        + (" Registret i databasen er beholdt (indlæs en ny fil med --registry FIL)." if summary.kept else "")
     )
 
 

@@ -26,10 +26,23 @@ class RegistrySummary:
     people: int
     bodies: int
     changed: int
+    kept: bool = False  # no file given and the database had a registry: it was left as it is
 
 
 def load_registry(rt: Runtime, path: Path | None = None, *, actor: str = "hoering init") -> RegistrySummary:
-    """Create or update the registry from a file; running it again changes nothing."""
+    """Create or update the registry from a file; running it again changes nothing. Without a
+    file, the shipped registry only seeds an empty database: a registry already there (loaded
+    from the installation's own file, or edited since) is kept as it is, so a plain ``hoering
+    init`` (upgrades, /healthz's advice) never deactivates real people or revokes their links."""
+    if path is None:
+        with rt.db.read() as s:
+            held = s.scalar(select(func.count()).select_from(Kommune)) or 0
+            if held:
+                people = s.scalar(select(func.count()).select_from(Person)) or 0
+                bodies = s.scalar(select(func.count()).select_from(Body)) or 0
+                kommuner = s.scalar(select(func.count()).select_from(Kommune)
+                                    .where(Kommune.kind == "kommune")) or 0
+                return RegistrySummary(kommuner=kommuner, people=people, bodies=bodies, changed=0, kept=True)
     registry = load_file(RegistryFile, path or DEFAULT_REGISTRY)
     now = rt.now()
     changed = 0
