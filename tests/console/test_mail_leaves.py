@@ -25,6 +25,7 @@ from tests.support import BOTH_CONTACTS, jyfe
 from tests.web.conftest import invitation_links, open_example, path_of, web_runtime
 
 DIRECTOR = "socialdirektoer@hjoerring.kommune.example"
+LAESOE = "socialdirektoer@laesoe.kommune.example"
 
 
 def wait_for(found: Any, seconds: float = 10) -> Any:
@@ -80,13 +81,13 @@ def test_the_outbox_page_shows_a_failed_message_and_send_igen_sends_it(tmp_path,
             assert page.count(">Send igen</button>") == 2
             assert "Mail om høringen: 21 sendt · <strong>2 fejlet</strong>" in c.get(f"/sekretariat/hoering/{hid}").text
             with rt.db.read() as s:
-                failed = s.scalar(select(OutboxMessage.id).where(
-                    OutboxMessage.status == "failed", OutboxMessage.to_addr == "socialdirektoer@laesoe.kommune.example"))
+                failed = s.scalar(select(OutboxMessage.id).where(OutboxMessage.status == "failed",
+                                                                 OutboxMessage.to_addr == LAESOE))
             # the mailbox is fixed; «Send igen» sends it at once
             handler.reject = None
             r = c.post(f"/sekretariat/udbakke/{failed}/send-igen", data={"csrf": csrf_of(page)})
             assert r.status_code == 303
-            assert wait_for(lambda: subjects_to(sink, "socialdirektoer@laesoe.kommune.example"))
+            assert wait_for(lambda: subjects_to(sink, LAESOE))
             assert wait_for(lambda: "Fejlet (1)" in c.get("/sekretariat/udbakke").text)
             again = c.post(f"/sekretariat/udbakke/{failed}/send-igen", data={"csrf": csrf_of(page)})
             assert "Beskeden er ikke fejlet" in c.get(again.headers["location"]).text

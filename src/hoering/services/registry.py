@@ -38,11 +38,11 @@ def load_registry(rt: Runtime, path: Path | None = None, *, actor: str = "hoerin
         with rt.db.read() as s:
             held = s.scalar(select(func.count()).select_from(Kommune)) or 0
             if held:
-                people = s.scalar(select(func.count()).select_from(Person)) or 0
+                persons = s.scalar(select(func.count()).select_from(Person)) or 0
                 bodies = s.scalar(select(func.count()).select_from(Body)) or 0
                 kommuner = s.scalar(select(func.count()).select_from(Kommune)
                                     .where(Kommune.kind == "kommune")) or 0
-                return RegistrySummary(kommuner=kommuner, people=people, bodies=bodies, changed=0, kept=True)
+                return RegistrySummary(kommuner=kommuner, people=persons, bodies=bodies, changed=0, kept=True)
     registry = load_file(RegistryFile, path or DEFAULT_REGISTRY)
     now = rt.now()
     changed = 0

@@ -69,7 +69,8 @@ def outbox_page(rt: Runtime, *, hearing_id: int | None = None) -> OutboxPage:
 
 def mail_counts(s: Session, hearing_id: int) -> MailCounts:
     """A hearing's mail: how many wait in the outbox, were sent, failed."""
-    counts = dict(s.execute(select(OutboxMessage.status, func.count())
-                            .where(OutboxMessage.hearing_id == hearing_id).group_by(OutboxMessage.status)).all())
+    counts: dict[str, int] = {status: n for status, n in s.execute(
+        select(OutboxMessage.status, func.count()).where(OutboxMessage.hearing_id == hearing_id)
+        .group_by(OutboxMessage.status)).tuples()}
     return MailCounts(waiting=sum(counts.get(k, 0) for k in WAITING), sent=counts.get("sent", 0),
                       failed=counts.get("failed", 0))
