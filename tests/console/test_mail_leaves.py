@@ -111,7 +111,7 @@ def test_the_pump_and_the_clis_sender_at_once_send_each_message_once(tmp_path, d
     _, sink = smtp
     rt = web_runtime(tmp_path, database_url, clock, smtp, password_hash, smtp_connections=2)
     with TestClient(create_app(rt, sends_mail=True), follow_redirects=False), ThreadPoolExecutor(2) as pool:
-        for n in range(3):  # 3 × 22 invitations, each queued while both senders run
+        for _ in range(3):  # 3 × 22 invitations, each queued while both senders run
             open_hearing(rt, jyfe(contacts=BOTH_CONTACTS), again=True)
             cli = [pool.submit(send_outbox, rt) for _ in range(2)]
             for f in cli:
