@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 
 from hoering.db.models import AuditEntry, Person
