@@ -1,14 +1,19 @@
 """``python -m bench.fuzz [--requests N] [--sqlite]``: schemathesis against ``hoering web`` on
-PostgreSQL, over real HTTP: the API (its own OpenAPI schema, positive and negative cases, with the
-API token) and the answer and secretariat routes (described by a hand-written schema below, since
-they are HTML forms outside the API's schema). Reports how many requests were made and every
-response >= 500; exit 1 if there was one.
+PostgreSQL (or SQLite), over real HTTP, failing on any response >= 500 or a traceback in the
+server's log:
 
-Generated values mix the real thing (valid answer links, their CSRF fields, the logged-in
-session's CSRF field, real option keys) with anything Hypothesis makes up (control characters,
-huge strings, other types), so the requests reach the code behind the CSRF and link checks.
-Each request comes through a trusted proxy with its own X-Forwarded-For, so the guess budgets do
-not turn the whole run into 429s.
+- the API from its own OpenAPI schema (positive and negative cases) with a secretariat person's
+  API token, so the writes run too;
+- every HTML form route of the app (the answer page, the minutes approval, the login, and every
+  console route, logged in) from a schema built from the app's own routes: each path id is a real
+  one, any integer (huge ones included) or any string; each form field the real value, anything
+  Hypothesis makes up, or a hostile one (NUL and other control characters, 70 000 characters,
+  out-of-range numbers, other types).
+
+Real values (valid answer links and their CSRF fields, the session's CSRF field, option keys)
+let the requests reach the code behind the CSRF and link checks. Each request comes through a
+trusted proxy with its own X-Forwarded-For, so the guess budgets do not turn the run into 429s.
+``tests/safety/test_fuzz.py`` runs it in ``make test-slow`` on both databases.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ AT = "2014-05-01T10:00"
 OPENED = datetime(2014, 4, 29, 8, 0, tzinfo=UTC)
 API_TOKEN = "fuzz-api-token-0123456789abcdef"
 PASSWORD = "fuzz-adgangskode"
+EMAIL = "fuzz@sekretariat.example"
 NONCE = "fuzz-csrf-nonce-0123456789"
 
 
@@ -46,6 +52,7 @@ def prepare(url: str, home: Path) -> dict[str, Any]:
     from hoering.runtime import bootstrap, forget_databases
     from hoering.services.hearings import open_hearing, read_hearing_file
     from hoering.services.registry import load_registry
+    from hoering.services.users import add_user, issue_api_token
     from hoering.settings import load_settings
     from hoering.tokens import derive_token
     from hoering.web.security import Csrf, answer_scope, hash_password
@@ -56,46 +63,80 @@ def prepare(url: str, home: Path) -> dict[str, Any]:
     load_registry(rt)
     hids = [open_hearing(rt, read_hearing_file(ROOT / "examples" / name), again=True)
             for name in ("jyfe.yaml", "jyfe-equal.yaml")]
+    add_user(rt, EMAIL, name="Fuzz Sekretær", role="sekretariat", password=PASSWORD)
+    write_token = issue_api_token(rt, EMAIL)
     with rt.db.read() as s:
         tokens = [derive_token(rt.secret, n) for n in s.scalars(select(AnswerToken.nonce))]
     csrf = Csrf(rt.secret)
     fields = {t: csrf.field_for(NONCE, answer_scope(t)) for t in tokens}
-    prepared = {"hearings": hids, "tokens": tokens, "fields": fields, "hash": hash_password(PASSWORD)}
+    prepared = {"hearings": hids, "tokens": tokens, "fields": fields, "hash": hash_password(PASSWORD),
+                "write_token": write_token}
     forget_databases()
     return prepared
 
 
-def form_schema(p: dict[str, Any], session_field: str) -> dict[str, Any]:
-    """OpenAPI 3 for the HTML routes; each value is the real thing or anything at all."""
+# what a user can type that has broken servers: NUL and other controls, very long text, numbers
+# out of every integer column's range, other types
+HOSTILE = ["\x00", "a\x00b", "\x0b", "\x1b[31m", "\u202e", "x" * 70_000, "99999999999", "-1",
+           "9" * 40, "1e309", "[]", "{}", "", " ", "١٢"]
+# the routes not fuzzed: ending the fuzz's own session, and files (asked for by id below)
+SKIPPED = {"/sekretariat/logout", "/sekretariat/logout-everywhere"}
+FIELDS = ("csrf", "email", "password", "title", "question", "kind", "body", "recipients", "deadline",
+          "option", "comment", "text", "hearing", "kommune", "reason", "note", "punkt", "moede", "til",
+          "start", "end", "date", "place", "outcome", "rettelse", "retning", "resume", "indstillinger",
+          "action", "staging", "answered_by", "channel", "force", "click", "uden_filer", "keep",
+          "remove_bilag", "decision", "beslutning")
+
+
+def form_schema(p: dict[str, Any], session_field: str, routes: list[tuple[str, str]]) -> dict[str, Any]:
+    """OpenAPI 3 for the HTML routes (``routes``: method and path as the app declares them);
+    each value is the real thing, anything at all, or a hostile one."""
     tokens, fields = p["tokens"][:4], [p["fields"][t] for t in p["tokens"][:4]]
+    real: dict[str, list[Any]] = {
+        "csrf": [session_field, *fields], "email": [EMAIL, "anna\x00@sek.example"], "password": [PASSWORD],
+        "option": ["pulje", "udbetaling", "enig", "ja"], "kommune": ["851", "Aalborg", "773"],
+        "hearing": [str(h) for h in p["hearings"]], "force": ["ja"], "kind": ["interest", "allocation"],
+        "body": ["das", "socialdirektoerkredsen"], "recipients": ["all"], "deadline": ["2014-05-20T12:00"],
+        "channel": ["phone", "mail"], "action": ["gem", "tilfoej", "fjern-0", "beregn"]}
 
-    def either(values: list[Any]) -> dict[str, Any]:
-        return {"anyOf": [{"enum": values}, {"type": "string"}]}
+    def value(name: str) -> dict[str, Any]:
+        return {"anyOf": [{"enum": real.get(name, ["1"])}, {"type": "string"}, {"enum": HOSTILE},
+                          {"type": "integer"}]}
 
-    def form(props: dict[str, Any]) -> dict[str, Any]:
-        return {"required": True, "content": {"application/x-www-form-urlencoded": {
-            "schema": {"type": "object", "properties": props}}}}
+    body = {"required": True, "content": {"application/x-www-form-urlencoded": {
+        "schema": {"type": "object", "properties": {name: value(name) for name in FIELDS}}}}}
+    ids = {"anyOf": [{"enum": [*p["hearings"], 1, 2, 99999999999, 2**31, -1, 0]}, {"type": "integer"},
+                     {"type": "string"}]}
+    links = {"anyOf": [{"enum": tokens}, {"type": "string"}, {"enum": HOSTILE[:5]}]}
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path in routes:
+        if path in SKIPPED or path.startswith(("/api", "/static", "/docs", "/redoc", "/openapi")):
+            continue
+        names = re.findall(r"{([a-z_]+)(?::[a-z]+)?}", path)
+        parameters = [{"name": n, "in": "path", "required": True,
+                       "schema": links if n == "token" else ids if n.endswith("id") or n == "number" else
+                       {"anyOf": [{"type": "string"}, {"enum": HOSTILE[:5]}]}} for n in names]
+        operation: dict[str, Any] = {"parameters": parameters, "responses": {"default": {"description": "any"}}}
+        if method == "post":
+            operation["requestBody"] = body
+        paths.setdefault(re.sub(r"{([a-z_]+):[a-z]+}", r"{\1}", path), {})[method] = operation
+    return {"openapi": "3.0.3", "info": {"title": "forms", "version": "1"}, "paths": paths}
 
-    token = [{"name": "token", "in": "path", "required": True, "schema": either(tokens)}]
-    hearing = [{"name": "hearing_id", "in": "path", "required": True,
-                "schema": {"anyOf": [{"enum": p["hearings"]}, {"type": "integer"}, {"type": "string"}]}}]
-    ok = {"default": {"description": "any"}}
-    answer = form({"csrf": either(fields), "hearing": either([str(h) for h in p["hearings"]]),
-                   "option": either(["pulje", "udbetaling"]), "text": {"type": "string"},
-                   "comment": {"type": "string"}})
-    return {"openapi": "3.0.3", "info": {"title": "forms", "version": "1"}, "paths": {
-        "/svar/{token}": {"get": {"parameters": token, "responses": ok},
-                          "post": {"parameters": token, "requestBody": answer, "responses": ok}},
-        "/svar/{token}/kvittering": {"get": {"parameters": token, "responses": ok}},
-        "/sekretariat": {"get": {"responses": ok}},
-        "/sekretariat/login": {"get": {"responses": ok}, "post": {
-            "requestBody": form({"password": either([PASSWORD]), "csrf": {"type": "string"}}), "responses": ok}},
-        "/sekretariat/hoering/{hearing_id}": {"get": {"parameters": hearing, "responses": ok}},
-        "/sekretariat/hoering/{hearing_id}/paamind": {"post": {"parameters": hearing, "responses": ok,
-            "requestBody": form({"csrf": either([session_field]), "click": {"type": "string"}})}},
-        "/sekretariat/hoering/{hearing_id}/luk": {"post": {"parameters": hearing, "responses": ok,
-            "requestBody": form({"csrf": either([session_field]), "force": either(["ja"])})}},
-    }}
+
+def app_routes(url: str, home: Path) -> list[tuple[str, str]]:
+    """Every (method, path) the web app declares, read from the app itself."""
+    from starlette.routing import Route
+
+    from hoering.runtime import bootstrap, forget_databases
+    from hoering.settings import load_settings
+    from hoering.web.app import create_app
+
+    rt = bootstrap(load_settings(database_url=url, home=home, secret_key="bench-secret-key"), clock=lambda: OPENED)
+    app = create_app(rt)
+    found = sorted({(m.lower(), r.path) for r in app.routes if isinstance(r, Route)
+                    for m in (r.methods or ()) if m in ("GET", "POST")})
+    forget_databases()
+    return found
 
 
 def run_operations(operations: list[Any], base: str, target: int, *, headers: dict[str, str],
@@ -155,25 +196,30 @@ def main(argv: list[str]) -> int:
             with httpx.Client(base_url=base, follow_redirects=False) as c:
                 page = c.get("/sekretariat/login")
                 field = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-                assert c.post("/sekretariat/login", data={"password": PASSWORD, "csrf": field}).status_code == 303
+                assert c.post("/sekretariat/login", data={"email": EMAIL, "password": PASSWORD,
+                                                          "csrf": field}).status_code == 303
                 session_field = re.search(r'name="csrf" value="([^"]+)"',  # type: ignore[union-attr]
                                           c.get(f"/sekretariat/hoering/{p['hearings'][0]}").text).group(1)
                 cookies = {"hoering_session": c.cookies["hoering_session"], "hoering_csrf": c.cookies["hoering_csrf"]}
             api = [r.ok() for r in schemathesis.openapi.from_url(base + "/api/openapi.json").get_all_operations()]
-            forms = [r.ok() for r in schemathesis.openapi.from_dict(form_schema(p, session_field)).get_all_operations()]
+            schema = form_schema(p, session_field, app_routes(url, home))
+            forms = [r.ok() for r in schemathesis.openapi.from_dict(schema).get_all_operations()]
+            public = [op for op in forms if not op.path.startswith("/sekretariat") or op.path == "/sekretariat/login"]
+            console = [op for op in forms if op not in public]
             counts: Counter[int] = Counter()
             errors: list[str] = []
             made = 0
-            auth = {"Authorization": f"Bearer {API_TOKEN}"}
+            auth = {"Authorization": f"Bearer {p['write_token']}"}
             rounds = 0
             while made < args.requests and rounds < 20:
                 rounds += 1
                 left = args.requests - made
                 for ops, headers, cookie_jar, modes in (
                         (api, auth, {}, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)),
-                        (forms, {}, {**cookies, "hoering_csrf": NONCE}, (GenerationMode.POSITIVE,))):
+                        (public, {}, {"hoering_csrf": NONCE}, (GenerationMode.POSITIVE,)),
+                        (console, {}, {**cookies, "hoering_csrf": NONCE}, (GenerationMode.POSITIVE,))):
                     for mode in modes:
-                        made += run_operations(ops, base, left // 3, headers=headers, cookies=cookie_jar,
+                        made += run_operations(ops, base, left // 4, headers=headers, cookies=cookie_jar,
                                                counts=counts, errors=errors, mode=mode)
         finally:
             server.terminate()
