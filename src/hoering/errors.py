@@ -8,9 +8,11 @@ turns it into a 4xx page. Anything else is a bug and is allowed to surface as on
     ├── ConfigurationError      a setting is missing or malformed
     ├── DefinitionError         a hearing / item / registry file does not validate
     ├── NotFoundError           an id, kommune, option or token that does not exist
+    │   └── UnknownLink         an answer link that is unknown, malformed or revoked
     ├── FileRefused             a file we do not keep (wrong type, too big, empty, bad name, zip bomb)
     ├── RuleViolation           a valid request the rules refuse (close too early, answer after close)
-    │   └── HearingClosedError  the hearing no longer takes answers
+    │   ├── HearingClosedError  the hearing no longer takes answers
+    │   └── OtherHearing        an answer form sent to another hearing's link
     └── MailboxError            the IMAP mailbox could not be read (login, TLS, server)
 
 Mail that cannot be delivered is no exception: the outbox keeps the SMTP reply on the row and
@@ -48,8 +50,16 @@ class NotFoundError(HoeringError):
     """Something named by the user does not exist."""
 
 
+class UnknownLink(NotFoundError):
+    """An answer link that is unknown, malformed or revoked."""
+
+
 class RuleViolation(HoeringError):
     """The request is well-formed, but the rules of the process refuse it."""
+
+
+class OtherHearing(RuleViolation):
+    """An answer form sent to the link of another hearing than the one it was for."""
 
 
 class HearingClosedError(RuleViolation):

@@ -10,8 +10,9 @@ from sqlalchemy import event, select, text
 
 from hoering.db.held import HeldConnection
 from hoering.db.models import Answer, AnswerToken
+from hoering.errors import UnknownLink
 from hoering.runtime import Runtime
-from hoering.services.answers import UnknownLink, record_answer_by_token
+from hoering.services.answers import record_answer_by_token
 from hoering.services.audit_verify import verify_audit
 from hoering.tokens import derive_token
 from hoering.views.answer_page import answer_page

@@ -21,7 +21,7 @@ from hoering.docstore import store_document
 from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA, clean_filename
 from hoering.domain.hearing import HearingDefinition, stored_definition
 from hoering.domain.text import clean_text
-from hoering.errors import FileRefused, HearingClosedError, NotFoundError, RuleViolation
+from hoering.errors import FileRefused, HearingClosedError, NotFoundError, OtherHearing, RuleViolation, UnknownLink
 from hoering.runtime import Runtime
 from hoering.services.outgoing import hearings as notices
 from hoering.services.registry import find_kommune
@@ -89,14 +89,6 @@ class _Version:
     answered_by: str
     received_at: datetime
     late: bool
-
-
-class UnknownLink(NotFoundError):
-    """An answer link that is unknown, malformed or revoked."""
-
-
-class OtherHearing(RuleViolation):
-    """An answer form sent to the link of another hearing than the one it was for."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ item decided under competence an item delegated (``under_delegation_of``). Its s
 raised, routed, decided (at which meeting), the follow-ups its decision created, the hearing
 opened from a follow-up (or attached to an item), that hearing closed with its result, and the
 follow-up answered. What ``hoering item show`` prints and the console's item page shows
-(:func:`case_journey`).
+(:func:`journey_of`).
 """
 
 from __future__ import annotations
@@ -23,19 +23,13 @@ from hoering.db.lookup import get_item
 from hoering.db.models import Hearing, Item, ItemMove, Meeting
 from hoering.db.results import latest_rows
 from hoering.domain.meetings import OUTCOME_LABELS
-from hoering.runtime import Runtime
 from hoering.services.followups import describe
 
 
-def case_journey(rt: Runtime, item_id: int) -> list[dict[str, Any]]:
-    """The journey of the case ``item_id`` belongs to, oldest step first. Each step: ``at`` (ISO
+def journey_of(s: Session, item: Item) -> list[dict[str, Any]]:
+    """The journey of the case ``item`` belongs to, oldest step first. Each step: ``at`` (ISO
     time), ``text`` (Danish), ``kind``, and the ``item``, ``meeting``, ``hearing`` and
     ``followup`` it concerns (ids or None)."""
-    with rt.db.read() as s:
-        return journey_of(s, get_item(s, item_id))
-
-
-def journey_of(s: Session, item: Item) -> list[dict[str, Any]]:
     steps: list[tuple[datetime, int, dict[str, Any]]] = []
 
     def add(at: datetime | None, kind: str, text: str, *, item: Item, meeting: int | None = None,

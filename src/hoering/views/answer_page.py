@@ -55,10 +55,6 @@ class AnswerPage(View):
     bilag: tuple[BilagShown, ...] = ()
 
     @property
-    def takes_answers(self) -> bool:
-        return self.state != "closed"
-
-    @property
     def closed_early(self) -> bool:
         """Closed before its deadline: a kommune without an answer did not miss the deadline."""
         return self.closed_at is not None and self.closed_at < self.deadline

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from hoering.danish import format_size
-from hoering.db.document_queries import BilagRow, FileRow, Response, bilag_rows, files_of_answers
+from hoering.db.document_queries import BilagRow, FileRow, Response, bilag_rows
 from hoering.db.documents import AnswerFile
 from hoering.domain.result import Moment
 from hoering.views.base import View
@@ -66,10 +66,6 @@ def bilag_shown_of(rows: list[BilagRow]) -> tuple[BilagShown, ...]:
 def _bilag(b: BilagRow) -> BilagShown:
     return BilagShown(number=b.number, title=b.title, filename=b.filename, size=b.size, size_da=format_size(b.size),
                       sha256=b.sha256, kind=b.kind)
-
-
-def files_of_answer(s: Session, answer_id: int) -> tuple[StoredFile, ...]:
-    return stored_files(files_of_answers(s, [answer_id])[answer_id])
 
 
 def response_shown(r: Response) -> ResponseShown:

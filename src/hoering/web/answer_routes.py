@@ -20,12 +20,10 @@ from hoering.danish import format_time_left
 from hoering.db.document_queries import answer_file_of_recipient, bilag_by_number
 from hoering.db.lookup import find_token as find_token_row
 from hoering.docstore import document_bytes
-from hoering.errors import FileRefused, HearingClosedError, NotFoundError, RuleViolation
+from hoering.errors import FileRefused, HearingClosedError, NotFoundError, OtherHearing, RuleViolation, UnknownLink
 from hoering.services.answers import (
     MAX_COMMENT,
     MAX_TEXT,
-    OtherHearing,
-    UnknownLink,
     fill_receipts_of,
     record_answer_by_token,
 )

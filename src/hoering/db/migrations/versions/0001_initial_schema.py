@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hoering.db.types
+from hoering.db.migrations import columns
 
 
 revision = '0001'
@@ -46,10 +46,10 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('definition', sa.JSON(), nullable=False),
-    sa.Column('deadline', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deadline', columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('deadline_version', sa.Integer(), nullable=False),
-    sa.Column('opened_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('opened_by', sa.String(length=200), nullable=False),
     sa.Column('result', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['body_id'], ['body.id'], name=op.f('fk_hearing_body_id_body')),
@@ -72,7 +72,7 @@ def upgrade() -> None:
     )
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=200), nullable=False),
     sa.Column('action', sa.String(length=60), nullable=False),
     sa.Column('hearing_id', sa.Integer(), nullable=True),
@@ -115,11 +115,11 @@ def upgrade() -> None:
     sa.Column('raw', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('created_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('next_attempt_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('claimed_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('claimed_by', sa.String(length=80), nullable=True),
-    sa.Column('sent_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('smtp_reply', sa.Text(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['hearing_id'], ['hearing.id'], name=op.f('fk_outbox_hearing_id_hearing')),
@@ -144,7 +144,7 @@ def upgrade() -> None:
     sa.Column('channel', sa.String(length=20), nullable=False),
     sa.Column('answered_by_person_id', sa.Integer(), nullable=True),
     sa.Column('answered_by', sa.String(length=200), nullable=False),
-    sa.Column('received_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('late', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['answered_by_person_id'], ['person.id'], name=op.f('fk_answer_answered_by_person_id_person')),
     sa.ForeignKeyConstraint(['hearing_id'], ['hearing.id'], name=op.f('fk_answer_hearing_id_hearing')),
@@ -161,7 +161,7 @@ def upgrade() -> None:
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('nonce', sa.String(length=64), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('revoked_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', columns.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_answer_token_person_id_person')),
     sa.ForeignKeyConstraint(['recipient_id'], ['hearing_recipient.id'], name=op.f('fk_answer_token_recipient_id_hearing_recipient')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answer_token')),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hoering.db.types
+from hoering.db.migrations import columns
 
 
 revision = '0002'
@@ -24,16 +24,16 @@ def upgrade() -> None:
     op.create_table('meeting',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('body_id', sa.Integer(), nullable=False),
-    sa.Column('starts_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('place', sa.String(length=300), nullable=False),
     sa.Column('sagsnr', sa.String(length=100), nullable=True),
     sa.Column('cycle', sa.JSON(), nullable=False),
-    sa.Column('created_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('agenda_sent_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('minutes_approved_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('agenda_sent_at', columns.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('minutes_approved_at', columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('minutes_approved_by', sa.String(length=200), nullable=True),
-    sa.Column('minutes_sent_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('minutes_sent_at', columns.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['body_id'], ['body.id'], name=op.f('fk_meeting_body_id_body')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting')),
     sa.UniqueConstraint('body_id', 'starts_at', name=op.f('uq_meeting_body_id'))
@@ -60,11 +60,11 @@ def upgrade() -> None:
     sa.Column('outcome', sa.String(length=40), nullable=True),
     sa.Column('beslutning', sa.Text(), nullable=True),
     sa.Column('decided_by', sa.String(length=40), nullable=True),
-    sa.Column('decided_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('delegated_to', sa.String(length=40), nullable=True),
     sa.Column('returned_reason', sa.Text(), nullable=True),
     sa.Column('source', sa.String(length=500), nullable=True),
-    sa.Column('created_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['hearing_id'], ['hearing.id'], name=op.f('fk_item_hearing_id_hearing')),
     sa.ForeignKeyConstraint(['kkr_item_id'], ['item.id'], name=op.f('fk_item_kkr_item_id_item')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_item_meeting_id_meeting')),
@@ -94,7 +94,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('step', sa.String(length=40), nullable=False),
-    sa.Column('done_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('queued', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_meeting_step_meeting_id_meeting')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_step')),
@@ -125,8 +125,8 @@ def upgrade() -> None:
     sa.Column('due_next_meeting', sa.Boolean(), nullable=False),
     sa.Column('delegated_to', sa.String(length=40), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('created_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', columns.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_note', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_followup_item_id_item')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_followup'))
@@ -149,7 +149,7 @@ def upgrade() -> None:
     op.create_table('item_move',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
-    sa.Column('at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=200), nullable=False),
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('from_state', sa.String(length=20), nullable=False),

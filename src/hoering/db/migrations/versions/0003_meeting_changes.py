@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hoering.db.types
+from hoering.db.migrations import columns
 
 revision = "0003_meeting_changes"
 down_revision = "0002"
@@ -20,7 +20,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("meeting") as batch:
         batch.add_column(sa.Column("ics_sequence", sa.Integer(), nullable=False, server_default="0"))
-        batch.add_column(sa.Column("cancelled_at", hoering.db.types.UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("cancelled_at", columns.UTCDateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("change_reason", sa.Text(), nullable=True))
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-import hoering.db.types
+from hoering.db.migrations import columns
 
 revision = '0004_documents'
 down_revision = '0003_meeting_changes'
@@ -30,7 +30,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('mime_type', sa.String(length=120), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
-    sa.Column('stored_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('stored_at', columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('content', sa.LargeBinary(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_document')),
     sa.UniqueConstraint('sha256', name=op.f('uq_document_sha256'))
@@ -69,7 +69,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('stance', sa.String(length=30), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('responded_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('responded_at', columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('responded_by', sa.String(length=200), nullable=False),
     sa.ForeignKeyConstraint(['hearing_id'], ['hearing.id'], name=op.f('fk_hearing_response_hearing_id_hearing')),
     sa.ForeignKeyConstraint(['recipient_id'], ['hearing_recipient.id'], name=op.f('fk_hearing_response_recipient_id_hearing_recipient')),
@@ -90,7 +90,7 @@ def upgrade() -> None:
     document = sa.table('document', sa.column('id', sa.Integer), sa.column('sha256', sa.String),
                         sa.column('size', sa.Integer), sa.column('kind', sa.String),
                         sa.column('mime_type', sa.String), sa.column('filename', sa.String),
-                        sa.column('stored_at', hoering.db.types.UTCDateTime()),
+                        sa.column('stored_at', columns.UTCDateTime()),
                         sa.column('content', sa.LargeBinary))
     now = datetime.now(UTC)
     rows = conn.execute(sa.select(bilag.c.id, bilag.c.filename, bilag.c.mime_type, bilag.c.content)

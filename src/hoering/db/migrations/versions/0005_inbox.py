@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hoering.db.types
+from hoering.db.migrations import columns
 
 
 revision = '0005_inbox'
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('message_id', sa.String(length=250), nullable=True),
-    sa.Column('received_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('source', sa.String(length=20), nullable=False),
     sa.Column('mailbox_uid', sa.String(length=40), nullable=True),
     sa.Column('from_addr', sa.String(length=254), nullable=False),
@@ -40,8 +40,8 @@ def upgrade() -> None:
     sa.Column('option', sa.String(length=60), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('detail', sa.JSON(), nullable=False),
-    sa.Column('processed_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('reported_at', hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('processed_at', columns.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reported_at', columns.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['answer_id'], ['answer.id'], name=op.f('fk_inbox_message_answer_id_answer')),
     sa.ForeignKeyConstraint(['hearing_id'], ['hearing.id'], name=op.f('fk_inbox_message_hearing_id_hearing')),
     sa.ForeignKeyConstraint(['kommune_id'], ['kommune.id'], name=op.f('fk_inbox_message_kommune_id_kommune')),
@@ -57,7 +57,7 @@ def upgrade() -> None:
     op.create_table('undeliverable_contact',
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('address', sa.String(length=254), nullable=False),
-    sa.Column('since', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('since', columns.UTCDateTime(timezone=True), nullable=False),
     sa.Column('inbox_message_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['inbox_message_id'], ['inbox_message.id'], name=op.f('fk_undeliverable_contact_inbox_message_id_inbox_message')),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hoering.db.types
+from hoering.db.migrations import columns
 
 revision = '0006_hearing_result'
 down_revision = '0005_inbox'
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('hearing_id', sa.Integer(), nullable=False),
         sa.Column('version', sa.Integer(), nullable=False),
-        sa.Column('created_at', hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('created_at', columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column('created_by', sa.String(length=200), nullable=False),
         sa.Column('forced', sa.Boolean(), nullable=False),
         sa.Column('payload', sa.JSON(), nullable=False),
@@ -37,11 +37,11 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_hearing_result_hearing_id'), 'hearing_result', ['hearing_id'], unique=False)
     hearing = sa.table('hearing', sa.column('id', sa.Integer()), sa.column('status', sa.String()),
-                       sa.column('closed_at', hoering.db.types.UTCDateTime(timezone=True)),
+                       sa.column('closed_at', columns.UTCDateTime(timezone=True)),
                        sa.column('result', sa.JSON()))
     result = sa.table('hearing_result', sa.column('hearing_id', sa.Integer()),
                       sa.column('version', sa.Integer()),
-                      sa.column('created_at', hoering.db.types.UTCDateTime(timezone=True)),
+                      sa.column('created_at', columns.UTCDateTime(timezone=True)),
                       sa.column('created_by', sa.String()), sa.column('forced', sa.Boolean()),
                       sa.column('payload', sa.JSON()))
     conn = op.get_bind()

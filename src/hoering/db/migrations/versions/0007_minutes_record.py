@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hoering.db.types
+from hoering.db.migrations import columns
 
 revision = "0007_minutes_record"
 down_revision = "0006_hearing_result"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         "meeting_correction",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
-        sa.Column("at", hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(length=200), nullable=False),
         sa.Column("what", sa.Text(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),

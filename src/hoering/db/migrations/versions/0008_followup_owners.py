@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hoering.db.types
+from hoering.db.migrations import columns
 
 revision = "0008_followup_owners"
 down_revision = "0007_minutes_record"
@@ -21,7 +21,7 @@ def upgrade() -> None:
     with op.batch_alter_table("followup") as batch:
         batch.add_column(sa.Column("owner_person_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("owner_body_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("reminded_at", hoering.db.types.UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("reminded_at", columns.UTCDateTime(timezone=True), nullable=True))
         batch.create_foreign_key("fk_followup_owner_person", "person", ["owner_person_id"], ["id"])
         batch.create_foreign_key("fk_followup_owner_body", "body", ["owner_body_id"], ["id"])
 

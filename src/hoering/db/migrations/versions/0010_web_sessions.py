@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hoering.db.types
+from hoering.db.migrations import columns
 
 revision = "0010_web_sessions"
 down_revision = "0009_heartbeat"
@@ -23,10 +23,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", hoering.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", hoering.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", hoering.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column("address", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_web_session")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_web_session_token_hash")),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import hoering.db.types
+from hoering.db.migrations import columns
 
 revision = "0013_console"
 down_revision = "0012_rate_limits"
@@ -27,8 +27,8 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=300), nullable=False),
         sa.Column("api_token_hash", sa.String(length=64), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", hoering.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("disabled_at", hoering.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("disabled_at", columns.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_console_user")),
         sa.UniqueConstraint("email", name=op.f("uq_console_user_email")),
         sa.UniqueConstraint("api_token_hash", name=op.f("uq_console_user_api_token_hash")),
@@ -38,9 +38,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=300), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
-        sa.Column("created_at", hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=False),
-        sa.Column("updated_at", hoering.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", columns.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_by", sa.String(length=200), nullable=False),
         sa.Column("hearing_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["hearing_id"], ["hearing.id"],

@@ -8,13 +8,20 @@ Revises: 0015_perf
 
 from __future__ import annotations
 
+import base64
+import quopri
+import re
+from email import message_from_string
+from email.policy import compat32
+
 import sqlalchemy as sa
 from alembic import op
 
-# The project's one redaction rule, for the few rows that have no redacted copy yet (queued
-# before 0015 and not sent). A migration in the db layer calling mail's rule: a data migration
-# applies the rule as it stands when it runs.
-from hoering.mail.redact import redact_answer_links
+# The redaction rule as it stood when this migration was written (hoering.mail.redact), for the
+# few rows that have no redacted copy yet (queued before 0015 and not sent): a migration imports
+# nothing from the application, whose rule may change after it.
+LINK = re.compile(r"(/svar/|/referat/\d+/\d+/)[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+REDACTED = r"\1[fjernet]"
 
 revision = "0016_outbox_bodies"
 down_revision = "0015_perf"
@@ -67,3 +74,33 @@ def downgrade() -> None:
                        "WHERE status <> 'sent'"))
     op.drop_table("outbox_copy")
     op.drop_table("outbox_unsent")
+
+
+def redact_answer_links(raw: str) -> str:
+    """``raw`` (an RFC 5322 message) with every answer link's token replaced, part by part."""
+    msg = message_from_string(raw, policy=compat32)
+    changed = False
+    for part in msg.walk():
+        if part.get_content_maintype() != "text" or part.get_filename():
+            continue
+        charset = part.get_content_charset() or "us-ascii"
+        body = part.get_payload(decode=True)
+        if not isinstance(body, bytes):
+            continue
+        text = body.decode(charset, errors="replace")
+        redacted = LINK.sub(REDACTED, text)
+        if redacted == text:
+            continue
+        data = redacted.encode(charset, errors="replace")
+        encoding = str(part.get("Content-Transfer-Encoding", "7bit")).lower()
+        if encoding == "base64":
+            part.set_payload(base64.encodebytes(data).decode("ascii"))
+        elif encoding == "quoted-printable":
+            part.set_payload(quopri.encodestring(data).decode("ascii"))
+        else:
+            part.set_payload(data.decode(charset, errors="replace"))
+        changed = True
+    if not changed:
+        return raw
+    linesep = "\r\n" if "\r\n" in raw else "\n"
+    return msg.as_string(policy=compat32.clone(linesep=linesep))
