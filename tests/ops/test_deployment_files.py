@@ -15,7 +15,7 @@ from tests.mailtools import self_signed
 from tests.support import ROOT
 
 DEPLOY = ROOT / "deployments"
-UNITS = sorted((DEPLOY / "systemd").glob("*.service"))
+UNITS = sorted([*(DEPLOY / "systemd").glob("*.service"), *(DEPLOY / "systemd").glob("*.timer")])
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
@@ -53,13 +53,16 @@ def test_systemd_units_verify(unit, tmp_path):
         text = text.replace(f"/etc/hoering/{env}", str(DEPLOY / f"{env.replace('.env', '')}.env.example"))
     copy = tmp_path / unit.name
     copy.write_text(text)
-    for dependency in ("prefect-server.service",):
+    for dependency in ("prefect-server.service", unit.with_suffix(".service").name):  # a timer's service
         if dependency != unit.name:
             (tmp_path / dependency).write_text(
                 (DEPLOY / "systemd" / dependency).read_text().replace("/opt/hoering", str(ROOT)))
     result = subprocess.run([tool, "verify", str(copy)], capture_output=True, text=True, timeout=60,
                             cwd=tmp_path)
     assert result.returncode == 0 and not (result.stdout + result.stderr).strip(), result.stdout + result.stderr
+    if unit.suffix == ".timer":
+        assert (DEPLOY / "systemd" / unit.with_suffix(".service").name).exists()
+        return
     exec_start = re.search(r"^ExecStart=(\S+)", text, re.M).group(1)
     assert Path(exec_start).exists(), exec_start
 

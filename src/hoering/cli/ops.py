@@ -24,12 +24,25 @@ def doctor(
     raise typer.Exit(1 if failed else 0)
 
 
-def backup(folder: Annotated[Path, typer.Argument(help="A new (or empty) folder for the backup.")]) -> None:
+def backup(
+    folder: Annotated[Path, typer.Argument(help="A new (or empty) folder for the backup; with --keep, the folder "
+                                                "that holds the rotated backups.")],
+    keep: Annotated[int | None, typer.Option("--keep", help="Back up into FOLDER/hoering-<UTC time> and delete "
+                                                            "the oldest such backups beyond the newest N.")] = None,
+) -> None:
     """Back up the database, the secret key and the document folder, with a manifest of checksums."""
     from hoering.danish import format_size
     from hoering.services.backup import backup as make_backup
+    from hoering.services.backup import rotate
 
-    summary = make_backup(runtime(check_schema=False), folder)
+    rt = runtime(check_schema=False)
+    if keep is None:
+        summary = make_backup(rt, folder)
+    else:
+        summary, deleted = rotate(rt, folder, keep=keep)
+        if deleted:
+            console.print(f"Slettede {len(deleted)} ældre sikkerhedskopi(er): {', '.join(p.name for p in deleted)}.",
+                          soft_wrap=True, markup=False)
     console.print(f"Sikkerhedskopi i {summary.folder}: {summary.engine}-database ({summary.tables} tabeller, "
                   f"{summary.documents} dokumenter), {summary.files} filer, {format_size(summary.bytes)}; "
                   f"kontrolsummer i {summary.folder / 'manifest.json'}.", soft_wrap=True)

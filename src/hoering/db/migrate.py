@@ -6,11 +6,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Connection
 
 from hoering.db.schema_version import revisions
 from hoering.db.session import Database
 
-__all__ = ["alembic_config", "revisions", "upgrade"]
+__all__ = ["alembic_config", "revisions", "upgrade", "upgrade_in"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -24,7 +25,12 @@ def alembic_config(db: Database) -> Config:
 
 def upgrade(db: Database) -> None:
     """Bring the schema to the newest revision; a no-op when it is there already."""
-    config = alembic_config(db)
     with db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        upgrade_in(db, connection)
+
+
+def upgrade_in(db: Database, connection: Connection) -> None:
+    """The same in the caller's transaction (which commits it, or rolls it all back)."""
+    config = alembic_config(db)
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")

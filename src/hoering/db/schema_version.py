@@ -23,8 +23,7 @@ _ASSIGN = re.compile(r'^(revision|down_revision)\s*(?::[^=]*)?=\s*["\']([^"\']+)
 
 
 @cache
-def code_heads() -> frozenset[str]:
-    """The head revision(s) of the migration files: revisions no other file revises."""
+def _code_revisions() -> tuple[frozenset[str], frozenset[str]]:
     revisions: set[str] = set()
     revised: set[str] = set()
     for path in VERSIONS.glob("*.py"):
@@ -33,7 +32,17 @@ def code_heads() -> frozenset[str]:
             revisions.add(found["revision"])
             if "down_revision" in found:
                 revised.add(found["down_revision"])
-    return frozenset(revisions - revised)
+    return frozenset(revisions), frozenset(revisions - revised)
+
+
+def code_heads() -> frozenset[str]:
+    """The head revision(s) of the migration files: revisions no other file revises."""
+    return _code_revisions()[1]
+
+
+def code_revisions() -> frozenset[str]:
+    """Every revision the migration files know: a database at any other one is of a newer release."""
+    return _code_revisions()[0]
 
 
 def database_revisions(db: Database) -> set[str]:
