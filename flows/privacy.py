@@ -20,13 +20,14 @@ class PrivacyRun(BaseModel):
     contacts_erased: list[str] = Field(default_factory=list)
     answers_pseudonymised: int = 0
     mails_trimmed: int = 0
+    files_expired: int = 0
 
 
 @task(cache_policy=NO_CACHE)
 def retain(now: datetime | None) -> PrivacyRun:
     report = apply_retention(runtime(now))
     return PrivacyRun(contacts_erased=report.contacts_erased, answers_pseudonymised=report.answers_pseudonymised,
-                      mails_trimmed=report.mails_trimmed)
+                      mails_trimmed=report.mails_trimmed, files_expired=report.files_expired)
 
 
 @flow(name="privacy_watch", log_prints=True)
@@ -36,5 +37,5 @@ async def privacy_watch(now: datetime | None = None) -> PrivacyRun:
     run = retain(now)
     await note_success("privacy_watch")
     print(f"Privacy: {len(run.contacts_erased)} contact(s) erased, {run.answers_pseudonymised} answer(s) "
-          f"pseudonymised, {run.mails_trimmed} mail(s) trimmed.")
+          f"pseudonymised, {run.mails_trimmed} mail(s) trimmed, {run.files_expired} file(s) expired.")
     return run

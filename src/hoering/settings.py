@@ -123,6 +123,8 @@ class Settings(BaseSettings):
                                                        "is pseudonymised this long after the hearing closed.")
     retention_mail_days: int | None = Field(default=730, ge=1, description="Stored mails keep their "
                                             "headers only after this long (the journal copy is in the ESDH).")
+    retention_file_days: int | None = Field(default=730, ge=1, description="Files kommuner answered with "
+                                            "become tombstones this long after the hearing closed.")
 
     # Documents: a hearing's bilag go with the invitation up to this total (above it, links
     # instead); each file a kommune uploads with its answer may be this big.

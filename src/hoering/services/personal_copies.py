@@ -82,18 +82,24 @@ def replace_text(value: str, replacements: Replacements) -> str:
     return value
 
 
-def tombstone(*, filename: str, kind: str, size: int, stored_at: datetime | None, pseudonym: str,
-              now: datetime, reference: str = "") -> bytes:
-    """What is left of a file that named an erased person: what it was, and why it is gone."""
+def tombstone(*, filename: str, kind: str, size: int, stored_at: datetime | None, pseudonym: str | None,
+              now: datetime, reference: str = "", why: str | None = None) -> bytes:
+    """What is left of a removed file: what it was, and why it is gone (an erased person, named
+    by ``pseudonym``; or ``why``, e.g. a retention period that ran out)."""
     label = TYPES[kind].label if kind in TYPES else kind.upper()
     received = f", modtaget {format_date(stored_at)}" if stored_at is not None else ""
+    reason = why or (f"filen indeholdt personoplysninger om en person, hvis oplysninger blev slettet "
+                     f"{format_date(now)} efter databeskyttelsesforordningens artikel 17 (retten til sletning). "
+                     f"Personen er i systemet nu kun kendt som {pseudonym}.")
     return (f"Filen «{filename}» er slettet{f' ({reference})' if reference else ''}.\n\n"
             f"Hvad der var: {label}, {format_size(size)}{received}.\n"
-            f"Hvorfor: filen indeholdt personoplysninger om en person, hvis oplysninger blev slettet "
-            f"{format_date(now)} efter databeskyttelsesforordningens artikel 17 (retten til sletning). "
-            f"Personen er i systemet nu kun kendt som {pseudonym}.\n"
+            f"Hvorfor: {reason}\n"
             f"Filen kan ikke genskabes herfra; et journaliseret eksemplar i ESDH-systemet følger "
             f"ESDH-systemets egne regler.\n").encode()
+
+
+def is_tombstone(data: bytes) -> bool:
+    return data.startswith("Filen «".encode()) and b"\n\nHvad der var: " in data[:2000]
 
 
 def scrub_mail(raw: bytes, replacements: Replacements, *, pseudonym: str, now: datetime) -> bytes:

@@ -296,7 +296,7 @@ def _tombstone_values(table: Table, row: Any, column: str, data: bytes, replacem
     filename = replace_text(str(row.get("filename") or "fil"), replacements)
     stone = tombstone(filename=filename, kind=str(row.get("kind") or ""), size=len(data),
                       stored_at=row.get("stored_at"), pseudonym=pseudonym, now=now,
-                      reference=f"{table.name} nr. {row.get('id')}" if "id" in row else "")
+                      reference=f"dokument nr. {row.get('id')}" if "id" in row else "")
     values: dict[str, Any] = {column: stone}
     for name, value in (("size", len(stone)), ("kind", TOMBSTONE_TYPE.key), ("mime_type", TOMBSTONE_TYPE.mime_type)):
         if name in table.c:

@@ -9,6 +9,9 @@
 - **Stored mails**: a sent outbox row, and a received inbox message, keep only their headers
   ``retention_mail_days`` after sending/receipt; the journal export taken before then is the
   record in the ESDH system.
+- **Files kommuner answered with**: ``retention_file_days`` after the hearing closed, each becomes
+  a tombstone (what it was, and that its retention ran out); the journal export holds the file.
+  A document also used as a bilag (the secretariat's own) is kept.
 
 Each run is audited (``privacy.erased`` naming the answers changed, so ``hoering audit verify``
 accepts them). Running it twice changes nothing the second time.
@@ -16,6 +19,7 @@ accepts them). Running it twice changes nothing the second time.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -24,11 +28,15 @@ from email.message import EmailMessage
 from sqlalchemy import func, select, update
 
 from hoering import audit
+from hoering.danish import format_date
+from hoering.db.documents import AnswerFile, Document, HearingBilag
 from hoering.db.hearings import Answer, AnswerToken, Hearing, HearingRecipient
 from hoering.db.inbox import InboxMessage
+from hoering.db.meetings import Bilag
 from hoering.db.outbox import OutboxCopy, OutboxMessage
 from hoering.db.registry import Person
 from hoering.runtime import Runtime
+from hoering.services.personal_copies import TOMBSTONE_TYPE, is_tombstone, tombstone
 from hoering.services.privacy import erase_person
 
 STUB_MARK = "X-Hoering-Retention"
@@ -41,6 +49,7 @@ class RetentionReport:
     contacts_erased: list[str] = field(default_factory=list)  # pseudonyms
     answers_pseudonymised: int = 0
     mails_trimmed: int = 0
+    files_expired: int = 0
 
 
 def apply_retention(rt: Runtime) -> RetentionReport:
@@ -54,6 +63,8 @@ def apply_retention(rt: Runtime) -> RetentionReport:
             rt, now - timedelta(days=settings.retention_answer_personal_days))
     if settings.retention_mail_days:
         report.mails_trimmed = trim_mails(rt, now - timedelta(days=settings.retention_mail_days))
+    if settings.retention_file_days:
+        report.files_expired = expire_files(rt, now - timedelta(days=settings.retention_file_days))
     return report
 
 
@@ -109,6 +120,36 @@ def trim_mails(rt: Runtime, cutoff: datetime) -> int:
             audit.record(s, at=rt.now(), actor="privacy_watch", action="privacy.mails_trimmed", entity="mail",
                          entity_id=None, count=trimmed, before=cutoff.isoformat())
     return trimmed
+
+
+def expire_files(rt: Runtime, cutoff: datetime) -> int:
+    """Answer files of hearings closed before ``cutoff`` replaced by tombstones (not bilag)."""
+    now = rt.now()
+    with rt.db.transaction() as s:
+        used_as_bilag = select(HearingBilag.document_id).union(
+            select(Bilag.document_id).where(Bilag.document_id.is_not(None)))
+        due = s.scalars(select(Document).join(AnswerFile, AnswerFile.document_id == Document.id)
+                        .join(Answer, Answer.id == AnswerFile.answer_id).join(Hearing, Hearing.id == Answer.hearing_id)
+                        .where(Hearing.status == "closed", Hearing.closed_at < cutoff,
+                               Document.id.not_in(used_as_bilag), Document.kind != TOMBSTONE_TYPE.key)
+                        .distinct())
+        expired = []
+        for doc in due:
+            if is_tombstone(doc.content):
+                continue
+            doc.content = tombstone(
+                filename=doc.filename, kind=doc.kind, size=doc.size, stored_at=doc.stored_at, pseudonym=None,
+                now=now, reference=f"dokument nr. {doc.id}",
+                why=f"opbevaringsperioden for filer, som kommunerne svarede med ({rt.settings.retention_file_days} "
+                    f"dage efter høringens afslutning), udløb før {format_date(now)}; det journaliserede "
+                    "eksemplar er i ESDH-systemet.")
+            doc.sha256 = hashlib.sha256(doc.content).hexdigest()
+            doc.size, doc.kind, doc.mime_type = len(doc.content), TOMBSTONE_TYPE.key, TOMBSTONE_TYPE.mime_type
+            expired.append(doc.id)
+        if expired:
+            audit.record(s, at=now, actor="privacy_watch", action="privacy.files_expired", entity="document",
+                         entity_id=None, documents=expired, before=cutoff.isoformat())
+    return len(expired)
 
 
 def _stub(raw: bytes, cutoff: datetime) -> bytes:
