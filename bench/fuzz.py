@@ -49,13 +49,14 @@ NONCE = "fuzz-csrf-nonce-0123456789"
 def prepare(url: str, home: Path) -> dict[str, Any]:
     from hoering.db.migrate import upgrade
     from hoering.db.models import AnswerToken
+    from hoering.passwords import hash_password
     from hoering.runtime import bootstrap, forget_databases
     from hoering.services.hearings import open_hearing, read_hearing_file
     from hoering.services.registry import load_registry
     from hoering.services.users import add_user, issue_api_token
     from hoering.settings import load_settings
     from hoering.tokens import derive_token
-    from hoering.web.security import Csrf, answer_scope, hash_password
+    from hoering.web.security import Csrf, answer_scope
 
     rt = bootstrap(load_settings(database_url=url, home=home, secret_key="bench-secret-key"),
                    clock=lambda: OPENED)

@@ -13,8 +13,8 @@ import pytest
 from bench.web_process import running_web
 
 from hoering.mail.sink import free_port
+from hoering.passwords import hash_password
 from hoering.runtime import Runtime
-from hoering.web.security import hash_password
 from tests.crash.conftest import hoering_env
 
 PASSWORD = "rigtig-adgangskode"

@@ -22,13 +22,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from hoering.db.models import AuditEntry, Hearing, HearingResultRow
+from hoering.passwords import hash_password
 from hoering.services.answers import record_answer
 from hoering.services.hearing_reports import export_hearing, write_notat
 from hoering.services.hearings import change_deadline, close_hearing, open_hearing
 from hoering.views.record import live_record
 from hoering.views.result import hearing_result
 from hoering.web.app import create_app
-from hoering.web.security import hash_password
 from tests.support import JYFE_DEADLINE, Clock, cli_runner, jyfe, make_runtime
 
 PASSWORD = "rigtig-adgangskode"

@@ -15,11 +15,11 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from hoering.mail.sink import MailSink, free_port
+from hoering.passwords import hash_password
 from hoering.runtime import Runtime
 from hoering.services.hearings import open_hearing
 from hoering.services.outbox import anything_to_send, send_outbox
 from hoering.web.app import create_app
-from hoering.web.security import hash_password
 from tests.support import BOTH_CONTACTS, Clock, jyfe, make_runtime
 
 PASSWORD = "rigtig-adgangskode"

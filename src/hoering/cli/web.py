@@ -88,7 +88,7 @@ def hash_password_command(
     stdin: Annotated[bool, typer.Option("--stdin", help="Read the password from standard input.")] = False,
 ) -> None:
     """Print a hash of a password for HOERING_ADMIN_PASSWORD_HASH (the password is not stored)."""
-    from hoering.web.security import hash_password
+    from hoering.passwords import hash_password
 
     if stdin:
         password = sys.stdin.readline().rstrip("\n")

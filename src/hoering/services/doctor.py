@@ -22,6 +22,7 @@ from hoering.db.schema_version import revisions
 from hoering.errors import ConfigurationError, MailboxError
 from hoering.inbox.fetch import login, open_mailbox
 from hoering.mail import smtp
+from hoering.passwords import needs_rehash
 from hoering.runtime import bootstrap
 from hoering.services.inbox import imap_config
 from hoering.settings import Settings, load_settings
@@ -53,6 +54,9 @@ def diagnose(*, prefect: bool = True) -> Iterator[Line]:
         yield Line(False, "settings", str(exc).replace("\n", " "), "fix the HOERING_* value(s) named")
         return
     yield Line(True, "settings", f"valid (home {settings.home}, portal {settings.portal_url})")
+    if needs_rehash(settings.admin_password_hash):
+        yield Line(False, "shared password", "HOERING_ADMIN_PASSWORD_HASH is an old scrypt hash (still accepted)",
+                   "make a new one with `hoering web hash-password` and set it")
     if settings.accessibility_url:
         yield Line(True, "accessibility statement", settings.accessibility_url)
     else:

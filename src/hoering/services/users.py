@@ -1,6 +1,7 @@
 """The secretariat's accounts: add, list, disable, log in, API tokens.
 
-Passwords are hashed with argon2 (pwdlib); an API token is shown once and only its SHA-256 is
+Passwords are hashed with argon2 (``hoering.passwords``; an older hash is replaced at the next
+sign-in); an API token is shown once and only its SHA-256 is
 kept. Until the first account exists, the shared ``HOERING_ADMIN_PASSWORD_HASH`` logs in as a
 bootstrap account (see :func:`bootstrap_open`); after that only people log in, so every action
 in the audit log carries a person's name.
@@ -13,8 +14,6 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,11 +21,11 @@ from hoering import audit
 from hoering.db.models import ConsoleUser
 from hoering.db.users import ROLES
 from hoering.errors import NotFoundError, RuleViolation
+from hoering.passwords import hash_password, verify_and_update
 from hoering.runtime import Runtime
 
-_hasher = PasswordHash((Argon2Hasher(),))
 # verified against when the e-mail is unknown, so a wrong address costs as long as a wrong password
-_DUMMY = _hasher.hash("no such user")
+_DUMMY = hash_password("no such user")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 BOOTSTRAP_NAME = "sekretariatet (fælles adgangskode)"
@@ -57,10 +56,6 @@ BOOTSTRAP = Principal(id=None, email=None, name=BOOTSTRAP_NAME, role="sekretaria
 
 def _principal(u: ConsoleUser) -> Principal:
     return Principal(id=u.id, email=u.email, name=u.name, role=u.role)
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
 
 
 def add_user(rt: Runtime, email: str, *, name: str, role: str, password: str,
@@ -128,7 +123,10 @@ def authenticate(rt: Runtime, email: str, password: str) -> Principal | None:
         user = s.scalar(select(ConsoleUser).where(ConsoleUser.email == email.strip().lower()))
         found = _principal(user) if user is not None and user.active else None
         stored = user.password_hash if found is not None and user is not None else _DUMMY
-    matches = _hasher.verify(password, stored)
+    matches, newer = verify_and_update(password, stored)
+    if matches and found is not None and newer is not None:
+        with rt.db.transaction() as s:  # an older hash, replaced now that the password is known
+            s.get_one(ConsoleUser, found.id).password_hash = newer
     return found if matches and found is not None else None
 
 

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hoering.db.document_queries import answer_file_of_hearing, bilag_by_number
 from hoering.docstore import document_bytes
 from hoering.errors import NotFoundError, RuleViolation
+from hoering.passwords import verify_password
 from hoering.services.reminders import remind_now
 from hoering.services.users import BOOTSTRAP, authenticate, bootstrap_open
 from hoering.services.web_sessions import end_all_sessions
@@ -22,7 +23,7 @@ from hoering.web import hearing_page
 from hoering.web.console_auth import csrf_scope, principal
 from hoering.web.downloads import file_response
 from hoering.web.rendering import client_address, csrf_ok, page
-from hoering.web.security import SECRETARIAT_SCOPE, verify_password
+from hoering.web.security import SECRETARIAT_SCOPE
 from hoering.web.sessions import current_session, log_in, log_out
 
 router = APIRouter(prefix="/sekretariat", include_in_schema=False)

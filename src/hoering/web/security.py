@@ -1,7 +1,8 @@
 """What guards the portal: password hashes, CSRF tokens and a limit on failed guesses.
 
-* Passwords are hashed with scrypt (stdlib); ``hoering web hash-password`` prints a hash for
-  ``HOERING_ADMIN_PASSWORD_HASH``, and only the hash is ever configured.
+* Passwords are hashed in one place (``hoering.passwords``, argon2); ``hoering web
+  hash-password`` prints a hash for ``HOERING_ADMIN_PASSWORD_HASH``, and only the hash is ever
+  configured.
 * CSRF: a double-submit cookie. The cookie holds a random nonce; every form carries the nonce
   signed (itsdangerous, timed) together with the form's scope (one answer link, or the
   secretariat), so a form field from one page is refused on another.
@@ -13,7 +14,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
@@ -27,40 +27,6 @@ from limits.strategies import FixedWindowRateLimiter
 CSRF_COOKIE = "hoering_csrf"
 CSRF_FIELD = "csrf"
 CSRF_MAX_AGE = 12 * 3600
-
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-
-
-def hash_password(password: str, *, salt: bytes | None = None) -> str:
-    """``scrypt$16384$8$1$<salt>$<hash>`` (base64url, no padding)."""
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
-    return "$".join(["scrypt", str(_SCRYPT["n"]), str(_SCRYPT["r"]), str(_SCRYPT["p"]),
-                     _b64(salt), _b64(digest)])
-
-
-def verify_password(password: str, stored: str | None) -> bool:
-    """True when ``password`` matches ``stored``; False for a missing or malformed hash."""
-    if not stored:
-        return False
-    try:
-        scheme, n, r, p, salt, expected = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        digest = hashlib.scrypt(password.encode(), salt=_unb64(salt), dklen=32,
-                                n=int(n), r=int(r), p=int(p))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(digest, _unb64(expected))
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
 
 class Csrf:
     """Issue and check double-submit CSRF tokens bound to a scope."""
