@@ -6,16 +6,21 @@ bilag title made the meeting's DOCX fail for ever."""
 
 from __future__ import annotations
 
+import importlib
 import io
+import pkgutil
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from docx import Document
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from hoering import web
 from hoering.db.base import Base
 from hoering.db.meetings import Bilag
 from hoering.db.models import AnswerToken
@@ -27,11 +32,13 @@ from hoering.services.planning import plan_meetings
 from hoering.services.users import issue_api_token
 from hoering.tokens import derive_token
 from hoering.web.app import create_app
+from hoering.web.text_route import TextRoute
 from tests.console.conftest import PASSWORDS, add_people, csrf_of, login_as
 from tests.console.test_new_hearing import JYFE_FORM
+from tests.console.test_users_cli import run_stdin
 from tests.governance.das2021 import EX, local
 from tests.governance.test_minutes_record import STANDARD
-from tests.support import Clock, make_runtime
+from tests.support import Clock, cli_runner, make_runtime
 from tests.web.conftest import open_example, web_runtime
 
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -107,6 +114,12 @@ def test_a_nul_in_a_phoned_answer_is_not_stored(console):
         "received": "telefon\x00", "who": "socialdirektør\x00 i Morsø"})
     assert r.status_code == 303, r.text[:800]
     assert "Svaret er registreret" in client.get(f"/sekretariat/hoering/{hid}").text
+    # as a browser sends the form with its file field left empty: multipart
+    r = client.post(f"/sekretariat/hoering/{hid}/svar", files={"files": ("", b"", "application/octet-stream")},
+                    data={"csrf": csrf, "kommune": "825", "option": "pulje", "comment": "Brev\x00\x0bmodtaget",
+                          "received": "brev", "who": "Læsø\x00 Kommune"})
+    assert r.status_code == 303, r.text[:800]
+    assert "Svaret er registreret" in client.get(f"/sekretariat/hoering/{hid}").text
     assert unwritable_values(rt) == []
 
 
@@ -139,6 +152,36 @@ def test_a_nul_in_the_answer_page_and_the_api_is_not_stored(console):
         "answered_by": "direktøren\x00\x1b[31m"})
     assert r.status_code == 201, r.text[:800]
     assert unwritable_values(rt) == []
+
+
+def test_every_route_of_the_app_cleans_its_text(tmp_path, clock):
+    """Each router of ``web`` and the app's own routes hand their endpoints a cleaned request: a
+    router added without ``route_class=TextRoute`` fails here."""
+    routers = []
+    for m in pkgutil.iter_modules(web.__path__):
+        router = getattr(importlib.import_module(f"hoering.web.{m.name}"), "router", None)
+        if isinstance(router, APIRouter):
+            routers.append((m.name, router))
+    assert len(routers) >= 12
+    app = create_app(make_runtime(tmp_path, f"sqlite:///{tmp_path / 'h.db'}", clock))
+    for name, router in [*routers, ("app", app.router)]:
+        assert router.route_class is TextRoute, name
+        routes = [r for r in router.routes if isinstance(r, APIRoute)]
+        assert all(isinstance(r, TextRoute) for r in routes), (name, [r.path for r in routes])
+
+
+def test_a_password_given_on_standard_input_is_cleaned_like_the_login_form(tmp_path, password_hash):
+    run = cli_runner(tmp_path)
+    assert run("init").returncode == 0
+    added = run_stdin(tmp_path, "god-adgangs\x00kode\n", "user", "add", ANNA, "--name", "Anna",
+                      "--password-stdin")
+    assert added.returncode == 0, added.stderr
+    rt = make_runtime(tmp_path, f"sqlite:///{tmp_path / 'cli.db'}", Clock())
+    with TestClient(create_app(rt), follow_redirects=False) as client:
+        page = client.get("/sekretariat/login")
+        r = client.post("/sekretariat/login", data={"csrf": csrf_of(page.text), "email": ANNA,
+                                                     "password": "god-adgangs\x00kode"})
+        assert r.status_code == 303 and client.get("/sekretariat").status_code == 200
 
 
 # -- documents of stored text --------------------------------------------------------------

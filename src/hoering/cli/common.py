@@ -5,12 +5,14 @@ from __future__ import annotations
 # Imports inside functions are for start-up speed (hoering --help and every command start fast);
 # none hides an import cycle.
 import json
+import sys
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
+from hoering.domain.text import clean_text
 from hoering.errors import HoeringError
 
 if TYPE_CHECKING:
@@ -69,3 +71,11 @@ def parse_when(text: str, *, option: str = "--deadline") -> datetime:
 
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def read_password(*, stdin: bool) -> str:
+    """A password from standard input (one line) or asked for twice, cleaned like every option
+    (``cli.main``) and every web form, so the login page's password matches the one set here."""
+    if stdin:
+        return clean_text(sys.stdin.readline().rstrip("\n"))
+    return clean_text(typer.prompt("Password", hide_input=True, confirmation_prompt=True))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from hoering.cli.common import console, print_json, runtime
+from hoering.cli.common import console, print_json, read_password, runtime
 from hoering.errors import HoeringError
 
 app = typer.Typer(help="Accounts for the secretariat's console and the API.", no_args_is_help=True)
@@ -26,10 +25,7 @@ def add(
     """Add an account (argon2-hashed password). The first account ends the shared bootstrap login."""
     from hoering.services.users import add_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = read_password(stdin=password_stdin)
     user = add_user(runtime(), email, name=name, role=role, password=password, actor=ACTOR)
     console.print(f"{user.email} er oprettet ({user.name}, {user.role}).")
 

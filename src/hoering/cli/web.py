@@ -6,13 +6,12 @@ from __future__ import annotations
 # none hides an import cycle.
 import logging
 import re
-import sys
 from typing import Annotated
 
 import typer
 
 from hoering import collector
-from hoering.cli.common import runtime
+from hoering.cli.common import read_password, runtime
 from hoering.errors import HoeringError
 
 TOKEN_IN_PATH = re.compile(r"(/svar/|/referat/\d+/\d+/)[^/?\s]+")
@@ -90,10 +89,7 @@ def hash_password_command(
     """Print a hash of a password for HOERING_ADMIN_PASSWORD_HASH (the password is not stored)."""
     from hoering.passwords import hash_password
 
-    if stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = read_password(stdin=stdin)
     if len(password) < 8:
         raise HoeringError("adgangskoden skal have mindst 8 tegn")
     typer.echo(hash_password(password))

@@ -9,12 +9,14 @@ from docx import Document
 from docx.shared import Pt, RGBColor
 
 from hoering.documents import closing_lines, header_rows, kind_line
+from hoering.domain.text import clean_tree
 from hoering.page_numbers import docx_page_footer
 
 BLUE = RGBColor(0x00, 0x4F, 0x6E)
 
 
 def render_docx(doc: dict[str, Any]) -> bytes:
+    doc = clean_tree(doc)  # text stored before the boundary cleaned it: no control character reaches the file
     d = Document()
     d.core_properties.title = f"{doc['title']} {doc['body']['name']} {doc['date_da']}"
     d.core_properties.author = doc["secretariat"]

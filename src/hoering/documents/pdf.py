@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from hoering.documents import closing_lines, header_rows, kind_line
+from hoering.domain.text import clean_tree
 from hoering.page_numbers import numbered_canvas
 
 BLUE = colors.HexColor("#004f6e")
@@ -45,6 +46,7 @@ def _bullets(lines: list[str], style: ParagraphStyle) -> ListFlowable:
 
 
 def render_pdf(doc: dict[str, Any]) -> bytes:
+    doc = clean_tree(doc)  # text stored before the boundary cleaned it: no control character reaches the file
     st = _styles()
     story: list[Any] = [_p(doc["secretariat"], st["muted"]),
                         _p(f"{doc['title']}: Møde i {doc['body']['long_name']} ({doc['body']['name']})",

@@ -12,14 +12,16 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
+from hoering.domain.text import clean_text
 from hoering.reports.blocks import Grid, Heading, Notat, Para
 
 SECRETARIAT = "Sekretariat for Nordjysk Socialaftale"
 
 
 def _safe(text: str) -> str:
-    """Escape for reportlab's mini-markup; keep what cp1252 (Helvetica) can draw."""
-    return escape(text.encode("cp1252", errors="replace").decode("cp1252")).replace("\n", "<br/>")
+    """Escape for reportlab's mini-markup; keep what cp1252 (Helvetica) can draw, and no control
+    character (text stored before the boundary cleaned it)."""
+    return escape(clean_text(text).encode("cp1252", errors="replace").decode("cp1252")).replace("\n", "<br/>")
 
 
 def write_pdf(notat: Notat) -> bytes:
@@ -81,7 +83,7 @@ def write_pdf(notat: Notat) -> bytes:
             ]))
             story += [table, Spacer(1, 4 * mm)]
 
-    footer = f"{notat.title} – {notat.subject}".encode("cp1252", errors="replace").decode("cp1252")
+    footer = clean_text(f"{notat.title} – {notat.subject}").encode("cp1252", errors="replace").decode("cp1252")
 
     def on_page(canvas: Any, doc: Any) -> None:
         canvas.saveState()

@@ -32,9 +32,10 @@ from hoering.web.answer_form import AnswerFields, answer_fields
 from hoering.web.downloads import file_response
 from hoering.web.rendering import client_address, csrf_ok, page
 from hoering.web.security import answer_scope
+from hoering.web.text_route import TextRoute
 from hoering.web.uploads import read_uploads, upload_help
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=TextRoute, include_in_schema=False)
 
 
 def not_found(request: Request) -> HTMLResponse:

@@ -19,6 +19,7 @@ from hoering.views.hearings import HearingSummary, list_hearings
 from hoering.views.result import HearingResult, hearing_result
 from hoering.views.status import HearingStatus, hearing_status
 from hoering.web.console_auth import principal
+from hoering.web.text_route import TextRoute
 
 bearer = HTTPBearer(auto_error=False, description="A person's API token (hoering user token EMAIL), "
                     "or HOERING_API_TOKEN (read only)")
@@ -55,7 +56,7 @@ HearingId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The hearing's i
 UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: {"model": Problem, "description": "Not logged in"}}
 MISSING: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "No such hearing"}}
 
-router = APIRouter(prefix="/api", tags=["hearings"], dependencies=[Depends(require_access)],
+router = APIRouter(route_class=TextRoute, prefix="/api", tags=["hearings"], dependencies=[Depends(require_access)],
                    responses=UNAUTHORIZED)
 
 

@@ -24,6 +24,7 @@ from hoering.services.hearing_documents import BilagFile
 from hoering.services.hearings import change_deadline, close_hearing
 from hoering.services.users import Principal
 from hoering.web.api import MISSING, UNAUTHORIZED, Problem, require_access
+from hoering.web.text_route import TextRoute
 
 CHANNELS = {"phone": ("manual", "telefonisk"), "letter": ("manual", "pr. brev"), "mail": ("mail", "pr. mail")}
 
@@ -102,7 +103,7 @@ class ClosedOut(BaseModel):
     outcome: str | None
 
 
-router = APIRouter(prefix="/api", tags=["write"], responses={**UNAUTHORIZED, **FORBIDDEN})
+router = APIRouter(route_class=TextRoute, prefix="/api", tags=["write"], responses={**UNAUTHORIZED, **FORBIDDEN})
 
 
 class BilagIn(BaseModel):

@@ -45,6 +45,7 @@ from hoering.web.headers import BoundaryHeaders
 from hoering.web.outbox_pump import OutboxPump
 from hoering.web.rendering import make_templates, page
 from hoering.web.security import Csrf, GuessLimits, parse_networks
+from hoering.web.text_route import TextRoute
 
 STATIC = Path(__file__).parent / "static"
 SESSION_HOURS = 8
@@ -65,6 +66,7 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
         openapi_url="/api/openapi.json",
         lifespan=_lifespan,
     )
+    app.router.route_class = TextRoute  # the app's own routes too: every request's text cleaned
     secret = rt.secret
     app.state.rt = rt
     app.state.templates = make_templates()

@@ -18,8 +18,9 @@ from hoering.services.minutes_approval import approval_page, approve_by_link
 from hoering.web.console_common import see, text
 from hoering.web.meeting_errors import danish
 from hoering.web.rendering import csrf_ok, page
+from hoering.web.text_route import TextRoute
 
-router = APIRouter(prefix="/referat", include_in_schema=False)
+router = APIRouter(route_class=TextRoute, prefix="/referat", include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 

@@ -37,8 +37,9 @@ from hoering.web.hearing_form import (
     to_data,
 )
 from hoering.web.rendering import csrf_ok, page
+from hoering.web.text_route import TextRoute
 
-router = APIRouter(prefix="/sekretariat", include_in_schema=False)
+router = APIRouter(route_class=TextRoute, prefix="/sekretariat", include_in_schema=False)
 MAX_BILAG = 20 * 1024 * 1024
 
 

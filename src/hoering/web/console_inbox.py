@@ -14,8 +14,9 @@ from hoering.services.users import Principal
 from hoering.web.console_actions import Field, Id, back, danish, flash, guard
 from hoering.web.hearing_page import Refused, render
 from hoering.web.rendering import page
+from hoering.web.text_route import TextRoute
 
-router = APIRouter()
+router = APIRouter(route_class=TextRoute)
 IGNORED = "Ikke et høringssvar"  # the reason when none is typed
 
 

@@ -35,8 +35,9 @@ from hoering.web.console_meetings import meeting_context
 from hoering.web.item_text import MOVE_LABELS, item_definition
 from hoering.web.meeting_errors import danish
 from hoering.web.rendering import page
+from hoering.web.text_route import TextRoute
 
-router = APIRouter(prefix="/sekretariat", include_in_schema=False)
+router = APIRouter(route_class=TextRoute, prefix="/sekretariat", include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 SAGSBESKRIVELSE = ("baggrund", "sagsfremstilling", "oekonomi")
 

@@ -12,8 +12,9 @@ from hoering.services.contacts import reissue_link, revoke_contact
 from hoering.services.users import Principal
 from hoering.web.console_actions import Field, Id, back, danish, flash, guard
 from hoering.web.rendering import page
+from hoering.web.text_route import TextRoute
 
-router = APIRouter()
+router = APIRouter(route_class=TextRoute)
 
 
 @router.post("/hoering/{hearing_id}/link/spaer")

@@ -31,8 +31,9 @@ from hoering.web.console_common import acting, flash, see, take_flash, text
 from hoering.web.downloads import file_response
 from hoering.web.meeting_errors import danish
 from hoering.web.rendering import page
+from hoering.web.text_route import TextRoute
 
-router = APIRouter(prefix="/sekretariat", include_in_schema=False)
+router = APIRouter(route_class=TextRoute, prefix="/sekretariat", include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 BODIES = (("fu", "FU"), ("das", "DAS"), ("kkr", "KKR"))
 DOCUMENTS = {"dagsorden": "agenda", "referat": "minutes"}

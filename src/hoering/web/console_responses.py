@@ -13,8 +13,9 @@ from hoering.services.responses import respond as record_response
 from hoering.services.users import Principal
 from hoering.web.console_actions import Field, Id, back, danish, flash, guard
 from hoering.web.hearing_page import Refused, render
+from hoering.web.text_route import TextRoute
 
-router = APIRouter()
+router = APIRouter(route_class=TextRoute)
 
 
 @router.post("/hoering/{hearing_id}/bemaerkning")

@@ -30,9 +30,10 @@ from hoering.web.console_actions import Field, Id, back, danish, flash, guard
 from hoering.web.console_auth import require
 from hoering.web.hearing_page import RECEIVED, Refused, render
 from hoering.web.rendering import page
+from hoering.web.text_route import TextRoute
 from hoering.web.uploads import Uploads, read_uploads
 
-router = APIRouter(prefix="/sekretariat", include_in_schema=False)
+router = APIRouter(route_class=TextRoute, prefix="/sekretariat", include_in_schema=False)
 DOWNLOADS = {"notat.docx": ("notat", "docx"), "notat.pdf": ("notat", "pdf"), "svar.csv": ("export", "csv"),
              "svar.xlsx": ("export", "xlsx"), "svar.json": ("export", "json")}
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from hoering.services.health import check_health
+from hoering.web.text_route import TextRoute
 
-router = APIRouter()
+router = APIRouter(route_class=TextRoute)
 
 
 @router.get("/healthz", include_in_schema=False)

@@ -25,8 +25,9 @@ from hoering.web.downloads import file_response
 from hoering.web.rendering import client_address, csrf_ok, page
 from hoering.web.security import SECRETARIAT_SCOPE
 from hoering.web.sessions import current_session, log_in, log_out
+from hoering.web.text_route import TextRoute
 
-router = APIRouter(prefix="/sekretariat", include_in_schema=False)
+router = APIRouter(route_class=TextRoute, prefix="/sekretariat", include_in_schema=False)
 ACTOR = "sekretariatet (web)"
 ADMIN_ACCOUNT = "admin"  # the bootstrap administrator's account name in the login budgets
 Field = Annotated[str | None, Form()]
