@@ -11,6 +11,7 @@ import io
 import pkgutil
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -24,7 +25,11 @@ from hoering import web
 from hoering.db.base import Base
 from hoering.db.meetings import Bilag
 from hoering.db.models import AnswerToken
+from hoering.documents.ics import meeting_ics
 from hoering.domain.meetings import MeetingPlan
+from hoering.reports.blocks import Grid, Heading, Notat, Para
+from hoering.reports.docx_writer import write_docx
+from hoering.reports.pdf_writer import write_pdf
 from hoering.runtime import Runtime, forget_databases
 from hoering.services.items import add_item, correct_decision, decide_item, read_item_file, route_item
 from hoering.services.meetings import approve_minutes, meeting_items
@@ -37,6 +42,7 @@ from tests.console.conftest import PASSWORDS, add_people, csrf_of, login_as
 from tests.console.test_new_hearing import JYFE_FORM
 from tests.console.test_users_cli import run_stdin
 from tests.governance.das2021 import EX, local
+from tests.governance.test_documents import needs_pdftotext, pdf_text
 from tests.governance.test_minutes_record import STANDARD
 from tests.support import Clock, cli_runner, make_runtime
 from tests.web.conftest import open_example, web_runtime
@@ -225,3 +231,21 @@ def test_minutes_and_agenda_are_written_with_control_characters_stored_earlier(a
         assert client.get(f"/sekretariat/moede/{meeting}").status_code == 200
     assert all("Links\ntil standardkontrakter" in text for text in texts.values())
     assert "DAS godkender\nstandardkontrakterne." in texts["referat"]
+
+
+HOSTILE = "Linje\x00 et\x0bLinje to\x0c\x01\x1b[31m slut\x7f"
+
+
+@needs_pdftotext
+def test_the_notat_writers_and_the_calendar_file_take_control_characters():
+    notat = Notat("Høringsnotat", f"Emne {HOSTILE}", [Heading(HOSTILE, 1), Para(HOSTILE), Para(HOSTILE, "bullet"),
+                                                      Grid(("Kommune", "Svar"), ((HOSTILE, HOSTILE),))])
+    assert Document(io.BytesIO(write_docx(notat)))
+    pdf = write_pdf(notat)
+    text = pdf_text(pdf).replace("\f", "")  # pdftotext ends each page with a form feed
+    assert "Linje et" in text and "Linje to" in text and not UNWRITABLE.search(text), text
+    ics = meeting_ics(uid="m1@hoering", summary=f"DAS {HOSTILE}", starts_at=datetime(2031, 3, 17, 9, tzinfo=UTC),
+                      ends_at=datetime(2031, 3, 17, 12, tzinfo=UTC), location=HOSTILE, description=HOSTILE,
+                      organizer="sek@example.dk", attendees=[(HOSTILE, "a@example.dk")],
+                      stamp=datetime(2031, 3, 1, tzinfo=UTC))
+    assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", ics)

@@ -13,6 +13,7 @@ from functools import cache
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from hoering.domain.calendar import COPENHAGEN
+from hoering.domain.text import clean_text
 
 
 @cache
@@ -23,6 +24,8 @@ def _copenhagen() -> Timezone:
 def meeting_ics(*, uid: str, summary: str, starts_at: datetime, ends_at: datetime, location: str,
                 description: str, organizer: str, attendees: list[tuple[str, str]],
                 stamp: datetime, sequence: int = 0, cancelled: bool = False) -> bytes:
+    # iCalendar's TEXT takes no control characters (RFC 5545 3.3.11): clean what was stored earlier
+    summary, location, description = clean_text(summary), clean_text(location), clean_text(description)
     cal = Calendar()
     cal.add("prodid", "-//Sekretariat for Nordjysk Socialaftale//hoering//DA")
     cal.add("version", "2.0")
@@ -43,7 +46,7 @@ def meeting_ics(*, uid: str, summary: str, starts_at: datetime, ends_at: datetim
     event.add("organizer", org)
     for name, email in attendees:
         who = vCalAddress(f"mailto:{email}")
-        who.params.update({"cn": vText(name), "role": vText("REQ-PARTICIPANT"),
+        who.params.update({"cn": vText(clean_text(name)), "role": vText("REQ-PARTICIPANT"),
                            "partstat": vText("NEEDS-ACTION"), "rsvp": vText("TRUE")})
         event.add("attendee", who, encode=False)
     cal.add_component(event)
