@@ -12,9 +12,12 @@ through :func:`clean_text` once, at the boundary, and nothing past it needs to c
   which no XML document (XLSX, DOCX) may hold, are removed;
 * the result is NFC-normalised, so "å" typed as a + ring matches "å".
 
-The call sites: ``definitions.load_yaml_text`` (every file), ``cli.main`` (every option),
-the services that store answers (web form, CLI and mail alike), and the web forms. The writers
-(``reports``) clean again what they write, for text stored before this existed.
+The call sites: ``web.text_route`` (every form field, JSON body, query and path parameter of
+the web app and the API), ``cli.main`` (every option) and ``cli.common.read_password``,
+``definitions`` (every hearing, item and registry file), ``inbox.parse`` (incoming mail), and
+the services that store answers (web form, CLI and mail alike). The writers (``reports``,
+``documents``: DOCX, PDF, XLSX, CSV, ICS) clean again what they write, for text stored before
+this existed.
 """
 
 from __future__ import annotations
