@@ -15,8 +15,9 @@ from hoering.views.outbox import outbox_page
 from hoering.web.console_actions import Field, Id, flash, guard
 from hoering.web.console_auth import csrf_scope, require
 from hoering.web.rendering import page
+from hoering.web.text_route import TextRoute
 
-router = APIRouter(prefix="/sekretariat", include_in_schema=False)
+router = APIRouter(route_class=TextRoute, prefix="/sekretariat", include_in_schema=False)
 
 
 @router.get("/udbakke", response_class=HTMLResponse)
