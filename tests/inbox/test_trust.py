@@ -54,7 +54,7 @@ def setup(tmp_path: Path, sqlite_url: str) -> Setup:
     return Setup(rt, hid, address_for(REPLY_ADDRESS, rt.secret, "r", token_id), invitation, verp)
 
 
-def mail(*, sender: str = DIRECTOR, to: str = PLAIN, thread: str | None = None, text: str = "Vi vælger pulje.",
+def mail(*, sender: str = DIRECTOR, to: str = PLAIN, thread: str | None = None, text: str | None = "Vi vælger pulje.",
          html: str | None = None, subject: str = f"SV: Mailhøring: {TITLE}", mid: str = "<r1@hjoerring.example>",
          **headers: str) -> bytes:
     m = EmailMessage(policy=SMTP)
@@ -63,8 +63,11 @@ def mail(*, sender: str = DIRECTOR, to: str = PLAIN, thread: str | None = None, 
         m["In-Reply-To"] = m["References"] = thread
     for name, value in headers.items():
         m[name.replace("_", "-")] = value
-    m.set_content(text)
-    if html is not None:
+    if text is not None:
+        m.set_content(text)
+    if html is not None and text is None:
+        m.set_content(html, subtype="html")
+    elif html is not None:
         m.add_alternative(html, subtype="html")
     return m.as_bytes()
 
@@ -193,3 +196,37 @@ def test_nothing_silences_a_director(setup: Setup):
         read(setup, raw)
     with setup.rt.db.read() as s:
         assert s.scalar(select(func.count()).select_from(UndeliverableContact)) == 0
+
+
+HIDDEN = [
+    '<span style="display:none">Vi vælger pulje.</span>',
+    '<div style="visibility: hidden">Vi vælger pulje.</div>',
+    '<p style="font-size:0px">Vi vælger pulje.</p>',
+    '<span style="color:#fff">Vi vælger pulje.</span>',
+    '<div style="background-color:#123456"><font color="#123456">Vi vælger pulje.</font></div>',
+    '<div style="mso-hide:all">Vi vælger pulje.</div>',
+    '<span hidden>Vi vælger pulje.</span>',
+    '<!-- Vi vælger pulje. -->',
+]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_hidden_html_text_is_not_counted(setup: Setup, hidden: str):
+    visible = "Tak for mailen, vi ser på det."  # an HTML-only mail (Outlook on the web, phones)
+    row = read(setup, mail(to=setup.reply_to, thread=setup.invitation, text=None,
+                           html=f"<html><body><p>{visible}</p>{hidden}</body></html>"))
+    in_review(row, "ingen af svarmulighederne")
+    assert answers(setup) == 0
+
+
+def test_what_the_html_shows_is_counted(setup: Setup):
+    row = read(setup, mail(to=setup.reply_to, thread=setup.invitation, text="Vi vælger pulje.",
+                           html='<p style="color:#333">Vi vælger <b>pulje</b>.</p>'))
+    assert (row.status, row.option) == ("recorded", "pulje")
+
+
+def test_plain_and_html_that_disagree_go_to_review(setup: Setup):
+    row = read(setup, mail(to=setup.reply_to, thread=setup.invitation, text="Vi ønsker udbetaling.",
+                           html="<p>Vi vælger pulje.</p>"))
+    in_review(row, "tekst- og HTML-del nævner forskellige svarmuligheder")
+    assert answers(setup) == 0

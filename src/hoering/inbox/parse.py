@@ -1,10 +1,14 @@
 """A received message's raw bytes, read once into the facts the inbox decides on.
 
 Every text taken from a message (subject, sender, body) goes through the boundary's
-``clean_text`` (line breaks normalised, control characters removed, NFC). HTML-only mail (Outlook
-on the web, phones) is turned into text here, with quoted parts
-(``<blockquote>``, Gmail's ``gmail_quote``, Outlook's reply header block) marked as quotes with
-``>`` so that the reply reader treats them like quoted plain text.
+``clean_text`` (line breaks normalised, control characters removed, NFC). The body is what a mail
+client shows: the HTML part when there is one (the plain part only when there is none), turned
+into text here, with quoted parts (``<blockquote>``, Gmail's ``gmail_quote``, Outlook's reply
+header block) marked as quotes with ``>`` so that the reply reader treats them like quoted plain
+text. Text the reader does not see is left out: ``display:none``, ``visibility:hidden``,
+``mso-hide:all``, ``opacity:0``, a zero font size, the ``hidden`` attribute, text coloured like
+its background, and comments. When a mail has both parts, the plain one is kept beside it
+(``Incoming.plain``) so that a disagreement between the two can be seen.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from email.message import EmailMessage, MIMEPart
 from email.parser import BytesHeaderParser, BytesParser
 from email.policy import compat32
 from email.utils import getaddresses, parseaddr
-from html.parser import HTMLParser
 
 from hoering.domain.text import clean_text
+from hoering.inbox.html_text import html_to_text
 
 MSGID = re.compile(r"<[^<>\s]+>")
 
@@ -40,8 +44,9 @@ class Incoming:
     from_name: str
     to_addrs: tuple[str, ...]
     thread_ids: tuple[str, ...]  # In-Reply-To first, then References (newest first)
-    body: str
+    body: str                        # what a mail client shows: the HTML part, else the plain one
     attachments: tuple[Attachment, ...] = field(default=())
+    plain: str | None = None         # the plain alternative, when the mail also has an HTML part
 
     def header(self, name: str) -> str:
         return str(self.message.get(name, "") or "").strip()
@@ -62,6 +67,7 @@ def parse(raw: bytes) -> Incoming:
         from_addr=clean_text(addr.strip().lower()), from_name=clean_text(name.strip()),
         to_addrs=tuple(dict.fromkeys(a.strip().lower() for _, a in recipients if a)),
         thread_ids=thread, body=clean_text(body_text(msg)), attachments=tuple(_attachments(msg)),
+        plain=_plain_beside_html(msg),
     )
 
 
@@ -108,14 +114,21 @@ def _text(value: object) -> str:
 
 
 def body_text(msg: EmailMessage) -> str:
-    """The message's own text: its text/plain part, else its HTML part as text."""
-    part = msg.get_body(preferencelist=("plain",))
-    if part is not None:
-        return _content(part).replace("\r\n", "\n")
+    """What a mail client shows: the HTML part as text, else the text/plain part."""
     part = msg.get_body(preferencelist=("html",))
     if part is not None:
         return html_to_text(_content(part))
+    part = msg.get_body(preferencelist=("plain",))
+    if part is not None:
+        return _content(part).replace("\r\n", "\n")
     return ""
+
+
+def _plain_beside_html(msg: EmailMessage) -> str | None:
+    if msg.get_body(preferencelist=("html",)) is None:
+        return None
+    part = msg.get_body(preferencelist=("plain",))
+    return clean_text(_content(part).replace("\r\n", "\n")) if part is not None else None
 
 
 def _content(part: MIMEPart) -> str:
@@ -139,68 +152,3 @@ def _attachments(msg: EmailMessage) -> list[Attachment]:
         if isinstance(payload, bytes):
             found.append(Attachment(filename, part.get_content_type(), payload))
     return found
-
-
-BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "blockquote", "hr", "pre"}
-QUOTE_MARKERS = ("gmail_quote", "moz-cite-prefix", "yahoo_quoted")  # the element holds the quote
-REST_MARKERS = ("divrplyfwdmsg", "appendonsend")  # Outlook: everything after it is the original
-
-
-class _Text(HTMLParser):
-    """Text of an HTML mail; lines inside quotes start with ``>``."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = [""]
-        self.quote_depth = 0
-        self.quoted_from: int | None = None  # tag depth at which a quoted region started
-        self.depth = 0
-        self.skip = 0
-        self.rest_quoted = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script", "head", "title"):
-            self.skip += 1
-            return
-        if tag not in ("br", "hr", "img", "meta", "link", "input"):
-            self.depth += 1
-        marks = " ".join(v or "" for k, v in attrs if k in ("class", "id", "type")).lower()
-        if any(m in marks for m in REST_MARKERS):
-            self.rest_quoted = True
-        if self.quoted_from is None and (tag == "blockquote" or any(m in marks for m in QUOTE_MARKERS)):
-            self.quoted_from = self.depth
-        if tag in BLOCK:
-            self._newline()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script", "head", "title"):
-            self.skip = max(0, self.skip - 1)
-            return
-        if tag in BLOCK:
-            self._newline()
-        if self.quoted_from is not None and self.depth <= self.quoted_from:
-            self.quoted_from = None
-        self.depth = max(0, self.depth - 1)
-
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        text = re.sub(r"\s+", " ", data.replace("\xa0", " "))
-        if not text.strip() and not self.lines[-1]:
-            return
-        if not self.lines[-1] and (self.quoted_from is not None or self.rest_quoted):
-            self.lines[-1] = "> "
-        self.lines[-1] += text
-
-    def _newline(self) -> None:
-        if self.lines[-1].strip(" >"):
-            self.lines.append("")
-        else:
-            self.lines[-1] = ""
-
-
-def html_to_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "\n".join(line.strip() if not line.startswith(">") else line.rstrip() for line in parser.lines).strip()

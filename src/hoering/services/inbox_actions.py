@@ -116,6 +116,12 @@ def _reply(rt: Runtime, s: Session, row: InboxMessage, msg: Incoming, match: Mat
     if reading.option is None:
         _finish(row, Reason.REPLY, "review", note=reading.problem, found=list(reading.found))
         return
+    plain = read_answer(reply_text(msg.plain), choices, kind=definition.kind) if msg.plain is not None else None
+    if plain is not None and plain.found and set(plain.found) != set(reading.found):
+        _finish(row, Reason.REPLY, "review", found=list(reading.found), plain_found=list(plain.found),
+                note=("mailens tekst- og HTML-del nævner forskellige svarmuligheder (tekstdelen: "
+                      f"{', '.join(plain.found)}; den viste HTML-del: {', '.join(reading.found)})"))
+        return
     _record(rt, s, row, msg, match, option=reading.option, text=None, comment=_comment(text))
 
 
