@@ -230,3 +230,72 @@ def test_plain_and_html_that_disagree_go_to_review(setup: Setup):
                            html="<p>Vi vælger pulje.</p>"))
     in_review(row, "tekst- og HTML-del nævner forskellige svarmuligheder")
     assert answers(setup) == 0
+
+
+def dsn(*, to: str, recipient: str | None = DIRECTOR, sender: str = "MAILER-DAEMON@attacker.example",
+        action: str = "failed", status: str = "5.1.1", mid: str = "<dsn1@attacker.example>") -> bytes:
+    """An RFC 3464 delivery report (as Postfix writes one)."""
+    final = f"Final-Recipient: rfc822; {recipient}\r\n" if recipient else ""
+    return (f"From: {sender}\r\nTo: {to}\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+            f"Message-ID: {mid}\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+            "--B\r\nContent-Type: text/plain\r\n\r\nI'm sorry to have to inform you that your message "
+            "could not be delivered.\r\n\r\n--B\r\nContent-Type: message/delivery-status\r\n\r\n"
+            f"Reporting-MTA: dns; mx.example\r\n\r\n{final}Action: {action}\r\nStatus: {status}\r\n\r\n"
+            "--B--\r\n").encode()
+
+
+def silenced(st: Setup) -> list[str]:
+    with st.rt.db.read() as s:
+        gone = s.scalars(select(Person.email).join(UndeliverableContact,
+                                                    UndeliverableContact.person_id == Person.id)).all()
+        bounced = s.scalars(select(OutboxMessage.to_addr).where(OutboxMessage.status == "bounced")).all()
+        return sorted(set(gone) | set(bounced))
+
+
+def test_a_forged_bounce_to_the_plain_address_silences_nobody(setup: Setup):
+    row = read(setup, dsn(to=PLAIN))
+    assert (row.reason, row.status) == ("bounce", "review")
+    assert "den almindelige adresse" in (row.note or "") and DIRECTOR in (row.note or "")
+    assert silenced(setup) == [] and not deputy_invited(setup)
+
+
+def test_a_bounce_at_its_verp_address_is_acted_on(setup: Setup):
+    row = read(setup, dsn(to=setup.verp, sender="MAILER-DAEMON@mx.hjoerring.kommune.example"))
+    assert (row.reason, row.status) == ("bounce", "done")
+    assert silenced(setup) == [DIRECTOR] and deputy_invited(setup)
+
+
+def test_a_bounce_without_a_readable_recipient_acts_on_its_verp_row(setup: Setup):
+    row = read(setup, dsn(to=setup.verp, recipient=None))
+    assert (row.reason, row.status) == ("bounce", "done")
+    assert silenced(setup) == [DIRECTOR]
+
+
+def test_a_delay_never_marks_undeliverable(setup: Setup):
+    row = read(setup, dsn(to=setup.verp, action="delayed", status="4.4.1"))
+    assert (row.reason, row.status) == ("bounce", "done") and "midlertidig" in (row.note or "")
+    row = read(setup, dsn(to=setup.verp, recipient=None, action="delayed", status="4.4.1", mid="<dsn2@x.example>"))
+    assert "midlertidig" in (row.note or "")
+    assert silenced(setup) == []
+
+
+def test_a_report_our_rules_miss_is_read_by_flufl_bounce(setup: Setup):
+    exim = ("This message was created automatically by mail delivery software.\n\nA message that you sent could "
+            "not be delivered to one or more of its\nrecipients. This is a permanent error. The following "
+            f"address(es) failed:\n\n  {DIRECTOR}\n    SMTP error from remote mail server after RCPT TO:"
+            f"<{DIRECTOR}>:\n    550 5.1.1 User unknown\n")
+    row = read(setup, mail(sender="Mail Delivery <mailer@relay.example>", to=setup.verp,
+                           subject="Message not delivered", text=exim))
+    assert (row.reason, row.status) == ("bounce", "done")
+    assert silenced(setup) == [DIRECTOR]
+
+
+def test_nothing_from_a_mailer_daemon_is_filed_silently(setup: Setup):
+    row = read(setup, mail(sender="MAILER-DAEMON@relay.example", subject="Hello", text="Something happened."))
+    assert (row.reason, row.status) == ("bounce", "review")
+    read(setup, dsn(to=PLAIN, mid="<dsn3@x.example>"))
+    with setup.rt.db.read() as s:
+        daily = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "inbox_unread_bounces")).all()
+        assert len(daily) == 1 and daily[0].to_addr == PLAIN  # one a day: the second run adds none
+    assert silenced(setup) == []

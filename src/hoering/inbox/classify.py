@@ -64,6 +64,30 @@ class Bounce:
     permanent: tuple[str, ...]
     temporary: tuple[str, ...]
     original_message_ids: tuple[str, ...]
+    delayed: bool = False  # the report says it is still trying (no recipient needed to tell)
+
+    @property
+    def named(self) -> tuple[str, ...]:
+        return self.permanent or self.temporary
+
+
+DELAY_SUBJECTS = re.compile(r"(delayed mail|delivery delayed|delivery status notification \(delay\)|"
+                            r"still being retried|warning: could not send|forsinket|not yet been delivered)",
+                            re.IGNORECASE)
+DELAY_STATUS = re.compile(r"^\s*(action\s*:\s*delayed|status\s*:\s*4\.\d+\.\d+)", re.IGNORECASE | re.MULTILINE)
+FAIL_STATUS = re.compile(r"^\s*(action\s*:\s*failed|status\s*:\s*5\.\d+\.\d+)", re.IGNORECASE | re.MULTILINE)
+
+
+def from_daemon(msg: Incoming) -> bool:
+    """Sent by a mail system, not a person: a mailer daemon's address or the null sender."""
+    local = msg.from_addr.partition("@")[0]
+    return any(local.startswith(d) for d in DAEMONS) or msg.header("Return-Path") == "<>"
+
+
+def is_bounce(msg: Incoming) -> bool:
+    """A delivery report: by our own rules, else by flufl.bounce's detectors (which read 60-odd
+    MTA formats our rules do not), else because a mailer daemon sent it."""
+    return looks_like_bounce(msg) or bool(read_bounce(msg).named) or from_daemon(msg)
 
 
 def looks_like_bounce(msg: Incoming) -> bool:
@@ -84,7 +108,18 @@ def read_bounce(msg: Incoming) -> Bounce:
     temporary, permanent = all_failures(msg.message)
     perm = sorted({_addr(a) for a in permanent})
     temp = sorted({_addr(a) for a in temporary} - set(perm))
-    return Bounce(tuple(perm), tuple(temp), tuple(_original_ids(msg.message)))
+    return Bounce(tuple(perm), tuple(temp), tuple(_original_ids(msg.message)), _delayed(msg))
+
+
+def _delayed(msg: Incoming) -> bool:
+    """A report of a delay, not a failure: its subject, or its status fields (4.x.x, delayed)."""
+    if DELAY_SUBJECTS.search(msg.subject):
+        return True
+    for part in msg.message.walk():
+        if part.get_content_type() == "message/delivery-status":
+            text = part.as_string()
+            return bool(DELAY_STATUS.search(text)) and not FAIL_STATUS.search(text)
+    return False
 
 
 def _addr(value: bytes | str) -> str:

@@ -9,7 +9,7 @@ processed again) or finished; an answer is never recorded twice.
 
 ``read_inbox`` is what ``hoering inbox fetch`` and the ``inbox_watch`` deployment call: fetch
 from IMAP (store, then move on the server), process, and send one mail to the secretariat about
-this run's permanent bounces.
+this run's permanent bounces (and, once a day, about mail-system messages left for review).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from hoering.errors import ConfigurationError, MailboxError
 from hoering.inbox.fetch import ImapConfig, read_mailbox
 from hoering.inbox.parse import envelope, parse
 from hoering.runtime import Runtime
-from hoering.services.inbox_actions import act_on, report_bounces
+from hoering.services.inbox_actions import act_on
+from hoering.services.inbox_bounces import report_bounces
 from hoering.settings import Settings
 
 ACTOR = "indbakke"

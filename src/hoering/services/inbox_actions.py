@@ -1,50 +1,41 @@
 """What is done about one received message, inside the transaction that marks it processed.
 
-- a reply matched to an open hearing, from a contact of the kommune, read as exactly one option
-  → the answer is recorded (channel ``mail``) through ``services.answers``; anything less sure →
-  the review queue, with the reason in Danish;
-- an auto-reply from a contact of a kommune that has not answered → the kommune's contacts who
-  were not asked get the invitation (once: the outbox key), and a return date is read;
-- a permanent bounce → the outbox row ``bounced``, the contact undeliverable, the other contacts
-  asked as above; the secretariat hears of it in one mail per run (``report_bounces``).
+- a verified reply (``services.inbox_match``) to an open hearing, read as exactly one option in
+  what the reader sees → the answer is recorded (channel ``mail``) through ``services.answers``;
+  anything less sure → the review queue, with the reason in Danish;
+- a verified auto-reply from a contact of a kommune that has not answered → the kommune's
+  contacts who were not asked get the invitation (``services.inbox_deputies``), and a return
+  date is read; an unverified one → review, nobody asked;
+- a delivery report → ``services.inbox_bounces`` (acted on only at its message's VERP address).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hoering import audit
-from hoering.db.lookup import find_recipient
 from hoering.db.models import (
-    Answer,
     AnswerFile,
-    AnswerToken,
     Hearing,
     InboxMessage,
-    Kommune,
-    OutboxMessage,
-    Person,
-    UndeliverableContact,
 )
 from hoering.db.tallying import definition_of
 from hoering.docstore import store_document
 from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA
 from hoering.domain.hearing import ContactRole
 from hoering.errors import FileRefused, HoeringError
-from hoering.inbox.classify import Reason, is_auto_reply, looks_like_bounce, read_bounce
+from hoering.inbox.classify import Reason, is_auto_reply, is_bounce
 from hoering.inbox.parse import Incoming
 from hoering.inbox.read_answer import Choice, read_answer
 from hoering.inbox.reply_text import reply_text
 from hoering.inbox.return_date import return_date
 from hoering.runtime import Runtime
 from hoering.services.answers import MAX_COMMENT, record_answer_in
+from hoering.services.inbox_bounces import act_on_bounce
+from hoering.services.inbox_deputies import ask_other_contacts
 from hoering.services.inbox_match import Match, match_message
-from hoering.services.outgoing import hearings as notices
-from hoering.services.outgoing.inbox import queue_bounce_report
-from hoering.tokens import derive_token, find_key, new_nonce, token_hash
 
 ACTOR = "indbakke"
 CONTACT_ROLES: tuple[ContactRole, ...] = ("direktoer", "stedfortraeder")
@@ -55,8 +46,8 @@ def act_on(rt: Runtime, s: Session, row: InboxMessage, msg: Incoming) -> None:
             InboxMessage.message_id == msg.message_id, InboxMessage.id < row.id)) is not None:
         _finish(row, Reason.DUPLICATE, "done", note="samme Message-ID er læst før")
         return
-    if looks_like_bounce(msg):
-        _bounce(rt, s, row, msg)
+    if is_bounce(msg):
+        act_on_bounce(rt, s, row, msg)
         return
     match = match_message(rt, s, msg)
     _place(row, match)
@@ -199,117 +190,3 @@ def _auto_reply(rt: Runtime, s: Session, row: InboxMessage, msg: Incoming, match
     if detail["asked"]:
         note += "; spurgt: " + ", ".join(a["person"] for a in detail["asked"])
     _finish(row, Reason.AUTO_REPLY, "done", note=note, **detail)
-
-
-def undeliverable_ids(s: Session) -> set[int]:
-    return set(s.scalars(select(UndeliverableContact.person_id)))
-
-
-def ask_other_contacts(rt: Runtime, s: Session, hearing: Hearing, instead_of: Person, *, why: str) -> list[Person]:
-    """Invite the kommune's contacts who were not asked, when the kommune has not answered.
-
-    Once: a contact who has an answer link in the hearing already is not asked again, and the
-    invitation's outbox key is the one ``open_hearing`` would have used."""
-    if hearing.status != "open" or instead_of.kommune_id is None:
-        return []
-    recipient = find_recipient(s, hearing, instead_of.kommune_id)
-    if recipient is None or s.scalar(select(func.count()).select_from(Answer).where(
-            Answer.recipient_id == recipient.id)):
-        return []
-    has_link = {t.person_id for t in recipient.tokens}
-    skip = undeliverable_ids(s)
-    kommune = s.get(Kommune, instead_of.kommune_id)
-    assert kommune is not None
-    asked = []
-    for person in kommune.contacts:
-        if person.active and person.role in CONTACT_ROLES and person.id not in has_link and person.id not in skip:
-            nonce = new_nonce()
-            s.add(AnswerToken(recipient_id=recipient.id, person_id=person.id, nonce=nonce,
-                              token_hash=token_hash(derive_token(rt.secret, nonce))))
-            asked.append(person)
-    if asked:
-        s.flush()
-        s.refresh(recipient)
-        notices.queue_invitations(rt, s, hearing)  # idempotent: only the new contacts' keys are new
-        audit.record(s, at=rt.now(), actor=ACTOR, action="inbox.asked_other_contact", entity="hearing",
-                     entity_id=hearing.id, hearing_id=hearing.id, kommune=kommune.code,
-                     instead_of=instead_of.email, asked=[p.email for p in asked], why=why)
-    return asked
-
-
-# -- bounces --------------------------------------------------------------------------------------
-
-
-def _bounce(rt: Runtime, s: Session, row: InboxMessage, msg: Incoming) -> None:
-    bounce = read_bounce(msg)
-    outbox_id = find_key(rt.settings.bounce_address, rt.secret, "o", msg.to_addrs)
-    detail: dict[str, Any] = {"permanent": list(bounce.permanent), "temporary": list(bounce.temporary),
-                              "asked": [], "rows": []}
-    rows: list[OutboxMessage] = []
-    if outbox_id is not None and (verp := s.get(OutboxMessage, outbox_id)) is not None:
-        rows.append(verp)
-    for mid in bounce.original_message_ids:
-        rows += [r for r in s.scalars(select(OutboxMessage).where(OutboxMessage.message_id == mid)) if r not in rows]
-    if not rows:
-        for address in bounce.permanent or bounce.temporary:
-            last = s.scalar(select(OutboxMessage).where(OutboxMessage.to_addr == address)
-                            .order_by(OutboxMessage.id.desc()).limit(1))
-            if last is not None and last not in rows:
-                rows.append(last)
-    permanent = bool(bounce.permanent)
-    for out in rows:
-        detail["rows"].append(out.id)
-        if not permanent:
-            continue
-        out.status = "bounced"
-        out.last_error = f"returneret: {', '.join(bounce.permanent)}"
-        row.hearing_id = row.hearing_id or out.hearing_id
-        row.kommune_id = row.kommune_id or out.kommune_id
-        person = s.get(Person, out.person_id) if out.person_id else None
-        if person is None:
-            continue
-        if s.get(UndeliverableContact, person.id) is None:
-            s.add(UndeliverableContact(person_id=person.id, address=person.email, since=rt.now(),
-                                       inbox_message_id=row.id, status=", ".join(bounce.permanent)))
-        hearing = s.get(Hearing, out.hearing_id) if out.hearing_id else None
-        if hearing is not None:
-            asked = ask_other_contacts(rt, s, hearing, person, why="returneret post")
-            detail["asked"] += [{"hearing": hearing.id, "person": p.email} for p in asked]
-        audit.record(s, at=rt.now(), actor=ACTOR, action="outbox.bounced", entity="outbox", entity_id=out.id,
-                     hearing_id=out.hearing_id, to=out.to_addr, inbox_message=row.id)
-    if not (bounce.permanent or bounce.temporary):
-        note = "returneret post, men modtageren kunne ikke læses"
-        _finish(row, Reason.BOUNCE, "review", note=note, **detail)
-        return
-    kind = "permanent" if permanent else "midlertidig"
-    note = f"{kind} fejl: {', '.join(bounce.permanent or bounce.temporary)}"
-    if not rows:
-        note += " (ingen af vores mails fundet)"
-    _finish(row, Reason.BOUNCE, "done", note=note, **detail)
-    if not permanent:
-        row.reported_at = rt.now()  # temporary: counted and shown, not mailed
-
-
-def report_bounces(rt: Runtime) -> int:
-    """One mail to the secretariat about the permanent bounces not reported yet (0 or 1 queued)."""
-    with rt.db.transaction() as s:
-        rows = list(s.scalars(select(InboxMessage).where(
-            InboxMessage.reason == Reason.BOUNCE.value, InboxMessage.reported_at.is_(None),
-            InboxMessage.status != "new").order_by(InboxMessage.id)))
-        if not rows:
-            return 0
-        items = []
-        for r in rows:
-            hearing = s.get(Hearing, r.hearing_id) if r.hearing_id else None
-            kommune = s.get(Kommune, r.kommune_id) if r.kommune_id else None
-            items.append({"addresses": ", ".join(r.detail.get("permanent") or []) or "ukendt",
-                          "hearing": hearing.title if hearing else None,
-                          "kommune": kommune.display_name if kommune else None,
-                          "asked": ", ".join(a["person"] for a in r.detail.get("asked", [])),
-                          "id": r.id})
-            r.reported_at = rt.now()
-        key = f"inbox:bounces:{rows[0].id}-{rows[-1].id}:{len(rows)}"
-        queued = queue_bounce_report(rt, s, items, key=key)
-        audit.record(s, at=rt.now(), actor=ACTOR, action="inbox.bounces_reported", entity="inbox_message",
-                     entity_id=rows[-1].id, messages=[r.id for r in rows])
-        return queued

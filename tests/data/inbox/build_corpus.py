@@ -501,7 +501,7 @@ def corpus() -> list[tuple[str, EmailMessage | Raw, str, str]]:
     add("dsn-postfix-delay", dsn_postfix(next(n), J, 787, "4.4.1", "delayed",
                                          "connect to mx.thisted.kommune.example: Connection timed out"),
         "bounce", "Postfix temporary")
-    add("dsn-exchange", dsn_exchange(next(n), F, 820), "bounce", "Exchange NDR in Danish")
+    add("dsn-exchange", dsn_exchange(next(n), F, 820), "bounce", "Exchange NDR in Danish, to the plain address: a bounce for review, nobody silenced")
     # More ordinary answers, for volume.
     add("outlook-kort-udbetaling", outlook(next(n), J, 820, "Udbetaling.", sig="Mvh\nVesthimmerland"),
         "recorded:udbetaling", "one word")
