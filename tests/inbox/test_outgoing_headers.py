@@ -51,6 +51,7 @@ def test_follow_ups_thread_on_the_invitation(tmp_path: Path, sqlite_url: str, sm
     aalborg = invitations["socialdirektoer@aalborg.kommune.example"]
     assert "besvare denne mail" in aalborg.get_body(("plain",)).get_content()
     assert aalborg["In-Reply-To"] is None
+    assert all(m["Auto-Submitted"] is None for m in invitations.values())  # personal: out-of-office answers it
     reply_to = aalborg["Reply-To"].addresses[0].addr_spec
     token_id = find_key(REPLY_ADDRESS, rt.secret, "r", [reply_to])
     assert token_id is not None
@@ -71,5 +72,6 @@ def test_follow_ups_thread_on_the_invitation(tmp_path: Path, sqlite_url: str, sm
     subjects = sorted(str(m["Subject"]).split(":")[0] for m in to_aalborg)
     assert subjects == ["Fristen forlænges", "Kvittering", "Resultat af mailhøring"]
     for m in to_aalborg:
+        assert m["Auto-Submitted"] == "auto-generated"  # receipts, notices, results: no auto-replies
         assert m["In-Reply-To"] == aalborg["Message-ID"] and m["References"] == aalborg["Message-ID"]
         assert m["Reply-To"].addresses[0].addr_spec == reply_to

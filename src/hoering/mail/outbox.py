@@ -67,10 +67,15 @@ def ics_uid_for(key: str, settings: Settings) -> str:
     return f"{_derived(key, settings, 'ics-uid')}@{mail_domain(settings)}"
 
 
+# Personal mail (RFC 3834): out-of-office responders answer it, and their answer is what asks a
+# kommune's other contact. Receipts, results and notices stay ``Auto-Submitted: auto-generated``.
+PERSONAL_KINDS = frozenset({"invitation", "reminder"})
+
+
 def build_message(
     *, settings: Settings, key: str, to: str, to_name: str | None, rendered: Rendered,
     now: datetime, attachments: Sequence[Attachment] = (), reply_to: str | None = None,
-    in_reply_to: str | None = None,
+    in_reply_to: str | None = None, personal: bool = False,
 ) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
     msg["From"] = settings.mail_from
@@ -78,7 +83,8 @@ def build_message(
     msg["Subject"] = rendered.subject
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = message_id_for(key, settings)
-    msg["Auto-Submitted"] = "auto-generated"
+    if not personal:
+        msg["Auto-Submitted"] = "auto-generated"
     if reply_to:
         msg["Reply-To"] = Address(display_name=parseaddr(settings.mail_from)[0], addr_spec=reply_to)
     if in_reply_to:
@@ -106,7 +112,8 @@ def queue_message(
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
         return None
     msg = build_message(settings=settings, key=key, to=to, to_name=to_name, rendered=rendered,
-                        now=now, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to)
+                        now=now, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to,
+                        personal=kind in PERSONAL_KINDS)
     row = OutboxMessage(key=key, message_id=msg["Message-ID"], kind=kind, hearing_id=hearing_id,
                         kommune_id=kommune_id, person_id=person_id, to_addr=to,
                         subject=rendered.subject, status="pending", created_at=now, next_attempt_at=now,
