@@ -8,19 +8,31 @@ fail when the inbox believes too little as well as too much.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email import message_from_bytes, message_from_string
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, default
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from hoering.db.models import Answer, AnswerToken, InboxMessage, OutboxMessage, Person, UndeliverableContact
+from hoering.db.audit import AuditEntry
+from hoering.db.models import (
+    Answer,
+    AnswerFile,
+    AnswerToken,
+    InboxMessage,
+    OutboxMessage,
+    Person,
+    UndeliverableContact,
+)
 from hoering.runtime import Runtime
 from hoering.services.contacts import revoke_contact
 from hoering.services.hearings import open_hearing
 from hoering.services.inbox import import_files
+from hoering.services.outgoing.hearings import fill_drafts
 from hoering.tokens import address_for
+from tests.data.inbox.build_corpus import MINIMAL_PDF
 from tests.inbox.support import BOUNCE_ADDRESS, JYFE_OPTIONS, REPLY_ADDRESS, director_token
 from tests.support import Clock, jyfe, make_runtime
 
@@ -299,3 +311,40 @@ def test_nothing_from_a_mailer_daemon_is_filed_silently(setup: Setup):
         daily = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "inbox_unread_bounces")).all()
         assert len(daily) == 1 and daily[0].to_addr == PLAIN  # one a day: the second run adds none
     assert silenced(setup) == []
+
+
+def with_files(raw: bytes, *files: tuple[str, bytes]) -> bytes:
+    m = message_from_bytes(raw, policy=default)
+    assert isinstance(m, EmailMessage)
+    for name, data in files:
+        m.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return m.as_bytes()
+
+
+def test_mailed_files_go_through_the_upload_check_with_the_answer(setup: Setup):
+    raw = with_files(mail(to=setup.reply_to, thread=setup.invitation), ("Bemærkninger.pdf", MINIMAL_PDF),
+                     ("værktøj.exe", b"MZ\x90\x00" + b"\x00" * 60))
+    row = read(setup, raw)
+    in_review(row, "kunne ikke registreres")
+    too_many = [(f"bilag {i}.pdf", MINIMAL_PDF) for i in range(11)]
+    row = read(setup, with_files(mail(to=setup.reply_to, thread=setup.invitation, mid="<r2@h.example>"), *too_many))
+    in_review(row, "højst")
+    assert answers(setup) == 0
+    with setup.rt.db.read() as s:  # nothing kept from the refused answers
+        assert s.scalar(select(func.count()).select_from(AnswerFile)) == 0
+
+    row = read(setup, with_files(mail(to=setup.reply_to, thread=setup.invitation, mid="<r3@h.example>"),
+                                 ("Bemærkninger.pdf", MINIMAL_PDF)))
+    assert row.status == "recorded"
+    with setup.rt.db.read() as s:
+        files = s.scalars(select(AnswerFile.filename).where(AnswerFile.answer_id == row.answer_id)).all()
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "answer.recorded")).one()
+        assert list(files) == ["Bemærkninger.pdf"] and entry.details["files"] == ["Bemærkninger.pdf"]
+    fill_drafts(setup.rt)  # the receipt, rendered after the answer's commit
+    with setup.rt.db.read() as s:
+        receipt = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "receipt")).first()
+        assert receipt is not None and receipt.copy is not None
+        sent = message_from_string(receipt.copy.raw, policy=default)
+        assert isinstance(sent, EmailMessage)
+        body = sent.get_body(("plain",))
+        assert body is not None and "Bemærkninger.pdf" in body.get_content()

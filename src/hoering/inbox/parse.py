@@ -146,8 +146,8 @@ def _attachments(msg: EmailMessage) -> list[Attachment]:
         if part.get_content_maintype() in ("multipart", "message"):
             continue
         filename = part.get_filename()
-        if not filename:
-            continue
+        if not filename or (part.get("Content-ID") and part.get_content_disposition() != "attachment"):
+            continue  # no name, or an image shown inside the mail (a signature's logo)
         payload = part.get_payload(decode=True)
         if isinstance(payload, bytes):
             found.append(Attachment(filename, part.get_content_type(), payload))

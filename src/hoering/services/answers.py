@@ -138,17 +138,18 @@ def record_answer(
 
 def record_answer_in(
     rt: Runtime, s: Session, *, hearing_id: int, kommune_id: int, option: str | None, text: str | None,
-    comment: str | None, channel: str, person_id: int | None, answered_by: str,
+    comment: str | None, channel: str, person_id: int | None, answered_by: str, files: Sequence[GivenFile] = (),
 ) -> Recorded:
-    """The same recording in the caller's transaction: the inbox records a reply and marks the
-    message processed in one unit of work, so a reader killed in between records nothing twice.
-    The receipts are reserved; the caller fills them after its commit (``fill_drafts``), or the
-    sender does before it sends."""
+    """The same recording in the caller's transaction: the inbox records a reply (with its
+    attached files, checked like an upload on the answer page) and marks the message processed in
+    one unit of work, so a reader killed in between records nothing twice. The receipts are
+    reserved; the caller fills them after its commit (``fill_drafts``), or the sender does before
+    it sends."""
     hearing = get_hearing(s, hearing_id, lock=True)
     recipient = get_recipient(s, hearing, kommune_id, name=f"kommune {kommune_id}")
     person = s.get(Person, person_id) if person_id is not None else None
     return _store(rt, s, _Target.of(hearing, recipient, recipient.kommune, person), option=option, text=text,
-                  comment=comment, channel=channel, answered_by=answered_by)
+                  comment=comment, channel=channel, answered_by=answered_by, files=files)
 
 
 def record_answer_by_token(

@@ -17,22 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoering.db.models import (
-    AnswerFile,
     Hearing,
     InboxMessage,
 )
 from hoering.db.tallying import definition_of
-from hoering.docstore import store_document
-from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA
 from hoering.domain.hearing import ContactRole
-from hoering.errors import FileRefused, HoeringError
+from hoering.errors import HoeringError
 from hoering.inbox.classify import Reason, is_auto_reply, is_bounce
 from hoering.inbox.parse import Incoming
 from hoering.inbox.read_answer import Choice, read_answer
 from hoering.inbox.reply_text import reply_text
 from hoering.inbox.return_date import return_date
 from hoering.runtime import Runtime
-from hoering.services.answers import MAX_COMMENT, record_answer_in
+from hoering.services.answers import MAX_COMMENT, GivenFile, record_answer_in
 from hoering.services.inbox_bounces import act_on_bounce
 from hoering.services.inbox_deputies import ask_other_contacts
 from hoering.services.inbox_match import Match, match_message
@@ -99,7 +96,7 @@ def _reply(rt: Runtime, s: Session, row: InboxMessage, msg: Incoming, match: Mat
         return
     definition = definition_of(match.hearing)
     if definition.kind == "submission":
-        _record(rt, s, row, msg, match, option=None, text=text, comment=None) if text else \
+        _record(rt, s, row, msg, match, option=None, text=text, comment=None) if text or msg.attachments else \
             _finish(row, Reason.REPLY, "review", note="svaret er tomt (kun citat eller signatur)")
         return
     choices = [Choice(o.key, o.label, tuple(o.synonyms)) for o in definition.answer_options]
@@ -136,35 +133,14 @@ def _record(rt: Runtime, s: Session, row: InboxMessage, msg: Incoming, match: Ma
         with s.begin_nested():
             recorded = record_answer_in(
                 rt, s, hearing_id=match.hearing.id, kommune_id=match.kommune.id, option=option, text=text,
-                comment=comment, channel="mail", person_id=match.sender.id, answered_by=match.sender.name)
-    except HoeringError as exc:
+                comment=comment, channel="mail", person_id=match.sender.id, answered_by=match.sender.name,
+                files=[GivenFile(a.filename, a.content) for a in msg.attachments])
+    except HoeringError as exc:  # a refused file refuses the answer, as on the answer page
         _finish(row, Reason.REPLY, "review", note=f"kunne ikke registreres: {exc}")
         return
     row.answer_id, row.option = recorded.answer_id, option
-    kept, refused = keep_attachments(rt, s, recorded.answer_id, msg)
     _finish(row, Reason.REPLY, "recorded", version=recorded.version, late=recorded.late,
-            attachments=kept, refused_attachments=refused)
-
-
-def keep_attachments(rt: Runtime, s: Session, answer_id: int, msg: Incoming) -> tuple[list[str], list[str]]:
-    """A reply's attachments as the answer's documents (the document store checks type and size,
-    as for an upload on the answer page); refused ones stay in the stored raw message and are
-    named, with the reason, on the inbox message."""
-    kept: list[str] = []
-    refused: list[str] = []
-    for attachment in msg.attachments:
-        try:
-            with s.begin_nested():
-                doc = store_document(s, attachment.content, attachment.filename, allowed=ANSWER_TYPES,
-                                     allowed_da=ANSWER_TYPES_DA, max_bytes=rt.settings.max_upload_bytes,
-                                     now=rt.now())
-                s.add(AnswerFile(answer_id=answer_id, position=len(kept) + 1, filename=attachment.filename[:255],
-                                 document_id=doc.id))
-                s.flush()
-            kept.append(attachment.filename)
-        except FileRefused as exc:
-            refused.append(f"{attachment.filename}: {exc.message}")
-    return kept, refused
+            attachments=[a.filename for a in msg.attachments])
 
 
 # -- auto-replies ---------------------------------------------------------------------------------
