@@ -116,3 +116,41 @@ def test_incoming_text_is_cleaned_at_the_boundary():
     msg = parse(raw)
     assert "\x00" not in msg.body and "\x0b" not in msg.body and msg.body.startswith("Pulje tak\nMvh")
     assert "\x0b" not in msg.subject
+
+
+QUOTED_INVITATION = "Pulje eller udbetaling? Svar venligst.\n"
+QUOTE_HEADERS = {  # the quote header each client writes above the quoted invitation
+    "outlook-de": "Von: Sekretariat <s@x.example>\nGesendet: Dienstag, 29. April 2014 10:00\nAn: Direktør\n"
+                  "Betreff: Mailhøring\n\n",
+    "outlook-nl": "Van: Sekretariat <s@x.example>\nVerzonden: dinsdag 29 april 2014 10:00\nAan: Direktør\n"
+                  "Onderwerp: Mailhøring\n\n",
+    "outlook-fr": "De : Sekretariat <s@x.example>\nEnvoyé : mardi 29 avril 2014 10:00\nÀ : Direktør\n"
+                  "Objet : Mailhøring\n\n",
+    "outlook-fi": "Lähettäjä: Sekretariat <s@x.example>\nLähetetty: tiistai 29. huhtikuuta 2014 10.00\n"
+                  "Vastaanottaja: Direktør\nAihe: Mailhøring\n\n",
+    "gmail-fr": "Le mar. 29 avr. 2014 à 10:00, Sekretariat <s@x.example> a écrit :\n\n",
+    "gmail-nl": "Op di 29 apr. 2014 om 10:00 schreef Sekretariat <s@x.example>:\n\n",
+    "gmail-fi": "ti 29.4.2014 klo 10.00 Sekretariat (s@x.example) kirjoitti:\n\n",
+    "gmail-es": "El mar, 29 abr 2014 a las 10:00, Sekretariat (<s@x.example>) escribió:\n\n",
+    "zoho": "---- On Tue, 29 Apr 2014 10:00:00 +0200 Sekretariat <s@x.example> wrote ----\n\n",
+    "zoho-da": "---- Den tir, 29 apr 2014 10:00:00 +0200 Sekretariat <s@x.example> skrev ----\n\n",
+}
+
+
+@pytest.mark.parametrize("client", sorted(QUOTE_HEADERS))
+def test_quote_headers_in_other_languages(client: str):
+    body = "Vi tilslutter os puljen.\n\n" + QUOTE_HEADERS[client] + QUOTED_INVITATION
+    assert reply_text(body) == "Vi tilslutter os puljen."
+    assert read_answer(reply_text(body), JYFE, kind="allocation").option == "pulje"
+
+
+@pytest.mark.parametrize("html", [
+    '<div>Vi tilslutter os puljen.</div><div name="messageReplySection">Fra: Sekretariat<br>Sendt: 29. april'
+    '<br>Pulje eller udbetaling?</div>',
+    '<div>Vi tilslutter os puljen.</div><div id="divRplyFwdMsg"><b>From:</b> S</div><div>Pulje eller udbetaling?</div>',
+    '<div dir="ltr">Vi tilslutter os puljen.</div><div class="gmail_quote"><div class="gmail_attr">Am Di. schrieb S:'
+    '</div><blockquote>Pulje eller udbetaling?</blockquote></div>',
+    '<div>Vi tilslutter os puljen.</div><blockquote type="cite"><div>Pulje eller udbetaling?</div></blockquote>',
+])
+def test_html_quotes_of_exchange_gmail_and_apple(html: str):
+    assert reply_text(html_to_text(html)) == "Vi tilslutter os puljen."
