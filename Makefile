@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 export DO_NOT_TRACK = 1
 export PREFECT_SERVER_ANALYTICS_ENABLED = false
 
-.PHONY: venv system-deps test test-slow demo serve scaleout-check web bench lint clean
+.PHONY: venv production system-deps test test-slow demo serve scaleout-check web bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,12 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 venv: $(VENV)/.installed
+
+# A server's virtualenv: the package and its dependencies, none of the test and lint tools.
+production:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
 
 # Debian packages the tests use: chromium (browser tests), poppler-utils (pdftotext), dovecot-imapd (inbox),
 # nginx (nginx -t on the proxy example).

@@ -7,6 +7,7 @@ wrong setting.
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 from typing import Literal
@@ -146,6 +147,16 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("admin_password_hash")
+    @classmethod
+    def _a_whole_hash(cls, value: str | None) -> str | None:
+        # A shell that reads the env file unquoted (`set -a; . hoering.env`) expands the hash's
+        # "$16384$8$1$..." and leaves a string no password matches: refuse it here, where doctor sees it.
+        if value and not re.fullmatch(r"scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]{16,}\$[A-Za-z0-9_-]{32,}", value):
+            raise ValueError("is not a whole hash from `hoering web hash-password` (scrypt$16384$8$1$...): if a "
+                             "shell read the env file, it expanded the $ signs; put the hash in single quotes")
+        return value or None
 
     @field_validator("accessibility_url")
     @classmethod

@@ -11,11 +11,13 @@ import os
 import subprocess
 import sys
 import zipfile
+from datetime import datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 
+from hoering.danish import local
 from hoering.db.inbox import InboxMessage
 from hoering.services.answers import record_answer
 from hoering.services.due import run_due_work
@@ -72,6 +74,13 @@ def test_hearing_journal_holds_every_mail_answer_and_the_notat(tmp_path, sqlite_
     assert "Høringsnotat" in descriptions
     notat = next(files[r["file"]] for r in index_json if r["description"] == "Høringsnotat")
     assert notat.startswith(b"%PDF")
+    # each row names its case and title; dates and file names in Copenhagen time, as the secretariat reads them
+    title = "Tilbagebetaling af tiloversblevne midler fra JYFE"
+    assert {(r["case"], r["title"]) for r in index_json} == {(f"høring {hid}", title)}
+    assert {(r["case"], r["title"]) for r in index_csv} == {(f"høring {hid}", title)}
+    for row in index_json:
+        at = datetime.fromisoformat(row["date"])
+        assert at.utcoffset() == local(at).utcoffset() and row["file"][5:18] == f"{local(at):%Y%m%d-%H%M}"
     answers = [r for r in index_json if r["description"].startswith("Høringssvar fra")]
     assert len(answers) == 3 and {r["direction"] for r in answers} == {"modtaget"}
     assert "Bemærkning fra Læsø" in files[next(r["file"] for r in answers if "Læsø" in r["description"])].decode()

@@ -2,7 +2,9 @@
 
 ``journal_export`` gathers, for one hearing, one meeting or a period, every document the engine
 sent or received and writes them into a ZIP with an index (``index.csv`` and ``index.json``:
-date, direction, parties, short description, file name, SHA-256) that an ESDH import can read:
+date, direction, the case (``høring 3``, a meeting's sagsnr) and its title, parties, short
+description, file name, SHA-256) that an ESDH import can read. Dates and file names are in
+Copenhagen time (the index's dates carry their offset), as the secretariat reads them:
 
 - mails sent: each sent outbox row as the ``.eml`` it was (the outbox keeps the exact message);
 - mails received: each stored inbox message as its ``.eml``;
@@ -29,7 +31,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
-from hoering.danish import format_datetime
+from hoering.danish import format_date, format_datetime, local
 from hoering.db.documents import AnswerFile, Document, HearingBilag
 from hoering.db.hearings import Answer, Hearing, HearingRecipient
 from hoering.db.inbox import InboxMessage
@@ -44,13 +46,15 @@ from hoering.services.documents import meeting_document
 from hoering.views.report import hearing_report
 
 Direction = Literal["sendt", "modtaget", "intern"]
-INDEX_FIELDS = ("date", "direction", "parties", "description", "file", "sha256", "size")
+INDEX_FIELDS = ("date", "direction", "case", "title", "parties", "description", "file", "sha256", "size")
 
 
 @dataclass(frozen=True)
 class JournalEntry:
-    date: str  # ISO 8601, UTC
+    date: str  # ISO 8601, Copenhagen time with its offset
     direction: Direction
+    case: str  # "høring 3", a meeting's sagsnr (or "møde 5")
+    title: str  # the hearing's title, or the meeting's body and date
     parties: str
     description: str
     file: str
@@ -66,6 +70,7 @@ class _Doc:
     description: str
     name: str
     content: bytes
+    hearing_id: int | None = None  # the case it belongs to, when it is a hearing's
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class Scope:
 def journal_export(rt: Runtime, scope: Scope, target: Path) -> list[JournalEntry]:
     """Write the ZIP for ``scope`` to ``target``; returns the index entries."""
     docs: list[_Doc] = []
+    cases: dict[int | None, tuple[str, str]] = {None: ("", "")}
     with rt.db.read() as s:
         if scope.hearing_id is not None:
             hearing = get_or_not_found(s, Hearing, scope.hearing_id)
@@ -93,11 +99,14 @@ def journal_export(rt: Runtime, scope: Scope, target: Path) -> list[JournalEntry
             docs += _mails_received(s, InboxMessage.hearing_id == hearing.id)
             docs += _hearing_documents(s, hearing)
             closed_at, status = hearing.closed_at, hearing.status
+            cases[None] = (f"høring {hearing.id}", hearing.title)
         elif scope.meeting_id is not None:
             meeting = get_or_not_found(s, Meeting, scope.meeting_id)
             docs += _mails_sent(s, OutboxMessage.key.like(f"meeting:{meeting.id}:%"))
             docs += _meeting_bilag(s, meeting)
             agenda_at, minutes_at = meeting.agenda_sent_at, meeting.minutes_approved_at
+            cases[None] = (meeting.sagsnr or f"møde {meeting.id}",
+                           f"{meeting.body.name} {format_date(meeting.starts_at)}")
         else:
             if scope.start is None or scope.end is None or scope.end <= scope.start:
                 raise HoeringError("give --hearing, --meeting, or --from and --to (--to after --from)")
@@ -105,6 +114,9 @@ def journal_export(rt: Runtime, scope: Scope, target: Path) -> list[JournalEntry
             docs += _mails_received(s, and_(InboxMessage.received_at >= scope.start,
                                             InboxMessage.received_at < scope.end))
             docs += _answers(s, and_(Answer.received_at >= scope.start, Answer.received_at < scope.end))
+        ids = {d.hearing_id for d in docs if d.hearing_id is not None}
+        cases.update({i: (f"høring {i}", title) for i, title in
+                      s.execute(select(Hearing.id, Hearing.title).where(Hearing.id.in_(ids)))})
     if scope.hearing_id is not None and status == "closed" and closed_at is not None:
         notat = render_notat(hearing_report(rt, scope.hearing_id), "pdf", written=closed_at)
         docs.append(_Doc(closed_at, "intern", "Sekretariatet", "Høringsnotat", "hoeringsnotat.pdf", notat))
@@ -115,19 +127,24 @@ def journal_export(rt: Runtime, scope: Scope, target: Path) -> list[JournalEntry
         if minutes_at is not None:
             docs.append(_Doc(minutes_at, "sendt", "Sekretariatet → mødets deltagere", "Referat", "referat.pdf",
                              meeting_document(rt, scope.meeting_id, mode="minutes", fmt="pdf")))
-    return write_zip(docs, target, title=scope.describe())
+    return write_zip(docs, target, title=scope.describe(), cases=cases)
 
 
-def write_zip(docs: Iterable[_Doc], target: Path, *, title: str) -> list[JournalEntry]:
+def write_zip(docs: Iterable[_Doc], target: Path, *, title: str,
+              cases: dict[int | None, tuple[str, str]] | None = None) -> list[JournalEntry]:
+    """``cases``: hearing id -> (case, title); the entry under None is the scope's own."""
+    cases = cases or {None: ("", "")}
     entries: list[JournalEntry] = []
     used: set[str] = set()
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for n, doc in enumerate(sorted(docs, key=lambda d: (d.at, d.name)), start=1):
-            name = _unique(f"{n:04d}-{doc.at:%Y%m%d-%H%M}-{doc.direction}-{_safe(doc.name)}", used)
+            at = local(doc.at)
+            name = _unique(f"{n:04d}-{at:%Y%m%d-%H%M}-{doc.direction}-{_safe(doc.name)}", used)
             z.writestr(name, doc.content)
-            entries.append(JournalEntry(date=doc.at.isoformat(), direction=doc.direction, parties=doc.parties,
-                                        description=doc.description, file=name,
+            case, case_title = cases.get(doc.hearing_id) or cases[None]
+            entries.append(JournalEntry(date=at.isoformat(), direction=doc.direction, case=case, title=case_title,
+                                        parties=doc.parties, description=doc.description, file=name,
                                         sha256=hashlib.sha256(doc.content).hexdigest(), size=len(doc.content)))
         rows = [asdict(e) for e in entries]
         z.writestr("index.json", json.dumps({"journal": title, "documents": rows}, ensure_ascii=False, indent=2))
@@ -143,20 +160,21 @@ def _mails_sent(s: Session, where: ColumnElement[bool]) -> list[_Doc]:
     rows = s.execute(select(OutboxMessage, OutboxCopy.raw).join(OutboxMessage.copy)
                      .where(OutboxMessage.status == "sent", where).order_by(OutboxMessage.id))
     return [_Doc(m.sent_at or m.created_at, "sendt", f"Sekretariatet → {m.to_addr}", m.subject,
-                 f"{m.kind}-{m.id}.eml", stored.encode()) for m, stored in rows]
+                 f"{m.kind}-{m.id}.eml", stored.encode(), m.hearing_id) for m, stored in rows]
 
 
 def _mails_received(s: Session, where: ColumnElement[bool]) -> list[_Doc]:
     rows = s.scalars(select(InboxMessage).where(where).order_by(InboxMessage.id))
     return [_Doc(m.received_at, "modtaget", f"{m.from_addr or 'ukendt afsender'} → Sekretariatet",
-                 m.subject or "(intet emne)", f"mail-{m.id}.eml", bytes(m.raw)) for m in rows]
+                 m.subject or "(intet emne)", f"mail-{m.id}.eml", bytes(m.raw), m.hearing_id) for m in rows]
 
 
 def _hearing_documents(s: Session, hearing: Hearing) -> list[_Doc]:
     docs: list[_Doc] = []
     for b in s.scalars(select(HearingBilag).where(HearingBilag.hearing_id == hearing.id).order_by(HearingBilag.number)):
         docs.append(_Doc(hearing.opened_at, "sendt", "Sekretariatet → høringsparterne",
-                         f"Bilag {b.number}: {b.title}", f"bilag-{b.number}-{b.filename}", _content(s, b.document_id)))
+                         f"Bilag {b.number}: {b.title}", f"bilag-{b.number}-{b.filename}", _content(s, b.document_id),
+                         hearing.id))
     docs += _answers(s, Answer.hearing_id == hearing.id)
     return docs
 
@@ -175,11 +193,12 @@ def _answers(s: Session, where: ColumnElement[bool]) -> list[_Doc]:
             "Sent svar" if answer.late else "") if line) + "\n"
         slug = _safe(kommune.name.lower())
         docs.append(_Doc(answer.received_at, "modtaget", party, f"Høringssvar fra {kommune.display_name} "
-                         f"(version {answer.version})", f"svar-{slug}-v{answer.version}.txt", text.encode()))
+                         f"(version {answer.version})", f"svar-{slug}-v{answer.version}.txt", text.encode(),
+                         answer.hearing_id))
         for f in s.scalars(select(AnswerFile).where(AnswerFile.answer_id == answer.id).order_by(AnswerFile.position)):
             docs.append(_Doc(answer.received_at, "modtaget", party, f"Fil til høringssvar fra {kommune.display_name}: "
                              f"{f.filename}", f"svarfil-{slug}-v{answer.version}-{f.filename}",
-                             _content(s, f.document_id)))
+                             _content(s, f.document_id), answer.hearing_id))
     return docs
 
 
