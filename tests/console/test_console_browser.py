@@ -22,7 +22,9 @@ from typing import Any
 import pytest
 from docx import Document
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from hoering.db.models import Hearing
 from hoering.mail.sink import MailSink, free_port
 from hoering.runtime import Runtime
 from hoering.services.hearings import close_hearing
@@ -192,8 +194,25 @@ def _the_story(page: Any, axe: Axe, rt: Runtime, server: LiveServer, sink: MailS
     assert "Tilbagebetaling af tiloversblevne midler fra JYFE" in frame.locator("h1").inner_text()
     axe.scan(page.url, name="kladde med forhåndsvisning")
 
-    page.get_by_role("button", name="Åbn høringen og send invitationerne").click()
-    expect(page.locator("main")).to_contain_text("Høringen er åbnet")
+    # opening mails every kommune: the console asks once, saying how many mails go to whom, and
+    # nothing is sent (nor opened) before «Ja, send»
+    confirm = axe.context.new_page()
+    confirm.goto(page.url)
+    confirm.get_by_role("button", name="Åbn høringen og send invitationerne").click()
+    expect(confirm.locator("h1")).to_have_text("Åbn høringen og send invitationerne?")
+    expect(confirm.locator("h2")).to_have_text("11 mails til 11 modtagere")
+    expect(confirm.locator("#modtagere")).to_contain_text("Aalborg: Socialdirektør")
+    time.sleep(1.5)  # the web app's sender would have sent anything queued by now
+    assert not [m for m in sink.messages if str(m["Subject"]).startswith("Mailhøring:")]
+    with rt.db.read() as s:
+        assert s.scalar(select(Hearing.id)) is None
+    axe.scan("", name="bekræft åbning", page=confirm)
+    confirm.set_viewport_size({"width": 360, "height": 800})
+    axe.scan("", name="bekræft åbning (360 px)", page=confirm)
+    confirm.get_by_role("button", name="Ja, send").click()
+    expect(confirm.locator("main")).to_contain_text("Høringen er åbnet")
+    page.goto(confirm.url)
+    confirm.close()
     hid = int(page.url.rsplit("/", 1)[1])
     # "Open" sends: the invitations arrive at the SMTP server without anyone running the outbox
     invitations = wait_for(lambda: [m for m in sink.messages if str(m["Subject"]).startswith("Mailhøring:")], 11)

@@ -44,7 +44,8 @@ def test_two_people_act_and_the_audit_log_names_each(people, make_client, clock)
     login_as(anna, "anna@sekretariat.example")
     login_as(bo, "bo@sekretariat.example")
     page = anna.get(f"/sekretariat/hoering/{hid}")
-    r = anna.post(f"/sekretariat/hoering/{hid}/paamind", data={"csrf": csrf_of(page.text), "click": "a1"})
+    r = anna.post(f"/sekretariat/hoering/{hid}/paamind",
+                  data={"csrf": csrf_of(page.text), "click": "a1", "bekraeft": "ja"})
     assert r.status_code == 303
     page = bo.get(f"/sekretariat/hoering/{hid}")
     r = bo.post(f"/sekretariat/hoering/{hid}/luk", data={"csrf": csrf_of(page.text), "force": "ja"})

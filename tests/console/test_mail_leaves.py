@@ -52,7 +52,7 @@ def test_an_answer_and_a_reminder_reach_the_smtp_server_with_the_web_app_alone(p
 
         login_as(c, "anna@sekretariat.example")
         hearing_page = c.get(f"/sekretariat/hoering/{hid}").text
-        c.post(f"/sekretariat/hoering/{hid}/paamind", data={"csrf": csrf_of(hearing_page)})
+        c.post(f"/sekretariat/hoering/{hid}/paamind", data={"csrf": csrf_of(hearing_page), "bekraeft": "ja"})
         shown = c.get(f"/sekretariat/hoering/{hid}").text
         assert "Påmindelse lagt i udbakken til 20 modtager(e)" in shown
         reminders = wait_for(lambda: len([m for m in sink.messages if "Påmindelse" in str(m["Subject"])]) >= 20)

@@ -73,7 +73,7 @@ def test_the_agenda_builder_from_plan_to_a_sent_agenda(people, make_client):
     # a bilag without its file is a warning: the agenda is not sent until confirmed or fixed
     page = anna.get(f"/sekretariat/moede/{das}").text
     assert "«Fokusområde 2»: bilag 1 «Notat om fokusområdet» har ingen fil" in page
-    _post(anna, f"/sekretariat/moede/{das}/send", das)
+    _post(anna, f"/sekretariat/moede/{das}/send", das, bekraeft="ja")
     assert "har ingen fil" in _flash(anna, das)
     page = anna.get(f"/sekretariat/moede/{das}")
     r = anna.post(f"/sekretariat/bilag/{bilag_id}/fil", data={"csrf": csrf_of(page.text), "moede": str(das),
@@ -91,7 +91,7 @@ def test_the_agenda_builder_from_plan_to_a_sent_agenda(people, make_client):
     assert page.index("Punkt 4: <a href=\"/sekretariat/punkt/") < page.index(">Eventuelt</a>")
     assert re.search(r"Punkt 5: <a [^>]+>Eventuelt</a>", page)
 
-    _post(anna, f"/sekretariat/moede/{das}/send", das)
+    _post(anna, f"/sekretariat/moede/{das}/send", das, bekraeft="ja")
     assert "Dagsordenen er lagt i udbakken til 12 modtager(e)" in _flash(anna, das)
     with people.db.read() as s:
         assert s.get(Meeting, das).agenda_sent_at is not None
@@ -165,7 +165,7 @@ def test_danish_errors_on_bad_input(people, make_client, clock):
     _post(anna, f"/sekretariat/moede/{das}/flyt", das, date="2014-01-06", start="13:00", end="16:00",
           reason="Ferie")
     assert "er passeret" in _flash(anna, das)
-    _post(anna, f"/sekretariat/moede/{das}/send", das)
+    _post(anna, f"/sekretariat/moede/{das}/send", das, bekraeft="ja")
     assert "ingen sager på dagsordenen" in _flash(anna, das)
     assert anna.get(f"/sekretariat/moede/{das}/referat.exe").status_code == 404
 
@@ -209,7 +209,7 @@ def test_the_formand_role_approves_the_minutes(people, make_client, clock):
         case = s.scalar(select(Item).where(Item.title == "En orientering")).id
     _post(anna, f"/sekretariat/punkt/{case}/rut", das, til="fu")
     _post(anna, f"/sekretariat/punkt/{case}/rut", das, til="moede")
-    _post(anna, f"/sekretariat/moede/{das}/send", das)
+    _post(anna, f"/sekretariat/moede/{das}/send", das, bekraeft="ja")
     clock.set(start + timedelta(minutes=5))
     login_as(anna, "anna@sekretariat.example")  # the sessions of April ended long ago
     r = anna.get(f"/sekretariat/moede/{das}")

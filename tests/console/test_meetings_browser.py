@@ -19,6 +19,7 @@ from typing import Any
 
 import icalendar
 import pytest
+from playwright.sync_api import expect
 
 from hoering.db.models import Meeting
 from hoering.services.agenda_builder import plan_meeting
@@ -106,6 +107,8 @@ def test_a_das_meeting_from_plan_to_approved_minutes(browser, axe_source, live, 
         page.go_back()
 
         page.get_by_role("button", name="Send dagsordenen").click()
+        expect(page.locator("h1")).to_have_text("Send dagsordenen?")
+        page.get_by_role("button", name="Ja, send").click()
         assert "Dagsordenen er lagt i udbakken til 12 modtager(e)" in page.inner_text("main")
         agendas = wait_for(lambda: [m for m in sink.messages if str(m["Subject"]).startswith("Dagsorden")], 12)
         assert len(agendas) == 12

@@ -118,7 +118,7 @@ def test_draft_preview_test_mail_and_open(console_rt, make_client, clock, sink):
     assert 'value="Tilbagebetaling af tiloversblevne midler fra JYFE"' in edit.text
     assert 'value="120.000,00"' in edit.text
 
-    r = c.post(f"{draft_url}/aabn", data={"csrf": csrf_of(preview.text)})
+    r = c.post(f"{draft_url}/aabn", data={"csrf": csrf_of(preview.text), "bekraeft": "ja"})
     assert r.status_code == 303 and r.headers["location"].startswith("/sekretariat/hoering/"), c.get(draft_url).text
     hid = int(r.headers["location"].rsplit("/", 1)[1])
     with console_rt.db.read() as s:
@@ -150,7 +150,10 @@ def test_copy_from_an_earlier_hearing_and_delete_a_draft(console_rt, make_client
     draft_url = r.headers["location"]
     assert "Kopi af JYFE" in c.get("/sekretariat/kladder").text
     shown = c.get(draft_url)
-    assert c.post(f"{draft_url}/slet", data={"csrf": csrf_of(shown.text)}).status_code == 303
+    asked = c.post(f"{draft_url}/slet", data={"csrf": csrf_of(shown.text)})
+    assert asked.status_code == 200 and "Slet kladden?" in asked.text  # asked once; nothing deleted yet
+    assert "Kopi af JYFE" in c.get("/sekretariat/kladder").text
+    assert c.post(f"{draft_url}/slet", data={"csrf": csrf_of(asked.text), "bekraeft": "ja"}).status_code == 303
     assert "Kopi af JYFE" not in c.get("/sekretariat/kladder").text
 
 

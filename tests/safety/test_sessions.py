@@ -80,7 +80,7 @@ def test_a_form_from_an_ended_session_is_refused_in_the_next(served):
         assert refused.status_code == 400 and "Formularen er udløbet" in refused.text
         fresh = csrf_of(client.get(f"/sekretariat/hoering/{hid}").text)
         assert client.post(f"/sekretariat/hoering/{hid}/paamind",
-                           data={"csrf": fresh, "click": "a2"}).status_code == 303
+                           data={"csrf": fresh, "click": "a2", "bekraeft": "ja"}).status_code == 303
 
 
 def test_sessions_end_when_idle_or_expired_and_per_principal(tmp_path: Path, sqlite_url: str):

@@ -86,7 +86,7 @@ def test_hearing_page_matrix_trail_remind_and_close(web_rt, sink, client, clock)
 
     # remind now: one round per click, a resubmitted click queues nothing more
     click = re.search(r'name="click" value="([0-9a-f]+)"', page).group(1)
-    form = {"csrf": csrf_of(page), "click": click}
+    form = {"csrf": csrf_of(page), "click": click, "bekraeft": "ja"}
     first = client.post(f"/sekretariat/hoering/{hid}/paamind", data=form)
     assert first.status_code == 303
     assert reminders_queued(web_rt) == 18  # 9 silent kommuner × 2 contacts

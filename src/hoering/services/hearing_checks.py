@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hoering.danish import format_datetime
-from hoering.db.models import Body, Hearing, Kommune
+from hoering.db.models import Body, Hearing, Kommune, Person
 from hoering.definitions import describe_errors
 from hoering.domain.allocation import key_weights
 from hoering.domain.calendar import closed_because, local_date, working_days_deadline
@@ -29,6 +29,12 @@ from hoering.services.hearing_documents import HearingInput, bilag_problems
 from hoering.services.registry import all_kommuner, find_body, find_kommune
 
 ALLOW_CLOSED_DAY = "--allow-closed-day"
+
+
+def invited_contacts(party: Kommune, definition: HearingDefinition) -> list[Person]:
+    """The kommune's contacts a hearing asks (each gets a personal link): active, in a role the
+    hearing names (``contacts``)."""
+    return [p for p in party.contacts if p.active and p.role in definition.contacts]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,12 @@ from hoering.domain.calendar import as_aware
 from hoering.domain.hearing import HearingDefinition
 from hoering.errors import DefinitionError, RuleViolation
 from hoering.runtime import Runtime
-from hoering.services.hearing_checks import check_hearing, refuse_closed_day, refuse_opening_twice
+from hoering.services.hearing_checks import (
+    check_hearing,
+    invited_contacts,
+    refuse_closed_day,
+    refuse_opening_twice,
+)
 from hoering.services.hearing_documents import (
     HearingInput,
     bilag_problems,
@@ -79,11 +84,10 @@ def open_hearing(rt: Runtime, submitted: HearingInput | HearingDefinition | Mapp
             recipient = HearingRecipient(hearing_id=hearing.id, kommune_id=party.id)
             s.add(recipient)
             s.flush()
-            for person in party.contacts:
-                if person.active and person.role in d.contacts:
-                    nonce = new_nonce()
-                    s.add(AnswerToken(recipient_id=recipient.id, person_id=person.id, nonce=nonce,
-                                      token_hash=token_hash(derive_token(rt.secret, nonce))))
+            for person in invited_contacts(party, d):
+                nonce = new_nonce()
+                s.add(AnswerToken(recipient_id=recipient.id, person_id=person.id, nonce=nonce,
+                                  token_hash=token_hash(derive_token(rt.secret, nonce))))
         s.flush()
         audit.record(s, at=now, actor=actor, action="hearing.opened", entity="hearing",
                      entity_id=hearing.id, hearing_id=hearing.id, title=hearing.title,

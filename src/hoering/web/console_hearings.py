@@ -20,7 +20,9 @@ from starlette.datastructures import FormData, UploadFile
 
 from hoering.errors import DefinitionError, FileRefused, NotFoundError, RuleViolation
 from hoering.services import drafts
+from hoering.services.confirmations import invitations_of_draft
 from hoering.services.users import Principal
+from hoering.web.confirm import ask, confirmed
 from hoering.web.console_auth import csrf_scope, require
 from hoering.web.console_live import Party, deadline_hint, share_rows
 from hoering.web.form_errors import field_errors
@@ -179,6 +181,8 @@ async def draft_action(request: Request, draft_id: int, action: str) -> Response
     rt = request.app.state.rt
     back = RedirectResponse(f"/sekretariat/kladder/{draft_id}", status_code=303)
     try:
+        if action in ("slet", "aabn") and not confirmed(form):
+            return _ask(request, draft_id, action)
         if action == "slet":
             drafts.delete_draft(rt, draft_id, actor=who.actor)
             _flash(request, "Kladden er slettet.")
@@ -203,6 +207,20 @@ async def draft_action(request: Request, draft_id: int, action: str) -> Response
         _flash(request, f"Det lykkedes ikke: {detail.rstrip('.')}. Ret kladden og prøv igen.", "fejl")
         return back
     return page(request, "ikke_fundet.html", status_code=404)
+
+
+def _ask(request: Request, draft_id: int, action: str) -> Response:
+    """Deleting a draft and opening it cannot be taken back: the page asks once."""
+    rt = request.app.state.rt
+    title = drafts.get_draft(rt, draft_id).title
+    url, back = f"/sekretariat/kladder/{draft_id}/{action}", f"/sekretariat/kladder/{draft_id}"
+    if action == "slet":
+        return ask(request, title="Slet kladden?", action=url, yes="Ja, slet", back=back,
+                   what=f"Kladden «{title}» og dens bilag slettes. Det kan ikke gøres om.")
+    return ask(request, title="Åbn høringen og send invitationerne?", action=url, yes="Ja, send", back=back,
+               recipients=invitations_of_draft(rt, draft_id),
+               what=f"Høringen «{title}» åbnes, og hver kontakt får en invitation med sit personlige "
+                    "svarlink. En åbnet høring kan ikke gøres til en kladde igen.")
 
 
 async def _post(request: Request, *, draft_id: int | None) -> Response:

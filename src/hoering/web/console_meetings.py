@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 from hoering.domain.meetings import FollowupDef
 from hoering.errors import HoeringError, RuleViolation
 from hoering.services import agenda_builder
+from hoering.services.confirmations import agenda_recipients
 from hoering.services.cycle import run_steps_due_for
 from hoering.services.documents import document_view, render_document
 from hoering.services.items import decide_item
@@ -26,6 +27,7 @@ from hoering.services.meeting_changes import cancel_meeting, move_meeting
 from hoering.services.meeting_page import meeting_page
 from hoering.services.meetings import approve_minutes, list_meetings, record_attendance
 from hoering.services.users import Principal
+from hoering.web.confirm import ask, confirmed
 from hoering.web.console_auth import csrf_scope, require
 from hoering.web.console_common import acting, flash, see, take_flash, text
 from hoering.web.downloads import file_response
@@ -131,6 +133,12 @@ async def send_agenda(request: Request, meeting_id: Id) -> Response:
     if not isinstance(who, Principal):
         return who
     rt = request.app.state.rt
+    if not confirmed(form):
+        return ask(request, title="Send dagsordenen?", action=f"/sekretariat/moede/{meeting_id}/send",
+                   yes="Ja, send", back=f"/sekretariat/moede/{meeting_id}#send",
+                   recipients=agenda_recipients(rt, meeting_id), fields={"uden_filer": text(form, "uden_filer")},
+                   what="Hvert medlem får dagsordenen med PDF, bilag og mødeindkaldelse. Derefter er den "
+                        "låst; nye sager kommer på en tillægsdagsorden.")
     try:
         queued = agenda_builder.send_agenda(rt, meeting_id, missing_files_ok=text(form, "uden_filer") == "ja",
                                             actor=who.actor)

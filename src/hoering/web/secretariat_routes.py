@@ -15,11 +15,13 @@ from hoering.db.document_queries import answer_file_of_hearing, bilag_by_number
 from hoering.docstore import document_bytes
 from hoering.errors import NotFoundError, RuleViolation
 from hoering.passwords import verify_password
+from hoering.services.confirmations import reminders_now
 from hoering.services.reminders import remind_now
 from hoering.services.users import BOOTSTRAP, authenticate, bootstrap_open
 from hoering.services.web_sessions import end_all_sessions
 from hoering.views.hearings import overview
 from hoering.web import hearing_page
+from hoering.web.confirm import ask, confirmed
 from hoering.web.console_auth import csrf_scope, principal
 from hoering.web.downloads import file_response
 from hoering.web.rendering import client_address, csrf_ok, page
@@ -182,10 +184,20 @@ def _guard(request: Request, csrf: str | None) -> Response | None:
 
 
 @router.post("/hoering/{hearing_id}/paamind")
-def remind(request: Request, hearing_id: Id, csrf: Field = None, click: Field = None) -> Response:
+def remind(request: Request, hearing_id: Id, csrf: Field = None, click: Field = None,
+           bekraeft: Field = None) -> Response:
     refused = _guard(request, csrf)
     if refused:
         return refused
+    if not confirmed({"bekraeft": bekraeft}):
+        try:
+            recipients = reminders_now(request.app.state.rt, hearing_id)
+        except NotFoundError:
+            return RedirectResponse("/sekretariat", status_code=303)
+        return ask(request, title="Send påmindelse nu?", action=f"/sekretariat/hoering/{hearing_id}/paamind",
+                   yes="Ja, send", back=f"/sekretariat/hoering/{hearing_id}", recipients=recipients,
+                   fields={"click": click or ""},
+                   what="Hver kontakt i de kommuner, der ikke har svaret, får en påmindelse med sit svarlink.")
     try:
         queued = remind_now(request.app.state.rt, hearing_id, actor=_actor(request),
                             request_id=(click or "").strip() or None)

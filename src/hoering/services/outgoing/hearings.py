@@ -288,3 +288,10 @@ def queue_new_link(rt: Runtime, s: Session, hearing: Hearing, kommune: Kommune, 
     return _queue(rt, s, hearing, "invitation", ctx, token.person, kommune,
                   key=f"hearing:{hearing.id}:invitation:{kommune.code}:{token.person_id}:link{token.id}",
                   attachments=bilag.attachments)
+
+
+def contacts_reached(s: Session, hearing: Hearing, *,
+                     only_silent: set[int] | None = None) -> Sequence[tuple[Kommune, AnswerToken]]:
+    """Who a hearing's mails reach (of the ``only_silent`` kommuner): what the console's
+    confirmation lists before a reminder goes out."""
+    return _contacts(s, hearing, only_silent)
