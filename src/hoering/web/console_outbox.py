@@ -5,7 +5,9 @@ process's sender (``web.outbox_pump``) sends it at once."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoering.errors import NotFoundError, RuleViolation
@@ -21,7 +23,7 @@ router = APIRouter(route_class=TextRoute, prefix="/sekretariat", include_in_sche
 
 
 @router.get("/udbakke", response_class=HTMLResponse)
-def show_outbox(request: Request, hoering: int | None = None) -> Response:
+def show_outbox(request: Request, hoering: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
     who = require(request)
     if not isinstance(who, Principal):
         return who
