@@ -2,7 +2,7 @@
 hearing's result, its status and the summary of all open hearings, against a plain SELECT ...
 GROUP BY. Measures the read path the CLI, the API and the pages render: the views in
 ``hoering.views`` (result, status, hearings); and the tally so far of the open hearing as
-reminders and ``hoering due`` compute it (``db.tallying.tally_hearing``), the part of "a result"
+reminders and ``hoering due`` compute it (``views.record.live_tally``), the part of "a result"
 that the GROUP BY compares with (the view adds every answer version, files, responses, history
 and bilag, and the record's wording). The floor under every row but the GROUP BYs (which run on
 an open connection) is a read transaction: it is measured too, with one trivial statement."""
@@ -69,11 +69,11 @@ def generate(rt) -> dict[str, int]:  # type: ignore[no-untyped-def]
 def measure(kind: str, result: Result, work: Path) -> None:
     from hoering.db.lookup import get_hearing
     from hoering.db.migrate import upgrade
-    from hoering.db.tallying import tally_hearing
     from hoering.runtime import bootstrap
     from hoering.services.registry import load_registry
     from hoering.settings import load_settings
     from hoering.views.hearings import list_hearings
+    from hoering.views.record import live_tally
     from hoering.views.result import hearing_result
     from hoering.views.status import hearing_status
 
@@ -98,7 +98,7 @@ def measure(kind: str, result: Result, work: Path) -> None:
 
         def tally_so_far():  # type: ignore[no-untyped-def]
             with rt.db.read() as s:
-                return tally_hearing(s, get_hearing(s, hid))
+                return live_tally(s, get_hearing(s, hid))
 
         floor, _ = timed(read_floor, repeat=21)
         so_far, t = timed(tally_so_far, repeat=21)
@@ -117,7 +117,7 @@ def measure(kind: str, result: Result, work: Path) -> None:
                    "GROUP BY of its answers", one_limit * ms)
         result.add(f"one hearing's status (hearing_status), {kind}", status * ms, "ms",
                    "GROUP BY of its answers", one_limit * ms)
-        result.add(f"one open hearing's tally so far (tally_hearing), {kind}", so_far * ms, "ms",
+        result.add(f"one open hearing's tally so far (live_tally), {kind}", so_far * ms, "ms",
                    "GROUP BY of its answers", one_limit * ms)
         result.add(f"summary of {counts['open']:,} open hearings (list_hearings), {kind}", summary * ms, "ms",
                    "GROUP BY over open hearings", open_limit * ms)

@@ -23,7 +23,7 @@ from hoering.db.registry import Kommune
 from hoering.domain.hearing import HearingDefinition
 from hoering.domain.names import full_name
 from hoering.domain.result import PartyAsUsed
-from hoering.domain.tally import AnswerVersion, Party, Tally, tally
+from hoering.domain.tally import AnswerVersion, Party
 
 
 def definition_of(hearing: Hearing) -> HearingDefinition:
@@ -104,16 +104,6 @@ def answers_of(s: Session, hearing_id: int) -> Answers:
         if file[0] is not None:
             files.setdefault((code, version), []).append(FileRow(*file))
     return Answers(versions, files)
-
-
-def answer_versions(s: Session, hearing_id: int) -> list[AnswerVersion]:
-    """Every version of every answer in the hearing, in the order they came (by id)."""
-    return answers_of(s, hearing_id).versions
-
-
-def tally_hearing(s: Session, hearing: Hearing) -> Tally:
-    """The tally as of now (an open hearing; a closed one is read from its stored record)."""
-    return tally(definition_of(hearing), parties_of(s, hearing.id).for_tally(), answer_versions(s, hearing.id))
 
 
 # The two statements are built once, with the hearing as a bound parameter: building a select

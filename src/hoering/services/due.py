@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from hoering.db.hearings import Hearing
 from hoering.db.lookup import get_hearing
-from hoering.db.tallying import definition_of, tally_hearing
+from hoering.db.tallying import definition_of
 from hoering.domain.calendar import is_working_day, local_date, parse_duration, reminder_time
 from hoering.errors import RuleViolation
 from hoering.runtime import Runtime
 from hoering.services.queries import hearings_open_past_deadline
+from hoering.views.record import live_tally
 
 
 @dataclass
@@ -56,7 +57,7 @@ def queue_due_reminders(rt: Runtime, hearing_id: int, offset: str) -> int:
         hearing = get_hearing(s, hearing_id, lock=True)
         if hearing.status != "open":
             return 0
-        silent = set(tally_hearing(s, hearing).silent)
+        silent = set(live_tally(s, hearing).silent)
         from hoering.services.outgoing import hearings as notices  # lazy: mail rendering
 
         return notices.queue_reminders(rt, s, hearing, offset=offset, silent=silent)

@@ -34,7 +34,7 @@ from hoering.services.hearing_documents import (
 )
 from hoering.services.outgoing import hearings as notices
 from hoering.tokens import derive_token, new_nonce, token_hash
-from hoering.views.record import live_record
+from hoering.views.record import live_record, read_answers
 from hoering.views.result import result_of
 
 
@@ -126,7 +126,8 @@ def close_hearing(rt: Runtime, hearing_id: int, *, force: bool = False,
         hearing = get_hearing(s, hearing_id, lock=True)
         if hearing.status == "closed":
             raise RuleViolation(f"høring {hearing_id} er allerede lukket")
-        record = live_record(s, hearing)
+        read = read_answers(s, hearing)  # once: the record and the result mails both come from it
+        record = live_record(s, hearing, read)
         if now < hearing.deadline and not force and record.silent:
             raise RuleViolation(
                 f"høring {hearing_id} løber til {format_datetime(hearing.deadline)}, og "
@@ -141,7 +142,7 @@ def close_hearing(rt: Runtime, hearing_id: int, *, force: bool = False,
                      entity_id=hearing.id, hearing_id=hearing.id, forced=forced,
                      outcome=record.outcome, answered=record.answered, silent=list(record.silent),
                      result_version=row.version, **({"reason": reason} if reason else {}))
-        notices.queue_results(rt, s, hearing, result_of(s, hearing))
+        notices.queue_results(rt, s, hearing, result_of(s, hearing, read))
         return Closed(hearing.id, record.outcome)
 
 

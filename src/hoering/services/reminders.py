@@ -7,10 +7,10 @@ import secrets
 from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.db.lookup import get_hearing
-from hoering.db.tallying import tally_hearing
 from hoering.errors import RuleViolation
 from hoering.runtime import Runtime
 from hoering.services.outgoing import hearings as notices
+from hoering.views.record import live_tally
 
 
 def remind_now(rt: Runtime, hearing_id: int, *, actor: str = SECRETARIAT,
@@ -31,7 +31,7 @@ def remind_now(rt: Runtime, hearing_id: int, *, actor: str = SECRETARIAT,
             raise RuleViolation(f"hearing {hearing_id} is closed; no reminders")
         if now >= hearing.deadline:
             raise RuleViolation(f"the deadline of hearing {hearing_id} has passed; no reminders")
-        silent = set(tally_hearing(s, hearing).silent)
+        silent = set(live_tally(s, hearing).silent)
         offset = f"now-{request_id}"
         queued = notices.queue_reminders(rt, s, hearing, offset=offset, silent=silent)
         if queued:

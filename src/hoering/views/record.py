@@ -1,9 +1,10 @@
 """The result record of a hearing: built from the database at close (or as of now, for an open
 hearing), and read back from its stored versions.
 
-:func:`live_record` is the only place a result is computed from the registry and the answers;
-``close_hearing`` stores what it returns, and every reader of a closed hearing takes the stored
-version through :func:`record_in_force`.
+:func:`live_tally` is the only place a tally is computed from the registry and the answers (the
+reminders and the deadline's silent kommuner read it), :func:`live_record` the only place a
+result is; ``close_hearing`` stores what it returns, and every reader of a closed hearing takes
+the stored version through :func:`record_in_force`.
 """
 
 from __future__ import annotations
@@ -16,16 +17,29 @@ from hoering.db.hearings import Hearing
 from hoering.db.results import HearingResultRow, result_rows
 from hoering.db.tallying import Answers, Parties, answers_of, definition_of, parties_of
 from hoering.domain.result import RECORD_FORMAT, ResultRecord, build_record
-from hoering.domain.tally import tally
+from hoering.domain.tally import Tally, tally
+
+Read = tuple[Parties, Answers]
 
 
-def live_record(s: Session, hearing: Hearing, read: tuple[Parties, Answers] | None = None) -> ResultRecord:
-    """The result as the registry and the answers stand now (``read``: the hearing's parties and
-    answers, when the caller has read them already)."""
-    d = definition_of(hearing)
-    parties, answers = read or (parties_of(s, hearing.id), answers_of(s, hearing.id))
-    t = tally(d, parties.for_tally(), answers.versions)
-    return build_record(d, t, parties.parties, all_kommuner=parties.all_kommuner,
+def read_answers(s: Session, hearing: Hearing) -> Read:
+    """The hearing's parties (with their responses) and answers (with their files): two statements."""
+    return parties_of(s, hearing.id), answers_of(s, hearing.id)
+
+
+def live_tally(s: Session, hearing: Hearing, read: Read | None = None) -> Tally:
+    """The tally as the registry and the answers stand now (``read``: as :func:`read_answers`
+    gives them, when the caller has read them already)."""
+    parties, answers = read or read_answers(s, hearing)
+    return tally(definition_of(hearing), parties.for_tally(), answers.versions)
+
+
+def live_record(s: Session, hearing: Hearing, read: Read | None = None) -> ResultRecord:
+    """The result as the registry and the answers stand now (``read``: as for :func:`live_tally`)."""
+    read = read or read_answers(s, hearing)
+    parties = read[0]
+    return build_record(definition_of(hearing), live_tally(s, hearing, read), parties.parties,
+                        all_kommuner=parties.all_kommuner,
                         body_name=hearing.body.name, body_long=hearing.body.long_name, deadline=hearing.deadline)
 
 
@@ -49,7 +63,7 @@ class InForce:
         return self.row is not None
 
 
-def record_in_force(s: Session, hearing: Hearing, read: tuple[Parties, Answers] | None = None) -> InForce:
+def record_in_force(s: Session, hearing: Hearing, read: Read | None = None) -> InForce:
     """A closed hearing's newest stored record; an open hearing's result so far (``read``: as for
     :func:`live_record`)."""
     rows = tuple(result_rows(s, hearing.id))

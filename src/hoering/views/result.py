@@ -15,14 +15,13 @@ from sqlalchemy.orm import Session
 from hoering.danish import format_amount
 from hoering.db.hearings import Hearing
 from hoering.db.lookup import get_hearing
-from hoering.db.tallying import answers_of, parties_of
 from hoering.domain.result import Moment, RecordLine, ResultRecord
 from hoering.domain.tally import AnswerVersion
 from hoering.domain.wording import closing_note
 from hoering.runtime import Runtime
 from hoering.views.base import View
 from hoering.views.documents import BilagShown, ResponseShown, StoredFile, bilag_shown, response_shown, stored_rows
-from hoering.views.record import record_in_force, stored_record
+from hoering.views.record import Read, read_answers, record_in_force, stored_record
 
 
 class AnswerShown(View):
@@ -87,11 +86,12 @@ def hearing_result(rt: Runtime, hearing_id: int) -> HearingResult:
         return result_of(s, get_hearing(s, hearing_id, with_body=True))
 
 
-def result_of(s: Session, hearing: Hearing) -> HearingResult:
+def result_of(s: Session, hearing: Hearing, read: Read | None = None) -> HearingResult:
     """The result view of ``hearing`` inside the caller's transaction. The parties (with the
-    responses) and the answers (with their files) are read once, in two statements: the tally so
-    far of an open hearing and the lines all come from them."""
-    parties, answers = parties_of(s, hearing.id), answers_of(s, hearing.id)
+    responses) and the answers (with their files) are read once, in two statements (or given in
+    ``read``, as ``record.read_answers`` gives them): the tally so far of an open hearing and the
+    lines all come from them."""
+    parties, answers = read or read_answers(s, hearing)
     in_force = record_in_force(s, hearing, (parties, answers))
     record = in_force.record
     responses = {code: response_shown(r) for code, r in parties.responses.items()}
