@@ -21,6 +21,11 @@ SmtpSecurity = Literal["none", "starttls", "tls"]
 ImapSecurity = Literal["tls", "starttls"]
 
 
+# The forms of a whole password hash (hoering.passwords): argon2 (PHC string), and the older scrypt.
+_PASSWORD_HASHES = (r"\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]{16,}\$[A-Za-z0-9+/]{16,}",
+                    r"scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]{16,}\$[A-Za-z0-9_-]{32,}")
+
+
 class Settings(BaseSettings):
     """Every knob of hoering. Environment variables are the field names, upper-cased, with
     the prefix ``HOERING_`` (``database_url`` is ``HOERING_DATABASE_URL``)."""
@@ -152,9 +157,9 @@ class Settings(BaseSettings):
     @classmethod
     def _a_whole_hash(cls, value: str | None) -> str | None:
         # A shell that reads the env file unquoted (`set -a; . hoering.env`) expands the hash's
-        # "$16384$8$1$..." and leaves a string no password matches: refuse it here, where doctor sees it.
-        if value and not re.fullmatch(r"scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9_-]{16,}\$[A-Za-z0-9_-]{32,}", value):
-            raise ValueError("is not a whole hash from `hoering web hash-password` (scrypt$16384$8$1$...): if a "
+        # "$argon2id$v=19$..." and leaves a string no password matches: refuse it here, where doctor sees it.
+        if value and not any(re.fullmatch(form, value) for form in _PASSWORD_HASHES):
+            raise ValueError("is not a whole hash from `hoering web hash-password` ($argon2id$v=19$...): if a "
                              "shell read the env file, it expanded the $ signs; put the hash in single quotes")
         return value or None
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from hoering.errors import ConfigurationError
+from hoering.passwords import hash_password, verify_password
 from hoering.settings import load_settings
-from hoering.web.security import hash_password, verify_password
 from tests.mailtools import self_signed
 from tests.ops.test_deployment_files import DEPLOY, NGINX
 
