@@ -152,6 +152,15 @@ def running_dovecot(*, user: str = "sekretariat", password: str = "imap-test-pw"
 
 
 
+def restart_dovecot(server: ImapServer) -> None:
+    """Stop the server and start it again on the same ports and Maildir (its clients are dropped)."""
+    _stop(server.root / "run" / "master.pid")
+    subprocess.run([DOVECOT, "-c", str(server.root / "dovecot.conf")], check=True, stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    _wait_for_port(server.imaps_port, server.root)
+    _wait_for_port(server.imap_port, server.root)
+
+
 def _chown_tree(path: Path) -> None:
     if os.geteuid() != 0:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,27 @@ def fetch() -> None:
     from hoering.services.inbox import read_inbox
 
     console.print(read_inbox(runtime()).line())
+
+
+@app.command()
+def watch(
+    seconds: Annotated[float | None, typer.Option(help="Stop after this many seconds (default: run until stopped).")]
+    = None,
+    poll: Annotated[float, typer.Option(help="Seconds between polls where the server lacks IDLE.")] = 60.0,
+) -> None:
+    """Hold the mailbox open (IMAP IDLE) and act on each mail as it arrives; reconnects by itself."""
+    import time
+
+    from hoering.services.inbox import watch_inbox
+
+    stop_at = None if seconds is None else time.monotonic() + seconds
+    console.print("Holder øje med indbakken (IMAP IDLE); stop med Ctrl+C.")
+    with suppress(KeyboardInterrupt):
+        watch_inbox(runtime(), keep_going=lambda: stop_at is None or time.monotonic() < stop_at,
+                    on_report=lambda report: console.print(report.line()),
+                    on_error=lambda exc: console.print(f"Forbindelsen til indbakken svigtede ({exc}); prøver igen."),
+                    idle_seconds=300.0 if seconds is None else max(1.0, min(300.0, seconds)),
+                    poll_seconds=poll, retry_seconds=2.0)
 
 
 @app.command(name="import")

@@ -11,11 +11,16 @@ the store deduplicates on.
 The protocol with the store (``hoering.services.inbox``): fetch a batch, store each message
 (committed), *then* move the batch to the processed folder (or flag it when no folder is set).
 A reader killed in between finds the messages again next time; the store already has them.
+
+``watch_mailbox`` is the same reading on one held connection, woken by IMAP IDLE (``hoering inbox
+watch``): a reply counts seconds after it arrives instead of at the next scheduled fetch.
 """
 
 from __future__ import annotations
 
+import imaplib
 import ssl
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -27,6 +32,7 @@ from imap_tools import BaseMailBox, MailBox, MailBoxStartTls
 from hoering.errors import MailboxError
 
 PROCESSED_FLAG = "$HoeringRead"
+Mailbox = BaseMailBox  # a logged-in connection, for callers that do not import imap-tools
 
 
 @dataclass(frozen=True)
@@ -130,15 +136,57 @@ def mark_processed(box: BaseMailBox, uids: list[str], config: ImapConfig) -> Non
 def read_mailbox(config: ImapConfig, store: Callable[[bytes, str], None], *, batch: int = 50) -> int:
     """Fetch every waiting message in batches, ``store`` each (it must commit), then mark the
     batch processed on the server. Returns how many messages were fetched."""
-    fetched = 0
     with connect(config) as box:
-        uids = waiting_uids(box, config)
-        for i in range(0, len(uids), batch):
-            chunk = uids[i:i + batch]
-            done = []
-            for uid, raw in fetch_raw(box, chunk):
-                store(raw, uid)
-                done.append(uid)
-                fetched += 1
-            mark_processed(box, done, config)
+        return read_waiting(box, config, store, batch=batch)
+
+
+def read_waiting(box: BaseMailBox, config: ImapConfig, store: Callable[[bytes, str], None], *,
+                 batch: int = 50) -> int:
+    fetched = 0
+    uids = waiting_uids(box, config)
+    for i in range(0, len(uids), batch):
+        chunk = uids[i:i + batch]
+        done = []
+        for uid, raw in fetch_raw(box, chunk):
+            store(raw, uid)
+            done.append(uid)
+            fetched += 1
+        mark_processed(box, done, config)
     return fetched
+
+
+# What a dropped or refused connection raises: imaplib's errors (abort on a lost connection),
+# socket and TLS errors, and ours (a failed login).
+DROPPED = (imaplib.IMAP4.error, OSError, MailboxError)
+
+
+def watch_mailbox(config: ImapConfig, on_mail: Callable[[BaseMailBox], None], *,
+                  keep_going: Callable[[], bool], idle_seconds: float = 29 * 60, poll_seconds: float = 60.0,
+                  retry_seconds: float = 5.0, on_error: Callable[[Exception], None] | None = None,
+                  sleep: Callable[[float], None] = time.sleep) -> None:
+    """Hold a connection and call ``on_mail(box)`` at once when mail arrives: IMAP IDLE (RFC
+    2177, re-issued every ``idle_seconds``, at most 29 minutes), or a poll every
+    ``poll_seconds`` where the server lacks IDLE. ``on_mail`` also runs after each (re)connect,
+    for what arrived meanwhile. A dropped connection (a restarted server) is opened again after
+    ``retry_seconds``; ``keep_going`` is asked between waits."""
+    while keep_going():
+        try:
+            with connect(config) as box:
+                on_mail(box)
+                idle = "IDLE" in box.client.capabilities
+                while keep_going():
+                    if idle:
+                        responses = box.idle.wait(timeout=min(idle_seconds, 29 * 60))
+                        if any(r.startswith(b"* BYE") for r in responses):
+                            raise MailboxError("the server closed the connection")
+                        if not responses:
+                            box.client.noop()  # a silent timeout, or a connection gone quietly
+                            continue
+                    else:
+                        sleep(poll_seconds)
+                    on_mail(box)
+        except DROPPED as exc:
+            if on_error is not None:
+                on_error(exc)
+            if keep_going():
+                sleep(retry_seconds)

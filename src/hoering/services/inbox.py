@@ -7,7 +7,8 @@ transaction of its own: classify, match, and act (record the answer through
 the same commit. A reader killed at any point leaves every message either untouched (``new``,
 processed again) or finished; an answer is never recorded twice.
 
-``read_inbox`` is what ``hoering inbox fetch`` and the ``inbox_watch`` deployment call: fetch
+``watch_inbox`` (``hoering inbox watch``) does the same on a held IMAP IDLE connection, at once
+when mail arrives. ``read_inbox`` is what ``hoering inbox fetch`` and the ``inbox_watch`` deployment call: fetch
 from IMAP (store, then move on the server), process, and send one mail to the secretariat about
 this run's permanent bounces (and, once a day, about mail-system messages left for review).
 """
@@ -26,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from hoering import audit
 from hoering.db.models import InboxMessage
 from hoering.errors import ConfigurationError, MailboxError
-from hoering.inbox.fetch import ImapConfig, read_mailbox
+from hoering.inbox.fetch import ImapConfig, Mailbox, read_mailbox, read_waiting, watch_mailbox
 from hoering.inbox.parse import envelope, parse
 from hoering.runtime import Runtime
 from hoering.services.inbox_actions import act_on
@@ -184,3 +185,30 @@ def read_inbox(rt: Runtime, *, token_provider: Callable[[], str] | None = None) 
     report.fetched, report.stored = fetched, stored
     report.secretariat_mails = report_bounces(rt)
     return report
+
+
+def watch_inbox(rt: Runtime, *, keep_going: Callable[[], bool], on_report: Callable[[InboxReport], None],
+                on_error: Callable[[Exception], None] | None = None, idle_seconds: float = 29 * 60,
+                poll_seconds: float = 60.0, retry_seconds: float = 5.0,
+                token_provider: Callable[[], str] | None = None) -> None:
+    """Read the mailbox whenever mail arrives (IMAP IDLE; polling where the server lacks it),
+    each time exactly as ``read_inbox`` does, until ``keep_going`` says stop; reconnects after a
+    dropped connection."""
+    config = imap_config(rt.settings, token_provider)
+
+    def on_mail(box: Mailbox) -> None:
+        stored = 0
+
+        def store(raw: bytes, uid: str) -> None:
+            nonlocal stored
+            stored += store_message(rt, raw, source="imap", mailbox_uid=uid)[1]
+
+        fetched = read_waiting(box, config, store)
+        report = process_waiting(rt)
+        report.fetched, report.stored = fetched, stored
+        report.secretariat_mails = report_bounces(rt)
+        if fetched or report.processed:
+            on_report(report)
+
+    watch_mailbox(config, on_mail, keep_going=keep_going, idle_seconds=idle_seconds, poll_seconds=poll_seconds,
+                  retry_seconds=retry_seconds, on_error=on_error)
