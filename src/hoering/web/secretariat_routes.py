@@ -15,6 +15,7 @@ from hoering.db.document_queries import answer_file_of_hearing, bilag_by_number
 from hoering.docstore import document_bytes
 from hoering.errors import NotFoundError, RuleViolation
 from hoering.passwords import verify_password
+from hoering.services.attention import attention
 from hoering.services.confirmations import reminders_now
 from hoering.services.reminders import remind_now
 from hoering.services.users import BOOTSTRAP, authenticate, bootstrap_open
@@ -132,7 +133,8 @@ def show_overview(request: Request) -> Response:
     if not logged_in(request):
         return _to_login()
     rows = overview(request.app.state.rt)
-    return page(request, "oversigt.html", {"rows": rows, "flash": _take_flash(request),
+    return page(request, "oversigt.html", {"rows": rows, "todo": attention(request.app.state.rt),
+                                           "flash": _take_flash(request),
                                            "who": principal(request)},
                 csrf_scope=_scope(request))
 
