@@ -12,12 +12,12 @@ from sqlalchemy import select
 from hoering.db.inbox import UndeliverableContact
 from hoering.db.lookup import get_hearing, get_meeting
 from hoering.db.models import Kommune
-from hoering.db.tallying import tally_hearing
 from hoering.runtime import Runtime
 from hoering.services import drafts
 from hoering.services.hearing_checks import invited_contacts
 from hoering.services.outgoing.hearings import contacts_reached
 from hoering.services.outgoing.meetings import members
+from hoering.views.record import live_tally
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def reminders_now(rt: Runtime, hearing_id: int) -> list[Addressee]:
     """The reminders «Send påmindelse nu» would send: every contact of the kommuner that have not answered."""
     with rt.db.read() as s:
         hearing = get_hearing(s, hearing_id)
-        silent = set(tally_hearing(s, hearing).silent)
+        silent = set(live_tally(s, hearing).silent)
         return [Addressee(k.name, t.person.name, t.person.email)
                 for k, t in contacts_reached(s, hearing, only_silent=silent)]
 
