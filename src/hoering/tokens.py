@@ -28,9 +28,20 @@ def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
-def derive_token(secret: bytes, nonce: str) -> str:
-    digest = hmac.new(secret, f"answer:{nonce}".encode(), hashlib.sha256).digest()
+def derive(secret: bytes, label: str) -> str:
+    """The token a label names (``answer_label``, ``approval_label``): 43 URL-safe characters of
+    ``HMAC-SHA256(secret, label)``. A queued mail keeps the label and the sender derives the token
+    (``mail.links``)."""
+    digest = hmac.new(secret, label.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def answer_label(nonce: str) -> str:
+    return f"answer:{nonce}"
+
+
+def derive_token(secret: bytes, nonce: str) -> str:
+    return derive(secret, answer_label(nonce))
 
 
 def token_hash(token: str) -> str:
@@ -69,8 +80,11 @@ def find_key(template: str | None, secret: bytes, kind: str, addresses: Iterable
     return None
 
 
+def approval_label(meeting_id: int, person_id: int) -> str:
+    return f"minutes:{meeting_id}:{person_id}"
+
+
 def approval_token(secret: bytes, meeting_id: int, person_id: int) -> str:
     """The chair's personal link to approve one meeting's minutes: derived, never stored (like an
     answer token: 43 URL-safe characters, an HMAC with the secret), so only a mail carries it."""
-    digest = hmac.new(secret, f"minutes:{meeting_id}:{person_id}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return derive(secret, approval_label(meeting_id, person_id))

@@ -3,7 +3,8 @@
 A queued mail is three rows, because the sender changes one of them twice for every message and
 must not drag the message along (issue 17): ``outbox`` holds what the sender changes (state,
 attempts, times) and what finds the row (key, Message-ID, recipient) and stays small;
-``outbox_unsent`` holds the message to send, answer links and all, until it is sent;
+``outbox_unsent`` holds the message to send until it is sent, with a placeholder where each
+personal link's token goes and the labels the sender derives the tokens from (``mail.links``);
 ``outbox_copy`` holds the stored copy, the message with its answer links redacted
 (``mail.redact``), made once when the row is queued and never rewritten by the sender.
 
@@ -11,7 +12,7 @@ The rule, in one place: the stored copy (:attr:`OutboxMessage.copy`) is the reco
 journal exports, retention trims and the secretariat sees; the unsent message
 (:attr:`OutboxMessage.unsent`) exists only to be sent (a draft's holds the note it will be
 rendered from, see ``mail.outbox.reserve_message``) and is deleted in the statement that marks
-the row ``sent``: a copy of the database holds a working answer link only for a row not yet sent.
+the row ``sent``. Neither holds a working personal link: a copy of the database gives none.
 
 So the rows not yet sent (draft, pending, sending, failed) are exactly those with an unsent
 message, and queries for them find them through ``outbox_unsent`` (:func:`not_sent`), not through
@@ -81,19 +82,22 @@ class OutboxMessage(Base):
     smtp_reply: Mapped[str | None] = mapped_column(Text)
     last_error: Mapped[str | None] = mapped_column(Text)
 
-    #: the message to send, answer links and all; None once sent
+    #: the message to send (personal links as placeholders); None once sent
     unsent: Mapped[OutboxUnsent | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     #: the stored copy, answer links redacted; None only for a draft not yet rendered
     copy: Mapped[OutboxCopy | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
 
 class OutboxUnsent(Base):
-    """The message as it goes out (a draft's: the JSON note it is rendered from), until it is sent."""
+    """The message as it goes out (a draft's: the JSON note it is rendered from), until it is sent,
+    except for its personal links' tokens: ``links`` maps each placeholder in ``raw`` to the label
+    the sender derives its token from (``mail.links``)."""
 
     __tablename__ = "outbox_unsent"
 
     outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True)
     raw: Mapped[str] = mapped_column(Text)
+    links: Mapped[dict[str, Any] | None] = mapped_column(default=None)
 
 
 class OutboxCopy(Base):
@@ -154,17 +158,21 @@ def watch_ready(db: Database, wake: Callable[[], None]) -> Callable[[], None]:
 # table and which has no such WITH, runs two in the caller's transaction.
 
 
-def claim_due(conn: Connection, *, worker: str, now: datetime, limit: int) -> list[tuple[int, str, int, str]]:
+Claim = tuple[int, str, int, str, dict[str, str] | None]
+
+
+def claim_due(conn: Connection, *, worker: str, now: datetime, limit: int) -> list[Claim]:
     """Claim up to ``limit`` due rows (``pending`` → ``sending``): (id, to_addr, attempts, the
-    message to send) of each, by id."""
+    message to send, its links) of each, by id."""
     params = {"worker": worker, "now": now, "limit": limit}
     if _postgres(conn):
-        return sorted((i, to, attempts, raw) for i, to, attempts, raw in conn.execute(_claim_postgres(), params))
+        rows = conn.execute(_claim_postgres(), params).tuples().all()
+        return sorted(rows, key=lambda r: r[0])
     claimed = conn.execute(_claim_sqlite(), params).all()
     if not claimed:
         return []
-    messages: dict[int, str] = {i: raw for i, raw in conn.execute(_unsent_of(), {"ids": [i for i, _, _ in claimed]})}
-    return sorted((i, to, attempts, messages[i]) for i, to, attempts in claimed)
+    messages = {i: (raw, links) for i, raw, links in conn.execute(_unsent_of(), {"ids": [i for i, _, _ in claimed]})}
+    return sorted((i, to, attempts, *messages[i]) for i, to, attempts in claimed)
 
 
 def mark_sent(conn: Connection, *, worker: str, now: datetime, rows: Sequence[tuple[int, str]]) -> None:
@@ -211,7 +219,7 @@ def _claim_postgres() -> ReturningUpdate[Any]:
            .where(t.c.status == "pending", t.c.next_attempt_at <= bindparam("now"))
            .order_by(u.c.outbox_id).limit(bindparam("limit")).with_for_update(of=t, skip_locked=True))
     return (update(t).where(t.c.id.in_(due.scalar_subquery()), u.c.outbox_id == t.c.id).values(**_CLAIMED)
-            .returning(t.c.id, t.c.to_addr, t.c.attempts, u.c.raw))
+            .returning(t.c.id, t.c.to_addr, t.c.attempts, u.c.raw, u.c.links))
 
 
 @cache
@@ -226,7 +234,7 @@ def _claim_sqlite() -> ReturningUpdate[Any]:
 @cache
 def _unsent_of() -> Select[Any]:
     _, u = _tables()
-    return select(u.c.outbox_id, u.c.raw).where(u.c.outbox_id.in_(bindparam("ids", expanding=True)))
+    return select(u.c.outbox_id, u.c.raw, u.c.links).where(u.c.outbox_id.in_(bindparam("ids", expanding=True)))
 
 
 @cache

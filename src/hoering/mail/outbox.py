@@ -13,6 +13,11 @@ note of what to render), and ``filled_message`` renders it later, outside the wr
 The sender never claims a draft; whoever sends first fills the drafts left (a process killed
 between the two steps loses no mail).
 
+Personal links (answer links, approval links) are queued as placeholders, with the labels the
+sender derives their tokens from (``mail.links``): pass the message's ``PersonalLinks.labels`` as
+``links``. Its text parts are then quoted-printable, so that each placeholder stands in the raw
+message in one piece.
+
 Threading: a mail that follows up on a contact's invitation (reminder, receipt, deadline change,
 result) carries ``In-Reply-To`` and ``References`` with the invitation's Message-ID, so Outlook
 shows the hearing as one thread; ``Reply-To`` can be a per-contact reply address
@@ -37,6 +42,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from hoering.db.outbox import OutboxCopy, OutboxMessage, OutboxUnsent
+from hoering.mail.links import Links, placed
 from hoering.mail.redact import redact_answer_links
 from hoering.mail.render import Rendered
 from hoering.settings import Settings
@@ -75,8 +81,11 @@ PERSONAL_KINDS = frozenset({"invitation", "reminder"})
 def build_message(
     *, settings: Settings, key: str, to: str, to_name: str | None, rendered: Rendered,
     now: datetime, attachments: Sequence[Attachment] = (), reply_to: str | None = None,
-    in_reply_to: str | None = None, personal: bool = False,
+    in_reply_to: str | None = None, personal: bool = False, with_links: bool = False,
 ) -> EmailMessage:
+    """The message; ``personal``: no ``Auto-Submitted`` (``PERSONAL_KINDS``); ``with_links``: its
+    text holds personal links' placeholders (quoted-printable, never base64, so that they stand in
+    the raw message as they are)."""
     msg = EmailMessage(policy=SMTP)
     msg["From"] = settings.mail_from
     msg["To"] = Address(display_name=to_name or "", addr_spec=to) if to_name else to
@@ -90,8 +99,9 @@ def build_message(
     if in_reply_to:
         msg["In-Reply-To"] = in_reply_to
         msg["References"] = in_reply_to
-    msg.set_content(rendered.text, subtype="plain", charset="utf-8")
-    msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    cte = "quoted-printable" if with_links else None
+    msg.set_content(rendered.text, subtype="plain", charset="utf-8", cte=cte)
+    msg.add_alternative(rendered.html, subtype="html", charset="utf-8", cte=cte)
     for a in attachments:
         maintype, _, rest = a.mime_type.partition("/")
         subtype, *params = [p.strip() for p in rest.split(";")]
@@ -106,18 +116,20 @@ def queue_message(
     now: datetime, to_name: str | None = None, hearing_id: int | None = None,
     kommune_id: int | None = None, person_id: int | None = None,
     attachments: Sequence[Attachment] = (), reply_to: str | None = None, in_reply_to: str | None = None,
+    links: Links | None = None,
 ) -> OutboxMessage | None:
     """Queue one message under ``key``; None when that key is queued already. ``reply_to`` is a
-    Reply-To address; ``in_reply_to`` the Message-ID of the mail this one follows up on."""
+    Reply-To address; ``in_reply_to`` the Message-ID of the mail this one follows up on; ``links``
+    its personal links (placeholder -> label, ``mail.links.PersonalLinks``)."""
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is not None:
         return None
     msg = build_message(settings=settings, key=key, to=to, to_name=to_name, rendered=rendered,
                         now=now, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to,
-                        personal=kind in PERSONAL_KINDS)
+                        personal=kind in PERSONAL_KINDS, with_links=bool(links))
     row = OutboxMessage(key=key, message_id=msg["Message-ID"], kind=kind, hearing_id=hearing_id,
                         kommune_id=kommune_id, person_id=person_id, to_addr=to,
                         subject=rendered.subject, status="pending", created_at=now, next_attempt_at=now,
-                        **_unsent_and_copy(msg.as_string()))
+                        **_unsent_and_copy(_raw(msg, rendered, links), links))
     session.add(row)
     return row
 
@@ -170,18 +182,21 @@ class FilledDraft:
     subject: str
     raw: str
     copy: str
+    links: Links | None = None
 
 
 def filled_message(
     row: OutboxMessage, *, settings: Settings, rendered: Rendered, to_name: str | None = None,
     attachments: Sequence[Attachment] = (), reply_to: str | None = None, in_reply_to: str | None = None,
+    links: Links | None = None,
 ) -> FilledDraft:
     """A draft's message, rendered (dated when it was reserved) and redacted for its stored copy:
     the work done outside the writer's lock."""
     msg = build_message(settings=settings, key=row.key, to=row.to_addr, to_name=to_name, rendered=rendered,
-                        now=row.created_at, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to)
-    raw = msg.as_string()
-    return FilledDraft(subject=rendered.subject, raw=raw, copy=redact_answer_links(raw))
+                        now=row.created_at, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to,
+                        with_links=bool(links))
+    raw = _raw(msg, rendered, links)
+    return FilledDraft(subject=rendered.subject, raw=raw, copy=redact_answer_links(raw), links=links)
 
 
 def fill_draft(session: Session, row_id: int, filled: FilledDraft) -> bool:
@@ -191,14 +206,25 @@ def fill_draft(session: Session, row_id: int, filled: FilledDraft) -> bool:
                              .values(subject=filled.subject, status="pending"))
     if not getattr(result, "rowcount", 0):
         return False
-    session.execute(update(OutboxUnsent).where(OutboxUnsent.outbox_id == row_id).values(raw=filled.raw))
+    session.execute(update(OutboxUnsent).where(OutboxUnsent.outbox_id == row_id)
+                    .values(raw=filled.raw, links=dict(filled.links) if filled.links else None))
     session.add(OutboxCopy(outbox_id=row_id, raw=filled.copy))
     return True
 
 
-def _unsent_and_copy(raw: str) -> dict[str, Any]:
-    """The message to send, and the stored copy the row keeps (answer links redacted)."""
-    return {"unsent": OutboxUnsent(raw=raw), "copy": OutboxCopy(raw=redact_answer_links(raw))}
+def _raw(msg: EmailMessage, rendered: Rendered, links: Links | None) -> str:
+    """The message as queued: every personal link's placeholder in one piece (``mail.links``)."""
+    raw = msg.as_string()
+    if not links:
+        return raw
+    return placed(raw, links, expected={p: rendered.text.count(p) + rendered.html.count(p) for p in links})
+
+
+def _unsent_and_copy(raw: str, links: Links | None) -> dict[str, Any]:
+    """The message to send with its links' labels, and the stored copy the row keeps (links
+    redacted)."""
+    return {"unsent": OutboxUnsent(raw=raw, links=dict(links) if links else None),
+            "copy": OutboxCopy(raw=redact_answer_links(raw))}
 
 
 def is_queued(session: Session, key: str) -> bool:

@@ -18,6 +18,10 @@ The sender knows nothing of hearings or people: a message that fails for good is
 ``on_undeliverable`` callback it was given (``services.outbox`` gives it the notice to the
 secretariat), inside the transaction that marks it failed; and it renders reserved ``draft``
 rows (receipts) through the ``fill_drafts`` callback before it claims.
+
+A claimed message gets its personal links' tokens as it is claimed (``mail.links.with_tokens``:
+the queued message holds placeholders), so the working links exist only in the sender's memory
+and in the mail that leaves.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from sqlalchemy.orm import Session
 from hoering.db.outbox import OutboxMessage, claim_due, mark_sent, not_sent
 from hoering.db.session import Database
 from hoering.mail import smtp
+from hoering.mail.links import with_tokens
 from hoering.runtime import Runtime
 from hoering.tokens import address_for
 
@@ -66,7 +71,7 @@ class Claimed:
     id: int
     to_addr: str
     attempts: int
-    raw: str
+    raw: str  # as it goes out: with its personal links' tokens
 
 
 class OutboxSender:
@@ -84,7 +89,14 @@ class OutboxSender:
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.envelope_from = parseaddr(self.settings.mail_from)[1]
         self.bounce_template = self.settings.bounce_address
-        self.secret = rt.secret if self.bounce_template else b""
+        self._secret: bytes | None = None
+
+    @property
+    def secret(self) -> bytes:
+        """Read once, when a bounce address or a personal link first needs it."""
+        if self._secret is None:
+            self._secret = self.rt.secret
+        return self._secret
 
     def envelope_for(self, row_id: int) -> str:
         """The envelope sender: the per-row bounce address (VERP) when HOERING_BOUNCE_ADDRESS is
@@ -106,8 +118,11 @@ class OutboxSender:
             return int(getattr(result, "rowcount", 0) or 0)
 
     def claim(self, conn: Connection, limit: int) -> list[Claimed]:
-        """Claim up to ``limit`` due rows in one statement (``UPDATE … RETURNING``)."""
-        return [Claimed(*r) for r in claim_due(conn, worker=self.worker, now=self.rt.now(), limit=limit)]
+        """Claim up to ``limit`` due rows in one statement (``UPDATE … RETURNING``), each message
+        with its tokens put in."""
+        return [Claimed(i, to, attempts, with_tokens(raw, links, self.secret) if links else raw)
+                for i, to, attempts, raw, links in claim_due(conn, worker=self.worker, now=self.rt.now(),
+                                                             limit=limit)]
 
     def mark_sent_many(self, conn: Connection, accepted: list[tuple[Claimed, str]]) -> None:
         """Mark rows the server has accepted (their unsent message goes; the stored copy, made

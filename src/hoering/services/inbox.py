@@ -29,6 +29,7 @@ from hoering.db.models import InboxMessage
 from hoering.errors import ConfigurationError, MailboxError
 from hoering.inbox.fetch import ImapConfig, Mailbox, read_mailbox, read_waiting, watch_mailbox
 from hoering.inbox.parse import envelope, parse
+from hoering.mail.redact import redact_received
 from hoering.runtime import Runtime
 from hoering.services.inbox_actions import act_on
 from hoering.services.inbox_bounces import report_bounces
@@ -65,7 +66,8 @@ def store_message(rt: Runtime, raw: bytes, *, source: str, mailbox_uid: str | No
         with rt.db.transaction() as s:
             row = InboxMessage(sha256=digest, message_id=(msg.message_id or "")[:250] or None,
                                received_at=rt.now(), source=source, mailbox_uid=mailbox_uid,
-                               from_addr=msg.from_addr[:254], subject=msg.subject[:400], raw=raw,
+                               from_addr=msg.from_addr[:254], subject=msg.subject[:400],
+                               raw=redact_received(raw),  # a quoted invitation's link goes (sha256: as received)
                                status="new", detail={})
             s.add(row)
             s.flush()

@@ -3,7 +3,7 @@
 recorded, the minutes say so, and attendance and decisions are locked from then on).
 
 The link names the meeting and the person and carries ``tokens.approval_token`` (an HMAC with
-the secret, never stored): it works only for a person who is the chair of the meeting's body
+the secret, never stored; the mail is queued with a placeholder for it, ``mail.links``): it works only for a person who is the chair of the meeting's body
 now, and only until the minutes are approved.
 """
 
@@ -21,11 +21,6 @@ from hoering.errors import NotFoundError
 from hoering.runtime import Runtime
 from hoering.services.meetings import approve_minutes
 from hoering.tokens import approval_token, looks_like_token
-
-
-def approval_link(rt: Runtime, meeting_id: int, person_id: int) -> str:
-    token = approval_token(rt.secret, meeting_id, person_id)
-    return f"{rt.settings.portal_url}/referat/{meeting_id}/{person_id}/{token}"
 
 
 @dataclass(frozen=True)

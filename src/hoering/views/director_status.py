@@ -5,6 +5,7 @@ kommune."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -79,16 +80,19 @@ class StatusItems:
         return not (self.awaiting or self.closed or self.meetings or self.followups)
 
 
-def status_items(rt: Runtime, s: Session, person: Person, *, since: datetime, now: datetime) -> StatusItems:
+def status_items(rt: Runtime, s: Session, person: Person, *, since: datetime, now: datetime,
+                 answer_link: Callable[[str], str]) -> StatusItems:
+    """``answer_link``: a token's nonce -> the link the mail shows (``mail.links``)."""
     return StatusItems(
-        awaiting=tuple(awaiting_answer(rt, s, person, now=now)),
+        awaiting=tuple(awaiting_answer(s, person, now=now, answer_link=answer_link)),
         closed=tuple(closed_since(s, person, since=since, now=now)),
         meetings=tuple(meetings_ahead(rt, s, person, now=now)),
         followups=tuple(open_followups(s, person, now=now)),
     )
 
 
-def awaiting_answer(rt: Runtime, s: Session, person: Person, *, now: datetime) -> list[Awaiting]:
+def awaiting_answer(s: Session, person: Person, *, now: datetime,
+                    answer_link: Callable[[str], str]) -> list[Awaiting]:
     """Open hearings that asked the director's kommune, which has not answered yet."""
     if person.kommune_id is None:
         return []
@@ -104,7 +108,7 @@ def awaiting_answer(rt: Runtime, s: Session, person: Person, *, now: datetime) -
             AnswerToken.revoked_at.is_(None)))
         found.append(Awaiting(hearing.id, hearing.title, hearing.body.name, hearing.deadline,
                               format_time_left(hearing.deadline, now), hearing.deadline <= now,
-                              rt.answer_link(nonce) if nonce else None))
+                              answer_link(nonce) if nonce else None))
     return found
 
 

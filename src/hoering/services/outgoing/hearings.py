@@ -25,6 +25,7 @@ from hoering.db.models import (
     UndeliverableContact,
 )
 from hoering.db.tallying import definition_of
+from hoering.mail.links import PersonalLinks
 from hoering.mail.outbox import (
     DRAFT,
     Attachment,
@@ -102,9 +103,10 @@ def queue_invitations(rt: Runtime, s: Session, hearing: Hearing) -> int:
     base["bilag_attached"] = bilag.attached
     queued = 0
     for kommune, token in _contacts(s, hearing):
-        ctx = invitation_context(base, kommune, token.person, rt.answer_link(token.nonce))
+        links = PersonalLinks(rt.settings.portal_url)
+        ctx = invitation_context(base, kommune, token.person, links.answer(token.nonce))
         queued += _queue(rt, s, hearing, "invitation", ctx, token.person, kommune,
-                         key=invitation_key(hearing, kommune, token.person_id),
+                         key=invitation_key(hearing, kommune, token.person_id), links=links,
                          attachments=bilag.attachments, **_thread(rt, hearing, kommune, token, first=True))
     return queued
 
@@ -114,11 +116,12 @@ def queue_reminders(rt: Runtime, s: Session, hearing: Hearing, *, offset: str, s
     base = hearing_context(rt, s, hearing)
     queued = 0
     for kommune, token in _contacts(s, hearing, only_silent=silent):
-        ctx = {**base, "kommune": _kommune(kommune), "link": rt.answer_link(token.nonce),
+        links = PersonalLinks(rt.settings.portal_url)
+        ctx = {**base, "kommune": _kommune(kommune), "link": links.answer(token.nonce),
                "time_left": format_time_left(hearing.deadline, now)}
         key = (f"hearing:{hearing.id}:reminder:{hearing.deadline_version}:{offset}:"
                f"{kommune.code}:{token.person_id}")
-        queued += _queue(rt, s, hearing, "reminder", ctx, token.person, kommune, key=key,
+        queued += _queue(rt, s, hearing, "reminder", ctx, token.person, kommune, key=key, links=links,
                          **_thread(rt, hearing, kommune, token))
     return queued
 
@@ -128,11 +131,12 @@ def queue_deadline_changed(rt: Runtime, s: Session, hearing: Hearing, *, old_dea
     base = hearing_context(rt, s, hearing)
     queued = 0
     for kommune, token in _contacts(s, hearing):
-        ctx = {**base, "kommune": _kommune(kommune), "link": rt.answer_link(token.nonce), "old_deadline": old_deadline,
+        links = PersonalLinks(rt.settings.portal_url)
+        ctx = {**base, "kommune": _kommune(kommune), "link": links.answer(token.nonce), "old_deadline": old_deadline,
                "reason": reason, "reopened": reopened}
         key = (f"hearing:{hearing.id}:deadline:{hearing.deadline_version}:"
                f"{kommune.code}:{token.person_id}")
-        queued += _queue(rt, s, hearing, "deadline_changed", ctx, token.person, kommune, key=key,
+        queued += _queue(rt, s, hearing, "deadline_changed", ctx, token.person, kommune, key=key, links=links,
                          **_thread(rt, hearing, kommune, token))
     return queued
 
@@ -166,10 +170,11 @@ def _receipt(rt: Runtime, s: Session, row: OutboxMessage, note: dict[str, Any]) 
                   "answered_by": answer.answered_by, "channel": answer.channel,
                   "files": file_listing(files_of_answers(s, [answer.id])[answer.id])}
     person = token.person
-    ctx = {**hearing_context(rt, s, hearing), "kommune": _kommune(kommune), "link": rt.answer_link(token.nonce),
+    links = PersonalLinks(rt.settings.portal_url)
+    ctx = {**hearing_context(rt, s, hearing), "kommune": _kommune(kommune), "link": links.answer(token.nonce),
            "answer": answer_ctx, "person": {"name": person.name, "email": person.email}}
     return filled_message(row, settings=rt.settings, rendered=render("receipt", ctx), to_name=person.name,
-                          **_thread(rt, hearing, kommune, token))
+                          links=links.labels, **_thread(rt, hearing, kommune, token))
 
 
 _RENDERERS = {"receipt": _receipt}
@@ -268,10 +273,10 @@ def _thread(rt: Runtime, hearing: Hearing, kommune: Kommune, token: AnswerToken,
 def _queue(rt: Runtime, s: Session, hearing: Hearing, kind: str, ctx: dict[str, Any],
            person: Person, kommune: Kommune | None, *, key: str,
            attachments: Sequence[Attachment] = (), reply_to: str | None = None,
-           in_reply_to: str | None = None) -> int:
+           in_reply_to: str | None = None, links: PersonalLinks | None = None) -> int:
     return queue_to_person(rt, s, template=kind, context=ctx, person=person, key=key,
                            hearing_id=hearing.id, kommune_id=kommune.id if kommune else None,
-                           attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to)
+                           attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to, links=links)
 
 
 def _kommune(k: Kommune) -> dict[str, Any]:
@@ -284,10 +289,11 @@ def queue_new_link(rt: Runtime, s: Session, hearing: Hearing, kommune: Kommune, 
     base = hearing_context(rt, s, hearing)
     bilag = bilag_for_mail(s, hearing.id, max_bytes=rt.settings.max_attachment_bytes)
     base["bilag_attached"] = bilag.attached
-    ctx = {**base, "kommune": _kommune(kommune), "link": rt.answer_link(token.nonce)}
+    links = PersonalLinks(rt.settings.portal_url)
+    ctx = {**base, "kommune": _kommune(kommune), "link": links.answer(token.nonce)}
     return _queue(rt, s, hearing, "invitation", ctx, token.person, kommune,
                   key=f"hearing:{hearing.id}:invitation:{kommune.code}:{token.person_id}:link{token.id}",
-                  attachments=bilag.attachments)
+                  attachments=bilag.attachments, links=links)
 
 
 def contacts_reached(s: Session, hearing: Hearing, *,

@@ -23,10 +23,10 @@ from hoering.documents.ics import meeting_ics
 from hoering.domain import routing
 from hoering.domain.labels import CYCLE_STEP
 from hoering.domain.meetings import agenda_order, items_deadline
+from hoering.mail.links import PersonalLinks
 from hoering.mail.outbox import Attachment, ics_uid_for
 from hoering.runtime import Runtime
 from hoering.services.documents import SAGSBESKRIVELSE, meeting_view, render_document
-from hoering.services.minutes_approval import approval_link
 from hoering.services.outgoing.common import queue_to_person, secretariat
 
 PDF = "application/pdf"
@@ -49,11 +49,11 @@ def meeting_context(rt: Runtime, s: Session, meeting: Meeting) -> dict[str, Any]
 
 def queue_to(rt: Runtime, s: Session, meeting: Meeting, step: str, people: Sequence[Person],
              context: dict[str, Any], *, attachments: Sequence[Attachment] = (),
-             template: str | None = None, kind: str | None = None) -> int:
+             template: str | None = None, kind: str | None = None, links: PersonalLinks | None = None) -> int:
     base = {**meeting_context(rt, s, meeting), **context}
     return sum(queue_to_person(rt, s, template=template or step, kind=kind or step, context=base,
                                person=person, key=f"meeting:{meeting.id}:{step}:person:{person.id}",
-                               kommune_id=person.kommune_id, attachments=attachments)
+                               kommune_id=person.kommune_id, attachments=attachments, links=links)
                for person in people)
 
 
@@ -117,9 +117,12 @@ def queue_minutes_draft(rt: Runtime, s: Session, meeting: Meeting) -> int:
     name = f"Udkast til referat {meeting.body.name} {view['date_da']}.pdf"
     attachments = [document(name, render_document(view, "pdf"), "pdf")]
     # each chair gets a personal approval link (services.minutes_approval)
-    return sum(queue_to(rt, s, meeting, "minutes_draft", [chair],
-                        {"approval_link": approval_link(rt, meeting.id, chair.id)}, attachments=attachments)
-               for chair in members(meeting.body, chair_only=True))
+    queued = 0
+    for chair in members(meeting.body, chair_only=True):
+        links = PersonalLinks(rt.settings.portal_url)
+        queued += queue_to(rt, s, meeting, "minutes_draft", [chair], {"approval_link": links.approval(meeting.id, chair.id)},
+                           attachments=attachments, links=links)
+    return queued
 
 
 def queue_minutes(rt: Runtime, s: Session, meeting: Meeting) -> int:

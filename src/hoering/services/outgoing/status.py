@@ -20,6 +20,7 @@ from hoering.db.lookup import get_or_not_found
 from hoering.db.models import BodyMember, Meeting, OutboxMessage, Person
 from hoering.domain.calendar import COPENHAGEN
 from hoering.errors import NotFoundError
+from hoering.mail.links import PersonalLinks, with_tokens
 from hoering.mail.outbox import is_queued, queue_message
 from hoering.mail.render import Rendered, render
 from hoering.runtime import Runtime
@@ -114,12 +115,13 @@ def queue_status(rt: Runtime, person_id: int, period: str) -> bool:
         if is_queued(s, key):
             return False
         person = get_or_not_found(s, Person, person_id)
-        rendered = compose(rt, s, person, period=period, now=now)
+        links = PersonalLinks(rt.settings.portal_url)
+        rendered = compose(rt, s, person, period=period, now=now, links=links)
         if rendered is None:
             return False
         queue_message(s, settings=rt.settings, key=key, kind=KIND, to=person.email,
                       to_name=person.name, rendered=rendered, now=now, kommune_id=person.kommune_id,
-                      person_id=person.id)
+                      person_id=person.id, links=links.labels)
         return True
 
 
@@ -136,12 +138,18 @@ def preview_status(rt: Runtime, *, director: str) -> Rendered | None:
         if person is None:
             known = ", ".join(p.email for p in directors(s)) or "ingen: kør hoering init"
             raise NotFoundError(f"ingen person med e-mailadressen {director!r}; direktørerne er: {known}")
-        return compose(rt, s, person, period=week_period(now), now=now)
+        links = PersonalLinks(rt.settings.portal_url)
+        rendered = compose(rt, s, person, period=week_period(now), now=now, links=links)
+        if rendered is None:
+            return None
+        return Rendered(subject=rendered.subject, text=with_tokens(rendered.text, links.labels, rt.secret),
+                        html=with_tokens(rendered.html, links.labels, rt.secret))
 
 
-def compose(rt: Runtime, s: Session, person: Person, *, period: str, now: datetime) -> Rendered | None:
+def compose(rt: Runtime, s: Session, person: Person, *, period: str, now: datetime,
+            links: PersonalLinks) -> Rendered | None:
     since = last_status_at(s, person.id) or now - FIRST_LOOKBACK
-    items = status_items(rt, s, person, since=since, now=now)
+    items = status_items(rt, s, person, since=since, now=now, answer_link=links.answer)
     if items.empty and not rt.settings.status_send_empty:
         return None
     return render("status", context(rt, s, person, items, period=period, since=since))
