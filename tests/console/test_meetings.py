@@ -18,8 +18,10 @@ from hoering.db.models import Item, Meeting, OutboxMessage
 from hoering.domain.meetings import FollowupDef, ItemDefinition
 from hoering.services.agenda_builder import plan_meeting, send_agenda, send_minutes_draft
 from hoering.services.items import add_item, decide_item, route_item
+from hoering.services.outbox import send_outbox
 from hoering.services.users import add_user
 from tests.console.conftest import csrf_of, login_as
+from tests.live_links import live_links_at_rest
 
 FORMAND = ("formand@sekretariat.example", "formandens-kode-1")
 
@@ -306,7 +308,7 @@ def test_fu_decides_under_delegated_competence(people, make_client, clock):
     assert "Besluttet af FU (delegeret kompetence)" in anna.get(f"/sekretariat/punkt/{chosen}").text
 
 
-def test_the_chairs_approval_link(people, make_client, clock):
+def test_the_chairs_approval_link(people, make_client, clock, sink):
     das, case = _meeting_with_a_case(people, clock)
     with people.db.read() as s:
         meeting = s.get(Meeting, das)
@@ -320,8 +322,11 @@ def test_the_chairs_approval_link(people, make_client, clock):
     with people.db.read() as s:
         (draft,) = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "minutes_draft")).all()
         assert draft.to_addr == "socialdirektoer@aalborg.kommune.example"
-        message = email.message_from_string(draft.unsent.raw, policy=email.policy.default)
-        text = message.get_body(("plain",)).get_content()
+    assert live_links_at_rest(people) == [], "the queued draft minutes hold the chair's working link"
+    assert send_outbox(people).sent == 1
+    (message,) = [m for m in sink.messages if "referat" in str(m["Subject"]).lower()]
+    text = message.get_body(("plain",)).get_content()
+    assert live_links_at_rest(people) == []
     link = re.search(r"http://127\.0\.0\.1:8000(/referat/\d+/(\d+)/[A-Za-z0-9_-]{43})", text)
     assert link is not None
     path, chair = link.group(1), int(link.group(2))

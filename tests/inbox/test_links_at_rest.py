@@ -30,6 +30,12 @@ def _received(sink: MailSink, to: str, word: str) -> EmailMessage:
     return found
 
 
+def _body(msg: EmailMessage, kind: str) -> str:
+    part = msg.get_body(preferencelist=(kind,))
+    assert part is not None
+    return str(part.get_content())
+
+
 def _opens(client: TestClient, path: str, title: str) -> None:
     page = client.get(path)
     assert page.status_code == 200 and title in page.text, (path, page.status_code)
@@ -39,8 +45,7 @@ def _reply_quoting(invitation: EmailMessage) -> bytes:
     """Aalborg's director answers by mail the way Outlook does: the whole invitation quoted under
     the answer, its link in the plain part (quoted-printable), the HTML part (base64) and once
     more as Microsoft's Safe Links rewrote it (URL-encoded)."""
-    text = invitation.get_body(preferencelist=("plain",)).get_content()
-    html = invitation.get_body(preferencelist=("html",)).get_content()
+    text, html = _body(invitation, "plain"), _body(invitation, "html")
     link = LINK.search(text)
     assert link is not None
     safe = ("https://eur01.safelinks.protection.outlook.com/?url=http%3A%2F%2F127.0.0.1%3A8000%2Fsvar%2F"
@@ -68,7 +73,7 @@ def test_no_live_link_at_rest_queued_sent_or_quoted_in_a_reply(inbox_rt, sink, m
 
     assert send_outbox(rt).sent == 11
     invitation = _received(sink, AALBORG, "Mailhøring")
-    path = LINK.search(invitation.get_body(preferencelist=("plain",)).get_content())
+    path = LINK.search(_body(invitation, "plain"))
     assert path is not None
     with TestClient(create_app(rt), follow_redirects=False) as client:
         _opens(client, path.group(1), "Tilbagebetaling af tiloversblevne midler fra JYFE")
@@ -87,7 +92,7 @@ def test_no_live_link_at_rest_queued_sent_or_quoted_in_a_reply(inbox_rt, sink, m
 
     assert send_outbox(rt).sent >= 1  # the receipts
     receipt = _received(sink, AALBORG, "Kvittering")
-    link = LINK.search(receipt.get_body(preferencelist=("plain",)).get_content())
+    link = LINK.search(_body(receipt, "plain"))
     assert link is not None and link.group(1) == path.group(1)
     with TestClient(create_app(rt), follow_redirects=False) as client:
         _opens(client, link.group(1), "Tilbagebetaling af tiloversblevne midler fra JYFE")

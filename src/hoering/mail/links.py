@@ -30,7 +30,7 @@ from hoering.tokens import answer_label, approval_label, derive
 #: placeholder -> label (``tokens.answer_label`` / ``tokens.approval_label``)
 Links = Mapping[str, str]
 
-LINE = 76  # quoted-printable's longest line, soft break "=" included (RFC 2045)
+LINE = 76  # quoted-printable's longest line, soft break "=" included (RFC 2045; the encoder allows 78)
 SOFT = "=\r\n"
 
 
@@ -56,7 +56,8 @@ class PersonalLinks:
 
     def approval(self, meeting_id: int, person_id: int) -> str:
         """A chair's link to approve a meeting's minutes (``/referat/<meeting>/<person>/<token>``)."""
-        return f"{self.portal_url}/referat/{meeting_id}/{person_id}/{self._placeholder(approval_label(meeting_id, person_id))}"
+        placeholder = self._placeholder(approval_label(meeting_id, person_id))
+        return f"{self.portal_url}/referat/{meeting_id}/{person_id}/{placeholder}"
 
 
 def placed(raw: str, links: Links, *, expected: Mapping[str, int]) -> str:

@@ -129,7 +129,7 @@ def queue_message(
     row = OutboxMessage(key=key, message_id=msg["Message-ID"], kind=kind, hearing_id=hearing_id,
                         kommune_id=kommune_id, person_id=person_id, to_addr=to,
                         subject=rendered.subject, status="pending", created_at=now, next_attempt_at=now,
-                        **_unsent_and_copy(_raw(msg, rendered, links), links))
+                        **_unsent_and_copy(queued_raw(msg, rendered, links), links))
     session.add(row)
     return row
 
@@ -195,7 +195,7 @@ def filled_message(
     msg = build_message(settings=settings, key=row.key, to=row.to_addr, to_name=to_name, rendered=rendered,
                         now=row.created_at, attachments=attachments, reply_to=reply_to, in_reply_to=in_reply_to,
                         with_links=bool(links))
-    raw = _raw(msg, rendered, links)
+    raw = queued_raw(msg, rendered, links)
     return FilledDraft(subject=rendered.subject, raw=raw, copy=redact_answer_links(raw), links=links)
 
 
@@ -212,7 +212,7 @@ def fill_draft(session: Session, row_id: int, filled: FilledDraft) -> bool:
     return True
 
 
-def _raw(msg: EmailMessage, rendered: Rendered, links: Links | None) -> str:
+def queued_raw(msg: EmailMessage, rendered: Rendered, links: Links | None) -> str:
     """The message as queued: every personal link's placeholder in one piece (``mail.links``)."""
     raw = msg.as_string()
     if not links:

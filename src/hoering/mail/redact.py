@@ -33,7 +33,8 @@ from email.policy import compat32
 # An answer link, or the chair's approval link (``/referat/<meeting>/<person>/<token>``,
 # services.minutes_approval); its slashes as they are or URL-encoded (``%2F``).
 _SLASH = r"(?:/|%2[Ff])"
-LINK = re.compile(rf"({_SLASH}svar{_SLASH}|{_SLASH}referat{_SLASH}\d+{_SLASH}\d+{_SLASH})[A-Za-z0-9_-]{{43}}(?![A-Za-z0-9_-])")
+LINK = re.compile(rf"({_SLASH}svar{_SLASH}|{_SLASH}referat{_SLASH}\d+{_SLASH}\d+{_SLASH})"
+                  r"[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 REDACTED = r"\1[fjernet]"
 
 

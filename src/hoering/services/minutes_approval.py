@@ -3,8 +3,9 @@
 recorded, the minutes say so, and attendance and decisions are locked from then on).
 
 The link names the meeting and the person and carries ``tokens.approval_token`` (an HMAC with
-the secret, never stored; the mail is queued with a placeholder for it, ``mail.links``): it works only for a person who is the chair of the meeting's body
-now, and only until the minutes are approved.
+the secret, never stored; the mail is queued with a placeholder for it, ``mail.links``): it works
+only for a person who is the chair of the meeting's body now, and only until the minutes are
+approved.
 """
 
 from __future__ import annotations

@@ -120,8 +120,9 @@ def queue_minutes_draft(rt: Runtime, s: Session, meeting: Meeting) -> int:
     queued = 0
     for chair in members(meeting.body, chair_only=True):
         links = PersonalLinks(rt.settings.portal_url)
-        queued += queue_to(rt, s, meeting, "minutes_draft", [chair], {"approval_link": links.approval(meeting.id, chair.id)},
-                           attachments=attachments, links=links)
+        queued += queue_to(rt, s, meeting, "minutes_draft", [chair],
+                           {"approval_link": links.approval(meeting.id, chair.id)}, attachments=attachments,
+                           links=links)
     return queued
 
 
