@@ -22,9 +22,11 @@ OPENED = datetime(2014, 4, 29, 8, 0, tzinfo=UTC)
 
 def prepare(url: str, home: Path, n: int) -> list[tuple[str, str]]:
     """Open the JYFE hearing; then replace its invitations by n invitations built from one of
-    them (each with its own recipient and Message-ID). Returns (to, raw) of each."""
+    them (each with its own recipient and Message-ID; the same personal link, as a placeholder the
+    sender puts the token in). Returns (to, raw) of each, as it goes out."""
     from hoering.db.migrate import upgrade
     from hoering.db.outbox import OutboxCopy, OutboxMessage, OutboxUnsent
+    from hoering.mail.links import with_tokens
     from hoering.mail.outbox import message_id_for
     from hoering.runtime import bootstrap
     from hoering.services.hearings import open_hearing, read_hearing_file
@@ -39,18 +41,19 @@ def prepare(url: str, home: Path, n: int) -> list[tuple[str, str]]:
     with rt.db.transaction() as s:
         template = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
         assert template is not None and template.unsent is not None and template.copy is not None
-        unsent, copy = template.unsent.raw, template.copy.raw
+        unsent, links, copy = template.unsent.raw, template.unsent.links, template.copy.raw
+        assert links, "an invitation without its personal link"
         s.execute(delete(OutboxMessage))
         messages, rows, unsents, copies = [], [], [], []
         for i in range(n):
             key, to = f"bench:{i}", f"kontakt{i:05d}@kommune.example"
             mid = message_id_for(key, settings)
             raw = unsent.replace(template.message_id, mid).replace(template.to_addr, to)
-            messages.append((to, raw))
+            messages.append((to, with_tokens(raw, links, rt.secret)))
             rows.append({"id": i + 1, "key": key, "message_id": mid, "kind": "invitation",
                          "hearing_id": template.hearing_id, "to_addr": to, "subject": template.subject,
                          "status": "pending", "attempts": 0, "created_at": OPENED, "next_attempt_at": OPENED})
-            unsents.append({"outbox_id": i + 1, "raw": raw})
+            unsents.append({"outbox_id": i + 1, "raw": raw, "links": links})
             copies.append({"outbox_id": i + 1,
                            "raw": copy.replace(template.message_id, mid).replace(template.to_addr, to)})
         for table, values in ((OutboxMessage, rows), (OutboxUnsent, unsents), (OutboxCopy, copies)):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import string
 from collections.abc import Mapping
 
 from hoering.tokens import answer_label, approval_label, derive
@@ -65,28 +66,41 @@ def placed(raw: str, links: Links, *, expected: Mapping[str, int]) -> str:
     ``expected``: how often each occurs in the rendered text and HTML. A placeholder that is not
     there as often (a link in a header or an attachment, where the sender cannot put its token
     in) is a template's bug: RuntimeError, when the mail is queued rather than sent broken."""
-    if not links:
-        return raw
+    if not links or _all_there(raw, links, expected):
+        return raw  # nothing broken: no regular expression run
     atoms = re.compile("|".join(map(re.escape, links)) + r"|=[0-9A-F]{2}|.", re.DOTALL)
-    splits = {p: re.compile("(?:" + "|".join(f"{re.escape(p[:k])}{SOFT}{re.escape(p[k:])}" for k in range(1, len(p)))
-                            + ")([^\r\n]*)") for p in links}
-    changed = True
-    while changed:  # again: a line mended can end in a second placeholder broken over the next
-        changed = False
-        for placeholder, split in splits.items():
-            mended = split.sub(lambda m, p=placeholder: _mended(m, p, atoms), raw)  # type: ignore[misc]
-            changed, raw = changed or mended != raw, mended
-    for placeholder in links:
-        if raw.count(placeholder) != expected.get(placeholder, 0):
-            raise RuntimeError(f"a personal link is in {expected.get(placeholder, 0)} places of the mail's text, "
-                                f"but in {raw.count(placeholder)} of the message as queued")
+    mended = True
+    while mended:  # again: a line mended can end in a second placeholder broken over the next
+        parts, done, mended = [], 0, False
+        at = raw.find(SOFT)
+        while at != -1:  # each soft break (base64 has none; quoted-printable one per long line)
+            before = raw[max(0, at - PLACEHOLDER):at]
+            head = before[len(before.rstrip(ALPHABET)):]  # a link's token always follows a "/"
+            end = raw.find("\r\n", at + len(SOFT))
+            line = raw[at + len(SOFT):end if end != -1 else len(raw)]
+            placeholder = head + line[:PLACEHOLDER - len(head)]
+            if 0 < len(head) < PLACEHOLDER and placeholder in links and at - len(head) >= done:
+                parts += [raw[done:at - len(head)], _mended(placeholder, line[PLACEHOLDER - len(head):], atoms)]
+                done, mended = at + len(SOFT) + len(line), True
+            at = raw.find(SOFT, at + 1)
+        raw = "".join(parts) + raw[done:]
+    if not _all_there(raw, links, expected):
+        raise RuntimeError("a personal link is not in the message as queued as often as in the mail's text: "
+                           + ", ".join(f"{expected.get(p, 0)} and {raw.count(p)}" for p in links))
     return raw
 
 
-def _mended(m: re.Match[str], placeholder: str, atoms: re.Pattern[str]) -> str:
+PLACEHOLDER = 43  # characters, as a token
+ALPHABET = string.ascii_letters + string.digits + "_-"
+
+
+def _all_there(raw: str, links: Links, expected: Mapping[str, int]) -> bool:
+    return all(raw.count(p) == expected.get(p, 0) for p in links)
+
+
+def _mended(placeholder: str, rest: str, atoms: re.Pattern[str]) -> str:
     """A placeholder the encoder broke over two lines: the soft break goes in front of it, and the
     line it now starts is wrapped again after it (escapes ``=XX`` and placeholders kept whole)."""
-    rest = m.group(1)
     soft = rest.endswith("=")  # a soft break ("=" itself is always written "=3D")
     lines, line = [], placeholder
     for atom in atoms.findall(rest[:-1] if soft else rest):
