@@ -8,11 +8,57 @@ Revises: 0016_outbox_bodies
 
 from __future__ import annotations
 
+import base64
+import codecs
+import quopri
+import re
+from email import message_from_bytes
+from email.policy import compat32
+
 import sqlalchemy as sa
 from alembic import op
 
-# The project's one redaction rule, applied as it stands when the migration runs (as in 0016).
-from hoering.mail.redact import redact_received
+# The redaction rule for received mail as it stood when this migration was written
+# (hoering.mail.redact.redact_received): a migration imports nothing from the application, whose
+# rule may change after it.
+_SLASH = r"(?:/|%2[Ff])"
+LINK = re.compile(rf"({_SLASH}svar{_SLASH}|{_SLASH}referat{_SLASH}\d+{_SLASH}\d+{_SLASH})"
+                  r"[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+REDACTED = r"\1[fjernet]"
+
+
+def redact_received(raw: bytes) -> bytes:
+    try:
+        msg = message_from_bytes(raw, policy=compat32)
+        changed = False
+        for part in msg.walk():
+            if part.get_content_maintype() != "text" or part.get_filename():
+                continue
+            body = part.get_payload(decode=True)
+            if not isinstance(body, bytes):
+                continue
+            try:
+                charset = codecs.lookup(part.get_content_charset() or "us-ascii").name
+            except LookupError:
+                charset = "latin-1"
+            text = body.decode(charset, errors="surrogateescape")
+            redacted = LINK.sub(REDACTED, text)
+            if redacted == text:
+                continue
+            data = redacted.encode(charset, errors="surrogateescape")
+            encoding = str(part.get("Content-Transfer-Encoding", "7bit")).lower()
+            if encoding == "base64":
+                part.set_payload(base64.encodebytes(data).decode("ascii"))
+            elif encoding == "quoted-printable":
+                part.set_payload(quopri.encodestring(data).decode("ascii"))
+            else:
+                part.set_payload(data.decode("ascii", errors="surrogateescape"))
+            changed = True
+        if not changed:
+            return raw
+        return msg.as_bytes(policy=compat32.clone(linesep="\r\n" if b"\r\n" in raw else "\n"))
+    except Exception:
+        return LINK.sub(REDACTED, raw.decode("latin-1")).encode("latin-1")
 
 revision = "0017_links_at_rest"
 down_revision = "0016_outbox_bodies"
