@@ -55,14 +55,15 @@ def test_placeholders_stay_whole_and_the_sender_puts_the_tokens_in(indent):
     assert got[0] == expected[0] and got[1].rstrip("\n") == expected[1]
 
 
-def test_a_link_where_the_sender_cannot_put_its_token_is_refused():
+def test_a_link_in_a_header_is_refused():
     links = PersonalLinks(PORTAL)
     link = links.answer(NONCE)
-    rendered = Rendered(subject=f"Mailhøring {link}", text="Se emnet", html="<p>Se emnet</p>")
+    (placeholder,) = links.labels
+    rendered = Rendered(subject=f"Svar {placeholder}", text=f"Se {link}", html=f"<p>Se {link}</p>")
     msg = build_message(settings=load_settings(secret_key="x"), key="k", to="a@b.example", to_name=None,
                         rendered=rendered, now=JYFE_OPENED, with_links=True)
     with pytest.raises(RuntimeError, match="personal link"):
-        queued_raw(msg, Rendered(subject="", text=link, html=""), links.labels)
+        queued_raw(msg, rendered, links.labels)
 
 
 TOKEN = derive_token(SECRET, NONCE)

@@ -64,8 +64,9 @@ class PersonalLinks:
 def placed(raw: str, links: Links, *, expected: Mapping[str, int]) -> str:
     """``raw`` (the message as queued, ``\\r\\n`` line ends) with every placeholder in one piece;
     ``expected``: how often each occurs in the rendered text and HTML. A placeholder that is not
-    there as often (a link in a header or an attachment, where the sender cannot put its token
-    in) is a template's bug: RuntimeError, when the mail is queued rather than sent broken."""
+    in the body as often, or is in a header, is a template's bug (the sender could not put its
+    token in): RuntimeError, when the mail is queued rather than sent broken. (Attachments are not
+    looked into: personal links belong in the text.)"""
     if not links or _all_there(raw, links, expected):
         return raw  # nothing broken: no regular expression run
     atoms = re.compile("|".join(map(re.escape, links)) + r"|=[0-9A-F]{2}|.", re.DOTALL)
@@ -85,7 +86,8 @@ def placed(raw: str, links: Links, *, expected: Mapping[str, int]) -> str:
             at = raw.find(SOFT, at + 1)
         raw = "".join(parts) + raw[done:]
     if not _all_there(raw, links, expected):
-        raise RuntimeError("a personal link is not in the message as queued as often as in the mail's text: "
+        raise RuntimeError("a personal link is not in the body of the message as queued as often as in the "
+                           "mail's text (a link in a header or an attachment?): "
                            + ", ".join(f"{expected.get(p, 0)} and {raw.count(p)}" for p in links))
     return raw
 
@@ -95,7 +97,10 @@ ALPHABET = string.ascii_letters + string.digits + "_-"
 
 
 def _all_there(raw: str, links: Links, expected: Mapping[str, int]) -> bool:
-    return all(raw.count(p) == expected.get(p, 0) for p in links)
+    """Each placeholder in the body as often as expected, and none in a header (an encoded word
+    would not even show a token as it is)."""
+    head, _, body = raw.partition("\r\n\r\n")
+    return all(p not in head and body.count(p) == expected.get(p, 0) for p in links)
 
 
 def _mended(placeholder: str, rest: str, atoms: re.Pattern[str]) -> str:
