@@ -19,6 +19,7 @@ from flows.shared import note_success
 
 
 class InboxRun(BaseModel):
+    configured: bool = True  # False: no mailbox is configured, the run read nothing
     fetched: int = 0
     stored: int = 0
     processed: int = 0
@@ -31,9 +32,12 @@ class InboxRun(BaseModel):
 
 @task(cache_policy=NO_CACHE)
 def read_mailbox(now: datetime | None) -> InboxRun:
-    from hoering.services.inbox import read_inbox
+    from hoering.services.inbox import inbox_configured, read_inbox
 
-    report = read_inbox(runtime(now))
+    rt = runtime(now)
+    if not inbox_configured(rt.settings):
+        return InboxRun(configured=False)
+    report = read_inbox(rt)
     return InboxRun(fetched=report.fetched, stored=report.stored, processed=report.processed,
                     recorded=report.by_status.get("recorded", 0), review=report.by_status.get("review", 0),
                     by_reason=report.by_reason, secretariat_mails=report.secretariat_mails)
@@ -43,6 +47,9 @@ def read_mailbox(now: datetime | None) -> InboxRun:
 async def inbox_watch(now: datetime | None = None) -> InboxRun:
     """Read the mailbox, act on each new message, send what that queued."""
     run = read_mailbox(now)
+    if not run.configured:
+        print("Inbox: no mailbox is configured (HOERING_IMAP_HOST, HOERING_IMAP_USERNAME); nothing to read.")
+        return run
     await note_success("inbox_fetch")  # /healthz: the last successful fetch
     sent = await send_pending(now)
     run.sent = sent.sent

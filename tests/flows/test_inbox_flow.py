@@ -90,3 +90,13 @@ def test_permanent_bounce_marks_the_row_and_asks_the_deputy(inbox_flow_rt, mailb
         reminded = set(s.scalars(select(OutboxMessage.to_addr).where(OutboxMessage.kind == "reminder")))
     assert "stedfortraeder@rebild.kommune.example" in reminded
     assert "socialdirektoer@rebild.kommune.example" not in reminded and len(reminded) == 11
+
+
+def test_without_a_mailbox_each_run_skips_in_one_line(flow_env, monkeypatch: pytest.MonkeyPatch):
+    """No IMAP settings: the run reads nothing and says so once, instead of failing with a
+    traceback every two minutes; /healthz's inbox check stays out of it."""
+    for name in ("IMAP_HOST", "IMAP_USERNAME"):
+        monkeypatch.delenv(f"HOERING_{name}", raising=False)
+    flow_env(Clock(JYFE_OPENED))
+    run = asyncio.run(inbox_watch(now=JYFE_OPENED))
+    assert run.configured is False and run.fetched == 0

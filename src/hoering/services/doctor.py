@@ -24,7 +24,7 @@ from hoering.inbox.fetch import login, open_mailbox
 from hoering.mail import smtp
 from hoering.passwords import needs_rehash
 from hoering.runtime import bootstrap
-from hoering.services.inbox import imap_config
+from hoering.services.inbox import imap_config, inbox_configured
 from hoering.settings import Settings, load_settings
 
 # The scheduled deployments that must exist and be active (deployments/plan.py; a test keeps
@@ -64,10 +64,10 @@ def diagnose(*, prefect: bool = True) -> Iterator[Line]:
                    "publish the statement (was.digst.dk) and set its URL: the law requires the link")
     yield from _database(settings)
     yield from _smtp(settings)
-    if settings.imap_host:
+    if inbox_configured(settings):
         yield from _imap(settings)
     if prefect:
-        yield from _prefect()
+        yield from _prefect(inbox=inbox_configured(settings))
 
 
 def _database(settings: Settings) -> Iterator[Line]:
@@ -187,15 +187,15 @@ def _imap(settings: Settings) -> Iterator[Line]:
             box.logout()
 
 
-def _prefect() -> Iterator[Line]:
+def _prefect(*, inbox: bool) -> Iterator[Line]:
     try:
-        lines = asyncio.run(_prefect_steps())
+        lines = asyncio.run(_prefect_steps(inbox=inbox))
     except Exception as exc:
         lines = [Line(False, "Prefect API", _short(exc), "check PREFECT_API_URL and the Prefect server")]
     yield from lines
 
 
-async def _prefect_steps() -> list[Line]:
+async def _prefect_steps(*, inbox: bool) -> list[Line]:
     # Imported here: Prefect takes seconds to import, and only this check needs it.
     from prefect.client.orchestration import get_client
     from prefect.settings import get_current_settings
@@ -229,7 +229,9 @@ async def _prefect_steps() -> list[Line]:
                               fix))
         else:
             crons = ", ".join(str(getattr(s.schedule, "cron", s.schedule)) for s in active)
-            lines.append(Line(True, f"deployment {name}", f"scheduled ({crons})"))
+            skips = "" if inbox or not name.startswith("inbox_watch/") else \
+                "; each run skips: no mailbox is configured (HOERING_IMAP_HOST, HOERING_IMAP_USERNAME)"
+            lines.append(Line(True, f"deployment {name}", f"scheduled ({crons}){skips}"))
     return lines
 
 

@@ -149,6 +149,12 @@ def import_files(rt: Runtime, raws: list[tuple[str, bytes]]) -> InboxReport:
     return processed
 
 
+def inbox_configured(st: Settings) -> bool:
+    """Is there a mailbox to read? Without one ``inbox_watch`` skips its runs (one log line, no
+    traceback every two minutes), ``hoering doctor`` says so, and an erasure has no server copies."""
+    return bool(st.imap_host and st.imap_username)
+
+
 def imap_config(st: Settings, token_provider: Callable[[], str] | None = None) -> ImapConfig:
     """The mailbox the settings name (``read_inbox`` reads it, ``hoering doctor`` checks it)."""
     if not st.imap_host or not st.imap_username:

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from hoering.inbox.fetch import connect
 from hoering.runtime import Runtime
-from hoering.services.inbox import imap_config
+from hoering.services.inbox import imap_config, inbox_configured
 from hoering.services.personal_copies import mentions
 
 BACKUP_MANIFEST = "manifest.json"
@@ -56,10 +56,9 @@ def copies_in_home(rt: Runtime, needles: list[str]) -> list[str]:
 def delete_from_mailbox(rt: Runtime, *, message_ids: list[str], addresses: list[str]) -> int:
     """Delete, on the IMAP server, the stored messages and any message from, to or copying the
     addresses; returns how many. Nothing to do when no mailbox is configured."""
-    settings = rt.settings
-    if not settings.imap_host or not settings.imap_username:
+    if not inbox_configured(rt.settings):
         return 0
-    config = imap_config(settings)
+    config = imap_config(rt.settings)
     deleted = 0
     with connect(config) as box:
         for folder in dict.fromkeys(f for f in (config.folder, config.processed_folder) if f):
