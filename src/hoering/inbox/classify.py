@@ -42,8 +42,9 @@ AUTO_SUBJECTS = re.compile(
 BOUNCE_SUBJECTS = re.compile(
     r"^\s*(undeliverable|undelivered mail|ikke leveret|kan ikke leveres|returned mail|"
     r"delivery status notification|mail delivery failed|delivery failure|failure notice|"
-    r"levering mislykkedes|returneret post)", re.IGNORECASE)
-DAEMONS = ("mailer-daemon", "postmaster", "mail-daemon", "microsoftexchange")
+    r"levering mislykkedes|returneret post|mail could not be delivered|message not delivered|"
+    r"delivery has failed|non.?delivery|unzustellbar|nicht zustellbar)", re.IGNORECASE)
+DAEMONS = ("mailer-daemon", "postmaster", "mail-daemon", "microsoftexchange", "ndr")
 
 
 def is_auto_reply(msg: Incoming) -> bool:
@@ -79,9 +80,10 @@ FAIL_STATUS = re.compile(r"^\s*(action\s*:\s*failed|status\s*:\s*5\.\d+\.\d+)", 
 
 
 def from_daemon(msg: Incoming) -> bool:
-    """Sent by a mail system, not a person: a mailer daemon's address or the null sender."""
+    """Sent by a mail system, not a person: a mailer daemon's address, or no sender address at all.
+    (The null sender alone does not tell: RFC 3834 asks auto-replies to use it too.)"""
     local = msg.from_addr.partition("@")[0]
-    return any(local.startswith(d) for d in DAEMONS) or msg.header("Return-Path") == "<>"
+    return not local or any(local.startswith(d) for d in DAEMONS)
 
 
 def is_bounce(msg: Incoming) -> bool:
@@ -95,10 +97,9 @@ def looks_like_bounce(msg: Incoming) -> bool:
     if m.get_content_type() == "multipart/report" and \
             m.get_param("report-type", "").lower() == "delivery-status":  # type: ignore[union-attr]
         return True
-    local = msg.from_addr.partition("@")[0]
-    if msg.from_addr and not any(local.startswith(d) for d in DAEMONS):
-        return bool(BOUNCE_SUBJECTS.match(msg.subject)) and msg.header("Return-Path") in ("<>", "")
-    return bool(BOUNCE_SUBJECTS.match(msg.subject)) or any(
+    if BOUNCE_SUBJECTS.match(msg.subject):  # also a person's: a forward of a report goes to review
+        return True
+    return (from_daemon(msg) or msg.header("Return-Path") == "<>") and any(
         p.get_content_type() in ("message/delivery-status", "message/rfc822", "text/rfc822-headers")
         for p in m.walk())
 
