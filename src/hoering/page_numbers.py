@@ -1,5 +1,6 @@
 """"Side N af M" on every page of a PDF (reportlab) and a DOCX (Word fields), for every document
-the secretariat sends: agendas, minutes and the høringsnotat.
+the secretariat sends: agendas, minutes and the høringsnotat; and the page a Danish Word document
+is set on (A4, Danish margins, the document language da-DK so that Word checks Danish spelling).
 
 reportlab knows the page count only at the end, so the canvas keeps each page's state and draws
 the footers when the document is saved (the usual two-pass "numbered canvas"). Word computes its
@@ -13,6 +14,7 @@ from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm, Mm
 from reportlab.pdfgen.canvas import Canvas
 
 from hoering.domain.text import clean_text
@@ -42,6 +44,37 @@ def numbered_canvas(footer: Footer) -> type[Canvas]:
             super().save()
 
     return NumberedCanvas
+
+
+DANISH = "da-DK"
+
+
+def docx_danish_a4(document: Any) -> None:
+    """A4 portrait with the margins of Danish Word (top and bottom 3 cm, left and right 2 cm), and
+    da-DK as the language of the document defaults and of every style that names a language
+    (python-docx's template is US Letter and en-US)."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin = section.bottom_margin = Cm(3)
+        section.left_margin = section.right_margin = Cm(2)
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr = defaults.find(qn("w:rPrDefault"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr)
+    props = rpr.find(qn("w:rPr"))
+    if props is None:
+        props = OxmlElement("w:rPr")
+        rpr.append(props)
+    if props.find(qn("w:lang")) is None:
+        props.append(OxmlElement("w:lang"))
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), DANISH)
+    document.core_properties.language = DANISH
 
 
 def docx_page_footer(section: Any, *, left: str, header: str | None = None) -> None:

@@ -20,6 +20,18 @@ def header_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def page_header(doc: dict[str, Any]) -> str:
+    """The line at the top of every page: the body and date, and UDKAST while minutes are a draft."""
+    line = f"{doc['body']['long_name']} – {doc['date_da']}"
+    return f"{doc['draft']} · {line}" if doc.get("draft") else line
+
+
+def document_title(doc: dict[str, Any]) -> str:
+    """The heading: "Referat (UDKAST – ikke godkendt): Møde i …" while the minutes are a draft."""
+    title = f"{doc['title']} ({doc['draft']})" if doc.get("draft") else doc["title"]
+    return f"{title}: Møde i {doc['body']['long_name']} ({doc['body']['name']})"
+
+
 def closing_lines(doc: dict[str, Any]) -> list[str]:
     """What the minutes end with: who approved them and when, and any later corrections."""
     lines = [doc["approved"]] if doc.get("approved") else []

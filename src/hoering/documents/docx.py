@@ -8,9 +8,9 @@ from typing import Any
 from docx import Document
 from docx.shared import Pt, RGBColor
 
-from hoering.documents import closing_lines, header_rows, kind_line
+from hoering.documents import closing_lines, document_title, header_rows, kind_line, page_header
 from hoering.domain.text import clean_tree
-from hoering.page_numbers import docx_page_footer
+from hoering.page_numbers import docx_danish_a4, docx_page_footer
 
 BLUE = RGBColor(0x00, 0x4F, 0x6E)
 
@@ -20,13 +20,13 @@ def render_docx(doc: dict[str, Any]) -> bytes:
     d = Document()
     d.core_properties.title = f"{doc['title']} {doc['body']['name']} {doc['date_da']}"
     d.core_properties.author = doc["secretariat"]
-    d.core_properties.language = "da-DK"
+    docx_danish_a4(d)
     normal = d.styles["Normal"]
     normal.font.name, normal.font.size = "Arial", Pt(10.5)
-    docx_page_footer(d.sections[0], header=f"{doc['body']['long_name']} – {doc['date_da']}",
+    docx_page_footer(d.sections[0], header=page_header(doc),
                      left=f"{doc['body']['name']} – {doc['title'].lower()} {doc['date_da']}")
     d.add_paragraph(doc["secretariat"])
-    d.add_heading(f"{doc['title']}: Møde i {doc['body']['long_name']} ({doc['body']['name']})", level=0)
+    d.add_heading(document_title(doc), level=0)
     head = header_rows(doc)
     table = d.add_table(rows=0, cols=2)
     for key, value in head:

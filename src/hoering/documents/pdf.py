@@ -12,7 +12,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from hoering.documents import closing_lines, header_rows, kind_line
+from hoering.documents import closing_lines, document_title, header_rows, kind_line, page_header
 from hoering.domain.text import clean_tree
 from hoering.page_numbers import numbered_canvas
 
@@ -49,8 +49,7 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
     doc = clean_tree(doc)  # text stored before the boundary cleaned it: no control character reaches the file
     st = _styles()
     story: list[Any] = [_p(doc["secretariat"], st["muted"]),
-                        _p(f"{doc['title']}: Møde i {doc['body']['long_name']} ({doc['body']['name']})",
-                           st["h1"])]
+                        _p(document_title(doc), st["h1"])]
     head = header_rows(doc)
     table = Table([[_p(k, st["th"]), _p(v, st["body"])] for k, v in head], colWidths=[32 * mm, 133 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -73,7 +72,7 @@ def render_pdf(doc: dict[str, Any]) -> bytes:
     def _footer(canvas: Any, page: int, pages: int) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
-        canvas.drawString(22 * mm, 287 * mm, f"{doc['body']['long_name']} – {doc['date_da']}")
+        canvas.drawString(22 * mm, 287 * mm, page_header(doc))
         canvas.drawString(22 * mm, 10 * mm, f"{doc['body']['name']} – {doc['title'].lower()} {doc['date_da']}")
         canvas.drawRightString(188 * mm, 10 * mm, f"Side {page} af {pages}")
         canvas.restoreState()

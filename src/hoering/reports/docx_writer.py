@@ -18,12 +18,12 @@ def write_docx(notat: Notat) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
 
-    from hoering.page_numbers import docx_page_footer
+    from hoering.page_numbers import docx_danish_a4, docx_page_footer
 
     doc = Document()
     doc.core_properties.title = t(f"{notat.title}: {notat.subject}")
     doc.core_properties.author = "Sekretariat for Nordjysk Socialaftale"
-    doc.core_properties.language = "da-DK"
+    docx_danish_a4(doc)
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(11)

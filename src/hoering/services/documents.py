@@ -24,6 +24,7 @@ from hoering.services.registry import secretariat
 Mode = Literal["agenda", "minutes"]
 Format = Literal["html", "pdf", "docx"]
 SECTION_TITLES = {"behandling": "Sager til behandling", "orientering": "Sager til orientering"}
+DRAFT_MINUTES = "UDKAST – ikke godkendt"  # said on every page of the minutes until the chair approves them
 SAGSBESKRIVELSE = (("baggrund", "Baggrund"), ("sagsfremstilling", "Sagsfremstilling"),
                    ("oekonomi", "Økonomi"))
 
@@ -81,6 +82,7 @@ def meeting_view(s: Session, meeting: Meeting, mode: Mode, *, secretariat: str) 
         "sections": sections,
         "followups": [describe_followup(f, on=meeting_day(meeting)) for f in followups_due_for(s, meeting)],
         "approved": approved, "corrections": corrections,
+        "draft": DRAFT_MINUTES if mode == "minutes" and meeting.minutes_approved_at is None else None,
         "cancelled": meeting.cancelled_at is not None,
         "secretariat": secretariat,
     }
