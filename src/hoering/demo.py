@@ -68,6 +68,13 @@ RESPONSES = {
              "fastsat, men indgår i drøftelsen af puljens udmøntning."),
     "Morsø": ("imoedekommet", "Sekretariatet giver en status om puljens brug på det næste møde."),
 }
+# The secretariat's subject and summary of each answer (the notat groups the answers by subject).
+SUMMARIES = {
+    "Aalborg": ("Brugen af puljen", "Aalborg støtter puljen, hvis den bruges til fælles udvikling af tilbud til "
+                "unge med særlige behov."),
+    "Læsø": ("Brugen af puljen", "Læsø støtter puljen og ønsker, at de mindste kommuner får del i aktiviteterne."),
+    "Morsø": ("Status og opfølgning", "Morsø ønsker en kort status om, hvordan puljen bruges."),
+}
 NOTAT_WRITTEN = (14, 5, 10)
 OPENED = at(29, 4, 10)
 WATCH_TIME = (12, 15)  # hearing_watch runs every 15 minutes; the demo shows the run after noon
@@ -199,7 +206,8 @@ def write_notat(rt: Any, hearing_id: int, demo: Path) -> list[Path]:
     later = Runtime(rt.settings, rt.db, fixed(when))
     for _, kommune, _ in ANSWERS:
         stance, text = RESPONSES.get(kommune, ("efterretning", "Svaret tages til efterretning."))
-        respond(later, hearing_id, kommune=kommune, stance=stance, text=text)
+        subject, summary = SUMMARIES.get(kommune, ("Fælles pulje", "Kommunen tilslutter sig en fælles pulje."))
+        respond(later, hearing_id, kommune=kommune, stance=stance, text=text, subject=subject, summary=summary)
     paths = []
     for fmt in ("docx", "pdf"):
         path = demo / f"hoeringsnotat-jyfe.{fmt}"

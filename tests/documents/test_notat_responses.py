@@ -67,19 +67,20 @@ def test_the_notat_as_docx(answered) -> None:
     d = docx.Document(io.BytesIO(out.read_bytes()))
     text = "\n".join(p.text for p in d.paragraphs)
     tables = {t.rows[0].cells[0].text: [[c.text for c in r.cells] for r in t.rows[1:]] for t in d.tables}
-    assert "Høringsperiode: 29. april 2014 – tirsdag den 13. maj 2014 kl. 12.00 (14 dage)" in text
+    assert "Høringsperiode: 29. april 2014 – 13. maj 2014 kl. 12.00 (14 dage)" in text
     parties = tables["Hørt part"]
     assert [r[0] for r in parties] == sorted(r[0] for r in parties) and len(parties) == 11
     marks = {r[0]: r[1] for r in parties}
-    assert {k for k, v in marks.items() if v == "X"} == {"Aalborg Kommune", "Hjørring Kommune", "Thisted Kommune"}
+    assert {k for k, v in marks.items() if v != "Intet svar"} == {"Aalborg Kommune", "Hjørring Kommune",
+                                                                   "Thisted Kommune"}
     thisted = next(r for r in parties if r[0] == "Thisted Kommune")
-    assert thisted[3:] == ["30. april 2014 kl. 10.00", "via svarlink"]
+    assert thisted[1:] == ["«Midlerne samles i en fælles pulje»", "via svarlink", "30. april 2014 kl. 10.00"]
     assert ("Sekretariatets bemærkning: Delvist imødekommet. Puljen fastholdes, men Aalborgs ønske indgår i "
             "udmøntningen.") in text
     assert "Sekretariatets bemærkning: Imødekommet. Forslaget følges." in text
-    assert "Sekretariatets bemærkning: Taget til efterretning." in text
-    summary = next(p for p in text.splitlines() if p.startswith("Resumé af bemærkningerne: Aalborg"))
-    assert summary.endswith("…") and len(summary) < 360  # a short summary, not the whole comment
+    assert "Sekretariatets bemærkning: Sekretariatet tager svaret til efterretning." in text  # said once
+    summary = next(p for p in text.splitlines() if p.startswith("Aalborg Kommune («Andelen"))
+    assert summary.endswith("…") and len(summary) < 400  # a short summary, not the whole comment
     assert "Vedlagte dokumenter: bilag 2 (Aalborgs høringssvar.pdf)." in text
     appendices = tables["Nr."]
     assert [r[0] for r in appendices] == ["Bilag 1", "Bilag 2"]
@@ -103,7 +104,7 @@ def test_the_notat_as_pdf(answered) -> None:
     pages = text.count("\f") or 1
     assert f"Side 1 af {pages}" in flat and f"Side {pages} af {pages}" in flat
     assert "(14 dage)" in flat
-    assert "Aalborg Kommune X svar modtaget" in flat and "Morsø Kommune intet svar" in flat
+    assert "Aalborg Kommune «Andelen udbetales" in flat and "Morsø Kommune Intet svar" in flat
     assert "Sekretariatets bemærkning: Delvist imødekommet." in flat
-    assert "Sekretariatets bemærkning: Taget til efterretning." in flat
+    assert "Sekretariatets bemærkning: Sekretariatet tager svaret til efterretning." in flat
     assert "Bilag 2 Aalborgs høringssvar.pdf" in flat

@@ -13,7 +13,7 @@ from tests.reports.test_notat import docx_tables
 from tests.support import BOTH_CONTACTS, jyfe
 from tests.web.conftest import invitation_links, login, path_of, send_mail
 
-CLOSED = "Høringen blev lukket før fristen, den 2. maj 2014 kl. 10.00 (fristen var tirsdag den 13. maj 2014 kl. 12.00)."
+CLOSED = "Høringen blev lukket før fristen, den 2. maj 2014 kl. 10.00 (fristen var 13. maj 2014 kl. 12.00)."
 SILENCE = ("Stiltiende accept er anvendt før fristen: 9 hørte parter havde ikke svaret, da høringen blev lukket, "
            "og tælles som «Kommunen kan tilslutte sig forslaget».")
 

@@ -138,12 +138,16 @@ def respond(
     stance: Annotated[str, typer.Option(
         help="imoedekommet | delvist | ikke_imoedekommet | efterretning")],
     text: Annotated[str, typer.Option(help="The response and its reasons (Danish; stands in the høringsnotat).")],
+    subject: Annotated[str | None, typer.Option(
+        help="What the answer is about, e.g. 'Fordeling af midlerne' (the notat groups answers by it).")] = None,
+    summary: Annotated[str | None, typer.Option(
+        help="A short summary of the answer's essential points (without one the notat is an UDKAST).")] = None,
 ) -> None:
     """The secretariat's response to a kommune's answer, for the høringsnotat (latest counts)."""
     from hoering.domain.responses import STANCES
     from hoering.services.responses import respond as record
 
-    r = record(runtime(), hearing_id, kommune=kommune, stance=stance, text=text)
+    r = record(runtime(), hearing_id, kommune=kommune, stance=stance, text=text, subject=subject, summary=summary)
     typer.echo(f"Sekretariatets bemærkning v{r.version} til {r.kommune_code}: {label(STANCES, r.stance)}")
 
 

@@ -111,6 +111,8 @@ class Response:
     version: int
     responded_at: datetime
     responded_by: str
+    subject: str | None = None  # what the answer is about (the høringsnotat groups by it)
+    summary: str | None = None  # the secretariat's summary of the answer's essential points
 
 
 def responses_of(s: Session, hearing_id: int) -> dict[int, Response]:
@@ -128,8 +130,10 @@ def responses_of(s: Session, hearing_id: int) -> dict[int, Response]:
 
 
 def response_of(row: HearingResponse, code: int) -> Response:
-    return response(code, row.stance, row.text, row.version, row.responded_at, row.responded_by)
+    return response(code, row.stance, row.text, row.version, row.responded_at, row.responded_by,
+                    row.subject, row.summary)
 
 
-def response(code: int, stance: str, text: str, version: int, at: datetime, by: str) -> Response:
-    return Response(code, stance, STANCES[stance], text, version, at, by)
+def response(code: int, stance: str, text: str, version: int, at: datetime, by: str,
+             subject: str | None = None, summary: str | None = None) -> Response:
+    return Response(code, stance, STANCES[stance], text, version, at, by, subject, summary)

@@ -90,6 +90,8 @@ class HearingResponse(Base):
     version: Mapped[int]
     stance: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(120))  # the høringsnotat groups answers by it
+    summary: Mapped[str | None] = mapped_column(Text)  # the answer's essential points, in a few lines
     responded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     responded_by: Mapped[str] = mapped_column(String(200))
 

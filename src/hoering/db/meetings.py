@@ -75,6 +75,7 @@ class Item(Base):
     raised_by: Mapped[str] = mapped_column(String(200))
     resume: Mapped[str | None] = mapped_column(Text)
     sagsbeskrivelse: Mapped[dict[str, Any]]
+    links: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")  # [{title, url}]: not bilag
     for_kkr: Mapped[bool] = mapped_column(default=False)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     number: Mapped[int | None]

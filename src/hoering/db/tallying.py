@@ -112,7 +112,7 @@ def answers_of(s: Session, hearing_id: int) -> Answers:
 def _parties() -> Select[Any]:
     k, r, x = Kommune.__table__.c, HearingRecipient.__table__.c, HearingResponse.__table__.c
     return (select(k.code, k.name, k.kind, k.population, r.id,
-                   x.stance, x.text, x.version, x.responded_at, x.responded_by)
+                   x.stance, x.text, x.version, x.responded_at, x.responded_by, x.subject, x.summary)
             .select_from(Kommune.__table__
                          .outerjoin(HearingRecipient.__table__,
                                     (r.kommune_id == k.id) & (r.hearing_id == bindparam("hearing_id")))

@@ -138,6 +138,9 @@ class HearingDefinition(Strict):
     late: Literal["ignore", "count"] = "ignore"
     allocation: Allocation | None = None
     bilag: list[HearingBilagDef] = Field(default_factory=list, max_length=50)
+    sagsnr: Annotated[str, StringConstraints(max_length=60, strip_whitespace=True)] | None = None
+    # the person the kommuner may ask (name, and phone or mail); default: the secretariat
+    contact: Annotated[str, StringConstraints(max_length=200, strip_whitespace=True)] | None = None
 
     @field_validator("deadline")
     @classmethod

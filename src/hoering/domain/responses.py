@@ -12,6 +12,18 @@ STANCES: dict[str, str] = {
     "efterretning": "Taget til efterretning",
 }
 MAX_RESPONSE = 5000
+MAX_SUBJECT = 120
+
+
+def check_summary(subject: str | None, summary: str | None) -> tuple[str | None, str | None]:
+    """The answer's subject and the secretariat's summary of it, trimmed (each may be left out)."""
+    subject = " ".join(subject.split()) if subject else None
+    summary = summary.strip() if summary else None
+    if subject and len(subject) > MAX_SUBJECT:
+        raise RuleViolation(f"emnet er længere end {MAX_SUBJECT} tegn; skriv et kort emne (fx «Fordeling af midlerne»)")
+    if summary and len(summary) > MAX_RESPONSE:
+        raise RuleViolation(f"resuméet er længere end {MAX_RESPONSE} tegn")
+    return subject or None, summary or None
 
 
 def check_response(stance: str, text: str) -> tuple[str, str]:

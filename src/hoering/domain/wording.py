@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from hoering.danish import format_amount, format_datetime, format_deadline, join_names
+from hoering.danish import format_amount, format_datetime, join_names
 from hoering.domain.hearing import HearingDefinition, Qualified
 from hoering.domain.tally import Tally
 
@@ -103,7 +103,7 @@ def closing_note(*, deadline: datetime, closed_at: datetime | None, silent: int,
     if closed_at is None or closed_at >= deadline:
         return None
     text = (f"Høringen blev lukket før fristen, den {format_datetime(closed_at)} "
-            f"(fristen var {format_deadline(deadline)}).")
+            f"(fristen var {format_datetime(deadline)}).")
     if silent:
         who = "1 hørt part" if silent == 1 else f"{silent} hørte parter"
         had = f"{who} havde ikke svaret, da høringen blev lukket"

@@ -35,3 +35,9 @@ class Notat:
     title: str
     subject: str
     blocks: list[Block] = field(default_factory=list)
+    draft: str | None = None  # "UDKAST": said in the header of every page
+
+    @property
+    def running_header(self) -> str:
+        line = f"Sekretariat for Nordjysk Socialaftale · {self.title}"
+        return f"{self.draft} · {line}" if self.draft else line

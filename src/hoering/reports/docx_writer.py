@@ -28,7 +28,7 @@ def write_docx(notat: Notat) -> bytes:
     normal.font.name = "Arial"
     normal.font.size = Pt(11)
     docx_page_footer(doc.sections[0], left=notat.subject[:90],
-                     header="Sekretariat for Nordjysk Socialaftale · " + notat.title)
+                     header=notat.running_header)
     for block in notat.blocks:
         if isinstance(block, Heading):
             doc.add_heading(t(block.text), level=block.level)

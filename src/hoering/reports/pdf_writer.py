@@ -89,7 +89,9 @@ def write_pdf(notat: Notat) -> bytes:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.setFillColor(colors.HexColor("#5b6770"))
-        canvas.drawString(20 * mm, 287 * mm, f"{SECRETARIAT} · {notat.title}")
+        if notat.draft:
+            canvas.setFillColor(colors.HexColor("#b00020"))
+        canvas.drawString(20 * mm, 287 * mm, notat.running_header)
         canvas.drawString(20 * mm, 12 * mm, footer[:95])
         canvas.restoreState()
 
@@ -111,7 +113,7 @@ def write_pdf(notat: Notat) -> bytes:
 
 def _widths(columns: int, width: float) -> list[float]:
     if columns == 4:
-        return [width * f for f in (0.27, 0.29, 0.24, 0.20)]
+        return [width * f for f in (0.24, 0.38, 0.16, 0.22)]
     if columns == 2:
         return [width * 0.7, width * 0.3]
     if columns == 5:

@@ -40,10 +40,9 @@ from hoering.db.meetings import Bilag, Item, Meeting
 from hoering.db.outbox import OutboxCopy, OutboxMessage
 from hoering.db.registry import Kommune
 from hoering.errors import HoeringError
-from hoering.reports.notat import render_notat
 from hoering.runtime import Runtime
 from hoering.services.documents import meeting_document
-from hoering.views.report import hearing_report
+from hoering.services.hearing_reports import write_notat
 
 Direction = Literal["sendt", "modtaget", "intern"]
 INDEX_FIELDS = ("date", "direction", "case", "title", "parties", "description", "file", "sha256", "size")
@@ -118,7 +117,7 @@ def journal_export(rt: Runtime, scope: Scope, target: Path) -> list[JournalEntry
         cases.update({i: (f"høring {i}", title) for i, title in
                       s.execute(select(Hearing.id, Hearing.title).where(Hearing.id.in_(ids)))})
     if scope.hearing_id is not None and status == "closed" and closed_at is not None:
-        notat = render_notat(hearing_report(rt, scope.hearing_id), "pdf", written=closed_at)
+        notat = write_notat(rt, scope.hearing_id, "pdf", written=closed_at)
         docs.append(_Doc(closed_at, "intern", "Sekretariatet", "Høringsnotat", "hoeringsnotat.pdf", notat))
     if scope.meeting_id is not None:
         if agenda_at is not None:

@@ -43,6 +43,8 @@ class ResponseShown(View):
     stance_label: str
     text: str
     responded_at: Moment
+    subject: str | None = None
+    summary: str | None = None
 
 
 def stored_files(files: list[AnswerFile]) -> tuple[StoredFile, ...]:
@@ -69,4 +71,5 @@ def _bilag(b: BilagRow) -> BilagShown:
 
 
 def response_shown(r: Response) -> ResponseShown:
-    return ResponseShown(stance=r.stance, stance_label=r.stance_label, text=r.text, responded_at=r.responded_at)
+    return ResponseShown(stance=r.stance, stance_label=r.stance_label, text=r.text, responded_at=r.responded_at,
+                         subject=r.subject, summary=r.summary)

@@ -82,6 +82,8 @@ class HearingReport:
     history: tuple[ResultVersion, ...]  # every stored close, oldest first
     events: tuple[tuple[datetime, str], ...]  # reopenings and extensions (when, Danish text)
     bilag: tuple[BilagShown, ...] = ()
+    sagsnr: str | None = None
+    contact: str | None = None  # the hearing's contact person, when its file names one
 
     @property
     def answered(self) -> int:
@@ -118,7 +120,8 @@ def hearing_report(rt: Runtime, hearing_id: int) -> HearingReport:
             rows=tuple(sorted(rows, key=lambda row: alphabetical(row.display_name))),
             counts=tuple((k, r.label(k) or k, n) for k, n in r.counts.items()), outcome=r.outcome,
             summary=r.summary, total=r.total, pool=r.allocation.pool if r.allocation else None,
-            version=r.version, recorded_at=r.recorded_at, history=r.history, events=events, bilag=r.bilag)
+            version=r.version, recorded_at=r.recorded_at, history=r.history, events=events, bilag=r.bilag,
+            sagsnr=d.sagsnr, contact=d.contact)
 
 
 def deadline_events(s: Session, hearing_id: int) -> list[tuple[datetime, str]]:
@@ -167,8 +170,8 @@ def silence_da(d: HearingDefinition) -> str:
 
 def late_da(d: HearingDefinition) -> str:
     if d.late == "count":
-        return "Svar modtaget efter fristen tæller med."
-    return "Svar modtaget efter fristen gengives, men tæller ikke med."
+        return "Svar efter fristen tæller med."
+    return "Svar efter fristen gengives, men tæller ikke med."
 
 
 def distribution_da(d: HearingDefinition) -> str | None:

@@ -20,17 +20,18 @@ router = APIRouter(route_class=TextRoute)
 
 @router.post("/hoering/{hearing_id}/bemaerkning")
 def respond(request: Request, hearing_id: Id, csrf: Field = None, kommune: Field = None,
-            stance: Field = None, text: Field = None) -> Response:
+            stance: Field = None, text: Field = None, subject: Field = None, summary: Field = None) -> Response:
     actor = guard(request, csrf)
     if not isinstance(actor, Principal):
         return actor
     code = (kommune or "").strip()
     try:
         done = record_response(request.app.state.rt, hearing_id, kommune=code, stance=stance or "",
-                               text=text or "", actor=actor.actor)
+                               text=text or "", subject=subject, summary=summary, actor=actor.actor)
     except HoeringError as exc:  # an unknown hearing: render's 404
         return render(request, hearing_id, refused=Refused(
-            f"bemaerk-{code}", f"Bemærkningen er ikke gemt: {danish(exc)}", {"stance": stance, "text": text}))
+            f"bemaerk-{code}", f"Bemærkningen er ikke gemt: {danish(exc)}",
+            {"stance": stance, "text": text, "subject": subject, "summary": summary}))
     again = f" (version {done.version})" if done.version > 1 else ""
     flash(request, f"Sekretariatets bemærkning er gemt{again}; den står i høringsnotatet.")
     return back(hearing_id)
