@@ -22,7 +22,7 @@ production:
 	$(PY) -m pip install -q -e .
 
 # Debian packages the tests use: chromium (browser tests), poppler-utils (pdftotext), dovecot-imapd (inbox),
-# nginx (nginx -t on the proxy example).
+# nginx (nginx -t on the proxy example), hunspell-da (the Danish spelling gate).
 system-deps:
 	@bash .ci/system-deps.sh
 

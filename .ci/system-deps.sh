@@ -7,6 +7,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || need+=(nginx)  # deployments/proxy check
+command -v hunspell >/dev/null 2>&1 || need+=(hunspell)                      # the spelling gate
+[ -f /usr/share/hunspell/da_DK.dic ] || need+=(hunspell-da)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing ${need[*]} from Debian's packages ..."
