@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email import message_from_string, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 from sqlalchemy import select
 
 from hoering.db.models import Body, Meeting
+from hoering.db.outbox import OutboxCopy, OutboxUnsent
 from hoering.domain.calendar import COPENHAGEN
 from hoering.domain.meetings import ItemDefinition
 from hoering.runtime import Runtime
@@ -96,3 +99,12 @@ def meeting_at(rt: Runtime, body: str, starts_at: datetime) -> int:
 
 def item_files() -> list[Path]:
     return sorted((EX / "items").glob("[0-9]*"))
+
+
+def queued_messages(rt: Runtime) -> list[EmailMessage]:
+    """Every mail the replay queued, read from the outbox as it will be (or was) sent: tests that
+    read mails do not send them (test_das_2021 counts what the first send delivers)."""
+    with rt.db.read() as s:  # the stored copy where there is one, else the message still to send
+        raws = dict(s.execute(select(OutboxUnsent.outbox_id, OutboxUnsent.raw)).tuples().all())
+        raws.update(s.execute(select(OutboxCopy.outbox_id, OutboxCopy.raw)).tuples().all())
+    return [message_from_string(raws[i], policy=policy.default) for i in sorted(raws)]  # type: ignore[misc]

@@ -35,7 +35,7 @@ def test_running_the_cycle_again_at_the_same_clock_sends_nothing_twice(das2021):
     rt = replay.rt
     first = send_outbox(rt)
     received = len(sink.received)
-    # + 1: the secretariat told of the agenda's three bilag without a file (agenda_checks)
+    # + 1: the secretariat told of the agenda's two bilag without a file (agenda_checks)
     assert first.sent == received == 12 + 5 + 12 + 1 + 12 + 1 + 1
     again = run_cycle(rt)
     assert again.done == [] and again.orientations == []
@@ -55,7 +55,8 @@ def test_the_agenda_mail_carries_pdf_bilag_and_a_parseable_ics(das2021):
     msg = agenda[0]
     files = {p.get_filename(): p for p in msg.iter_attachments()}
     assert "Dagsorden DAS 15. marts 2021.pdf" in files
-    assert {"kommissorium-fokusomraade-2.txt", "tilbud-ucn.txt"} <= set(files)
+    assert {"Bilag 2 Kommissorium for arbejdsgruppe vedr. fokusområde 2.txt",
+            "Bilag 3 Tilbud fra UCN vedr. undersøgelse.txt"} <= set(files)
     ics = files["moede.ics"]
     assert ics.get_content_type() == "text/calendar" and ics.get_param("method") == "REQUEST"
     cal = Calendar.from_ical(ics.get_payload(decode=True))

@@ -14,10 +14,11 @@ from tests.spelling import needs_hunspell, unknown_words
 
 
 def mail_texts(rt) -> list[str]:
-    with rt.db.read() as s:
-        raws = list(s.scalars(select(OutboxUnsent.raw))) + list(s.scalars(select(OutboxCopy.raw)))
+    with rt.db.read() as s:  # the stored copy where there is one, else the message still to send
+        by_id = dict(s.execute(select(OutboxUnsent.outbox_id, OutboxUnsent.raw)).tuples().all())
+        by_id.update(s.execute(select(OutboxCopy.outbox_id, OutboxCopy.raw)).tuples().all())
     texts = []
-    for raw in raws:
+    for raw in by_id.values():
         m = message_from_string(raw, policy=policy.default)
         body = m.get_body(("plain",))
         texts += [str(m["Subject"]), body.get_content() if body else ""]  # type: ignore[union-attr]

@@ -3,7 +3,21 @@ plain data (``services.documents.meeting_view``): no database here."""
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePath
 from typing import Any
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def bilag_filename(number: int, title: str, filename: str | None) -> str:
+    """The name a bilag is attached under: ``Bilag 7 Overblik over indmeldinger ….pdf`` (its number
+    and title, the upload's own extension), never the upload's own name."""
+    suffix = PurePath(filename).suffix.lower() if filename else ""
+    stem = " ".join(_UNSAFE.sub(" ", title).split()).rstrip(". ")
+    if len(stem) > 100:
+        stem = stem[:100].rsplit(" ", 1)[0] + " …"
+    return f"Bilag {number} {stem}{suffix}"
 
 
 def header_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:

@@ -86,3 +86,7 @@ def _item(d: Any, item: dict[str, Any], mode: str) -> None:
         _label(d, "Bilag")
         for b in item["bilag"]:
             d.add_paragraph(f"Bilag {b['number']}: {b['title']}", style="List Bullet")
+    if item.get("links"):
+        _label(d, "Links")
+        for link in item["links"]:
+            d.add_paragraph(f"{link['title']}: {link['url']}", style="List Bullet")

@@ -105,4 +105,6 @@ def _item(item: dict[str, Any], mode: str, st: dict[str, ParagraphStyle]) -> lis
     if item["bilag"]:
         out += [_p("Bilag", st["label"]),
                 _bullets([f"Bilag {b['number']}: {b['title']}" for b in item["bilag"]], st["body"])]
+    if item.get("links"):
+        out += [_p("Links", st["label"]), _bullets([f"{x['title']}: {x['url']}" for x in item["links"]], st["body"])]
     return out

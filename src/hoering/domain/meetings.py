@@ -97,6 +97,13 @@ class BilagDef(Strict):
     file: str | None = None  # relative to the item file; without one the bilag is a title/link
 
 
+class LinkDef(Strict):
+    """A reference under an item (a web page, a law): shown with the item, never numbered as a bilag."""
+
+    title: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=1000, strip_whitespace=True)]
+
+
 class FollowupDef(Strict):
     what: Text
     who: Text
@@ -120,6 +127,7 @@ class ItemDefinition(Strict):
     indstillinger: list[Text] = []
     sagsbeskrivelse: Sagsbeskrivelse = Sagsbeskrivelse()
     bilag: list[BilagDef] = []
+    links: list[LinkDef] = []
     for_kkr: bool = False
     hearing: int | None = Field(default=None, ge=1)
     under_delegation_of: int | None = Field(default=None, ge=1)  # the DAS item that delegated

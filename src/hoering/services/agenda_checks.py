@@ -5,7 +5,9 @@ numbers of ``documents.meeting_view``. Warned about:
 
 - a bilag without a file (a title only): the members would get no document;
 - the text of an item (title, resumé, indstillinger, sagsbeskrivelse) referring to a bilag number
-  the agenda does not have, or to one without a file.
+  the agenda does not have, or to one without a file;
+- a reference to the wrong bilag: the sentence that refers to bilag N shares no word with bilag N's
+  title (unless it is the item's only bilag), as when a link counted as a bilag shifted the numbers.
 
 One function, :func:`agenda_warnings`, used by the cycle's agenda step (the warnings go to the
 secretariat with the agenda), ``hoering cycle due``, ``hoering meeting agenda`` and the console.
@@ -36,11 +38,16 @@ def agenda_warnings(s: Session, meeting: Meeting) -> list[str]:
     for entry in entries:
         where = f"Punkt {entry['number']} «{entry['title']}»"
         referred = referred_bilag(_texts(entry))
+        own = {b["number"] for b in entry["bilag"]}
         for n in sorted(referred):
             if n not in numbered:
                 warnings.append(f"{where}: teksten henviser til bilag {n}, men dagsordenen har intet bilag {n}")
             elif not numbered[n]["filename"]:
                 warnings.append(f"{where}: teksten henviser til bilag {n} «{numbered[n]['title']}», som ingen fil har")
+            elif own != {n} and not any(shares_a_word(numbered[n]["title"], sentence)
+                                        for sentence in referring_sentences(_texts(entry), n)):
+                warnings.append(f"{where}: teksten henviser til bilag {n} «{numbered[n]['title']}», men "
+                                "sætningen handler ikke om det bilag; er nummeret forkert?")
         for b in entry["bilag"]:
             if not b["filename"] and b["number"] not in referred:
                 warnings.append(f"{where}: bilag {b['number']} «{b['title']}» har ingen fil")
@@ -65,6 +72,22 @@ def referred_bilag(text: str) -> set[int]:
             else:
                 found.update(ends)
     return found
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])|\n+")
+_WORD = re.compile(r"[a-zæøåéü]{5,}")
+
+
+def referring_sentences(text: str, number: int) -> list[str]:
+    """The sentences of ``text`` that refer to bilag ``number``."""
+    return [s for s in _SENTENCE_END.split(text) if number in referred_bilag(s)]
+
+
+def shares_a_word(title: str, sentence: str) -> bool:
+    """Whether a word of the title (5 letters or more) is in the sentence, inflected or not
+    ("Kommissorium" ~ "kommissoriet"): the first six letters compared."""
+    said = {w[:6] for w in _WORD.findall(sentence.lower()) if w != "bilag"}
+    return any(w[:6] in said for w in _WORD.findall(title.lower()) if w != "bilag")
 
 
 def _texts(entry: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from hoering.danish import format_clock, format_date, format_weekday_date
 from hoering.db.lookup import get_meeting
 from hoering.db.models import Item, ItemMove, Meeting, MeetingCorrection
+from hoering.documents import bilag_filename
 from hoering.domain.meetings import KIND_LABELS, OUTCOME_LABELS, SECTION_ORDER, agenda_order, section_of
 from hoering.errors import HoeringError
 from hoering.runtime import Runtime
@@ -43,8 +44,9 @@ def meeting_view(s: Session, meeting: Meeting, mode: Mode, *, secretariat: str) 
         bilag = []
         for b in item.bilag:
             bilag_no += 1
-            bilag.append({"number": bilag_no, "title": b.title, "filename": b.filename,
-                          "sha256": b.sha256, "size": b.size})
+            bilag.append({"id": b.id, "number": bilag_no, "title": b.title, "filename": b.filename,
+                          "sha256": b.sha256, "size": b.size,
+                          "attached_as": bilag_filename(bilag_no, b.title, b.filename) if b.filename else None})
         label = KIND_LABELS[item.kind]
         entry = {
             "id": item.id, "number": number, "title": item.title, "kind": item.kind,
@@ -52,7 +54,7 @@ def meeting_view(s: Session, meeting: Meeting, mode: Mode, *, secretariat: str) 
             "indstillinger": [i.text for i in item.indstillinger],
             "sagsbeskrivelse": [{"heading": h, "text": item.sagsbeskrivelse.get(k)}
                                 for k, h in SAGSBESKRIVELSE if item.sagsbeskrivelse.get(k)],
-            "bilag": bilag, "for_kkr": item.for_kkr,
+            "bilag": bilag, "links": list(item.links or []), "for_kkr": item.for_kkr,
             "beslutning": item.beslutning if mode == "minutes" else None,
             "outcome_label": OUTCOME_LABELS[item.outcome] if mode == "minutes" and item.outcome else None,
             "followups": [describe_followup(f) for f in item.followups] if mode == "minutes" else [],

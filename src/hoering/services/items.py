@@ -55,6 +55,7 @@ def add_item(rt: Runtime, d: ItemDefinition, *, source: str = "item", base_dir: 
             raise DefinitionError(source, problems)
         item = Item(title=d.title, kind=d.kind, state=routing.REJST, raised_by=d.raised_by,
                     resume=d.resume, sagsbeskrivelse=d.sagsbeskrivelse.model_dump(), for_kkr=d.for_kkr,
+                    links=[link.model_dump() for link in d.links],
                     number=d.number, hearing_id=d.hearing, under_delegation_of=d.under_delegation_of,
                     source=source, created_at=now)
         for i, text in enumerate(d.indstillinger, start=1):
@@ -229,6 +230,7 @@ def show_item(rt: Runtime, item_id: int) -> dict[str, object]:
                 "state_da": routing.STATE_LABELS[i.state], "raised_by": i.raised_by, "resume": i.resume,
                 "indstillinger": [x.text for x in i.indstillinger], "sagsbeskrivelse": i.sagsbeskrivelse,
                 "bilag": [{"title": b.title, "filename": b.filename, "sha256": b.sha256} for b in i.bilag],
+                "links": list(i.links or []),
                 "meeting": i.meeting_id, "number": i.number, "outcome": i.outcome, "beslutning": i.beslutning,
                 "hearing": i.hearing_id,
                 "followups": [{"id": f.id, "what": f.what, "who": f.who, "status": f.status, "hearing": f.hearing_id,

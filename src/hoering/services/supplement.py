@@ -12,7 +12,6 @@ from hoering.audit import SECRETARIAT
 from hoering.db.lookup import get_item, get_meeting
 from hoering.db.models import Item
 from hoering.domain import routing
-from hoering.mail.outbox import Attachment
 from hoering.runtime import Runtime
 from hoering.services.documents import meeting_view, render_document
 from hoering.services.meetings import facts
@@ -36,9 +35,8 @@ def add_to_supplement(rt: Runtime, item_id: int, meeting_id: int, *, actor: str 
         people = mails.invitees(s, meeting) or mails.members(meeting.body)
         name = f"Tillægsdagsorden {meeting.body.name} {view['date_da']}.pdf"
         attachments = [mails.document(name, render_document(view, "pdf"), "pdf")]
-        attachments += [Attachment(filename=b.filename, content=b.content,
-                                         mime_type=b.mime_type or "application/octet-stream")
-                        for b in item.bilag if b.content is not None and b.filename]
+        ours = [entry for section in view["sections"] for entry in section["items"] if entry["id"] == item.id]
+        attachments += mails.bilag_attachments([item], {"sections": [{"items": ours}]})[0]
         return mails.queue_to(rt, s, meeting, f"supplement:{item.id}", people,
                               {"item": {"number": number, "title": item.title}},
                               attachments=attachments, template="supplement", kind="supplement")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from hoering.db.models import Body, Item, Meeting
 from hoering.db.outbox import OutboxMessage
 from hoering.db.registry import Person
+from hoering.documents import bilag_filename
 from hoering.documents.ics import meeting_ics
 from hoering.domain import routing
 from hoering.domain.labels import CYCLE_STEP
@@ -57,11 +58,15 @@ def queue_to(rt: Runtime, s: Session, meeting: Meeting, step: str, people: Seque
                for person in people)
 
 
-def invitation(rt: Runtime, meeting: Meeting, people: Sequence[Person], *, cancelled: bool = False) -> Attachment:
+def invitation(rt: Runtime, meeting: Meeting, people: Sequence[Person], *, cancelled: bool = False,
+               attached: str | None = None) -> Attachment:
+    """The ICS; ``attached`` says what the mail it travels with carries ("Dagsorden og bilag"):
+    the calendar entry never says "vedhæftet" about something the mail does not carry."""
+    with_mail = f" {attached} er vedhæftet mailen med denne mødeindkaldelse." if attached else ""
     content = meeting_ics(
         uid=ics_uid_for(f"meeting:{meeting.id}", rt.settings), summary=f"Møde i {meeting.body.name}",
         starts_at=meeting.starts_at, ends_at=meeting.ends_at, location=meeting.place,
-        description=f"Møde i {meeting.body.long_name}. Dagsorden og bilag er vedhæftet mailen.",
+        description=f"Møde i {meeting.body.long_name}.{with_mail}",
         organizer=rt.settings.secretariat_email, attendees=[(p.name, p.email) for p in people],
         stamp=rt.now(), sequence=meeting.ics_sequence, cancelled=cancelled)
     method = "CANCEL" if cancelled else "REQUEST"
@@ -89,10 +94,13 @@ def queue_fu_agenda(rt: Runtime, s: Session, meeting: Meeting) -> int:
                       "indstillinger": [x.text for x in i.indstillinger],
                       "sagsbeskrivelse": [(h, i.sagsbeskrivelse[k]) for k, h in SAGSBESKRIVELSE
                                           if i.sagsbeskrivelse.get(k)],
-                      "bilag": [b.title for b in i.bilag]} for i in items],
+                      "bilag": [b.title for b in i.bilag if b.content is not None and b.filename],
+                      "bilag_missing": [b.title for b in i.bilag if b.content is None or not b.filename],
+                      "links": list(i.links or [])} for i in items],
            "planned": [{"id": i.id, "title": i.title} for i in on_agenda]}
-    attachments = [Attachment(filename=b.filename, content=b.content,
-                              mime_type=b.mime_type or "application/octet-stream")
+    # not numbered yet (FU decides what goes on the agenda): named by their titles, not the uploads'
+    attachments = [Attachment(filename=bilag_filename(0, b.title, b.filename).removeprefix("Bilag 0 "),
+                              content=b.content, mime_type=b.mime_type or "application/octet-stream")
                    for i in items for b in i.bilag if b.content is not None and b.filename]
     return queue_to(rt, s, meeting, "fu_agenda", members(fu), ctx, attachments=attachments)
 
@@ -101,15 +109,31 @@ def queue_agenda(rt: Runtime, s: Session, meeting: Meeting) -> int:
     view = meeting_view(s, meeting, "agenda", secretariat=secretariat(rt, s)["name"])
     people = members(meeting.body)
     name = f"Dagsorden {meeting.body.name} {view['date_da']}"
+    attachments, missing = bilag_attachments(meeting.items, view)
     attachments = [document(f"{name}.pdf", render_document(view, "pdf"), "pdf"),
-                   invitation(rt, meeting, people)]
-    for item in agenda_order(meeting.items):
-        for b in item.bilag:
-            if b.content is not None and b.filename:
-                attachments.append(Attachment(filename=b.filename, content=b.content,
-                                              mime_type=b.mime_type or "application/octet-stream"))
+                   invitation(rt, meeting, people, attached="Dagsorden og bilag" if attachments else "Dagsordenen"),
+                   *attachments]
     items = [{"number": i["number"], "title": i["title"]} for sec in view["sections"] for i in sec["items"]]
-    return queue_to(rt, s, meeting, "agenda", people, {"items": items}, attachments=attachments)
+    return queue_to(rt, s, meeting, "agenda", people,
+                    {"items": items, "bilag_count": len(attachments) - 2, "bilag_missing": missing},
+                    attachments=attachments)
+
+
+def bilag_attachments(items: Sequence[Item], view: dict[str, Any]) -> tuple[list[Attachment], list[str]]:
+    """The agenda's bilag as attachments named by their numbers and titles ("Bilag 7 Overblik over
+    ….pdf"), in the agenda's order; and the bilag that have no file ("Bilag 8 …"), to tell the members."""
+    stored = {b.id: b for item in items for b in item.bilag}
+    attachments, missing = [], []
+    for section in view["sections"]:
+        for entry in section["items"]:
+            for shown in entry["bilag"]:
+                b = stored.get(shown["id"])
+                if b is not None and b.content is not None and shown["attached_as"]:
+                    attachments.append(Attachment(filename=shown["attached_as"], content=b.content,
+                                                  mime_type=b.mime_type or "application/octet-stream"))
+                else:
+                    missing.append(f"Bilag {shown['number']} {shown['title']} (punkt {entry['number']})")
+    return attachments, missing
 
 
 def queue_minutes_draft(rt: Runtime, s: Session, meeting: Meeting) -> int:
