@@ -148,7 +148,7 @@ def test_one_status_mail_per_director_with_exactly_their_items(flow_rt: Runtime,
 
     laesoe = mails["laesoe"]
     assert "1 dag og 4 timer tilbage" in laesoe and "tirsdag den 13. maj 2014 kl. 12.00" in laesoe
-    assert "2 af 3 har meldt interesse" not in laesoe and "1 af 3 har meldt interesse: Aalborg" in laesoe
+    assert "2 af 3 har meldt interesse" not in laesoe and "1 af 3 hørte parter har meldt interesse: Aalborg" in laesoe
     assert "Jeres svar: «Nej, kommunen er ikke interesseret»" in laesoe
     assert "Jeres svar: intet svar" in mails["thisted"]
     with rt.db.transaction() as s:  # the personal link is the director's own, not the deputy's

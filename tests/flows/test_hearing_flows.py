@@ -75,7 +75,7 @@ def test_a_hearing_runs_to_its_result_mails(flow_rt: Runtime, sink: MailSink):
     results = mails(sink, "result")
     assert {m["To"].addresses[0].domain for m in results} >= domains
     text = results[0].get_body(preferencelist=("plain",)).get_content()
-    assert "8 af 11 har svaret" in text
+    assert "8 af 11 hørte parter har svaret inden fristen" in text
 
     result = hearing_result(flow_rt, hid).as_json()
     assert result["status"] == "closed" and result["answered"] == 8 and len(result["silent"]) == 3

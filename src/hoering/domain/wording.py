@@ -15,6 +15,7 @@ def outcome_sentence(definition: HearingDefinition, result: Tally, *, all_kommun
     n = len(result.lines)
     names = {ln.code: ln.name for ln in result.lines}
     everyone = "alle kommuner" if all_kommuner else f"alle {n} hørte parter"
+    parties = "kommuner" if all_kommuner else "hørte parter"  # "3 af 11 kommuner ønsker deres andel udbetalt"
     if definition.kind == "allocation":
         alloc = definition.allocation
         assert alloc is not None and result.pool is not None
@@ -25,10 +26,12 @@ def outcome_sentence(definition: HearingDefinition, result: Tally, *, all_kommun
             if unanimous:
                 return f"Tilslutning fra alle kommuner: {pooled}." if all_kommuner else \
                     f"Tilslutning fra {everyone}: {pooled}."
-            return f"Ingen har ønsket sin andel udbetalt: {pooled}."
+            nobody = "Ingen kommune" if all_kommuner else "Ingen af de hørte parter"
+            return f"{nobody} har ønsket sin andel udbetalt: {pooled}."
         paid = sum(result.payouts.values(), Decimal(0))
         who = join_names([names[c] for c in sorted(result.payouts)])
-        return (f"{len(result.payouts)} af {n} ønsker sin andel udbetalt ({who}, i alt "
+        k = len(result.payouts)
+        return (f"{k} af {n} {parties} ønsker {'sin' if k == 1 else 'deres'} andel udbetalt ({who}, i alt "
                 f"{format_amount(paid)}); {format_amount(result.pool)} samles i en fælles pulje.")
     if definition.kind == "consent":
         yes, no = result.counts.get("enig", 0), result.counts.get("indsigelse", 0)
@@ -42,11 +45,11 @@ def outcome_sentence(definition: HearingDefinition, result: Tally, *, all_kommun
         if not result.interested:
             return "Ingen har meldt interesse."
         who = join_names([names[c] for c in result.interested])
-        return f"{len(result.interested)} af {n} har meldt interesse: {who}."
+        return f"{len(result.interested)} af {n} {parties} har meldt interesse: {who}."
     count = len(result.submissions)
     if count == 0:
         return "Der er ikke indsendt bidrag."
-    return f"{count} af {n} har indsendt bidrag."
+    return f"{count} af {n} {parties} har indsendt bidrag."
 
 
 def rule_phrase(definition: HearingDefinition, recipients: int | None) -> str:
