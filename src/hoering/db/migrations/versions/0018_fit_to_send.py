@@ -1,8 +1,8 @@
 """fit to send: the secretariat's subject and short summary of each answer (the høringsnotat groups
 the answers by subject), and an item's links (a reference under the item, not a bilag)
 
-Revision ID: 0017_fit_to_send
-Revises: 0016_outbox_bodies
+Revision ID: 0018_fit_to_send
+Revises: 0017_links_at_rest
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_fit_to_send"
-down_revision = "0016_outbox_bodies"
+revision = "0018_fit_to_send"
+down_revision = "0017_links_at_rest"
 branch_labels = None
 depends_on = None
 
