@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import json
 import os
 import re
 import shutil
@@ -37,7 +38,7 @@ from hoering.services.hearings import close_hearing, open_hearing
 from hoering.services.inbox import read_inbox
 from hoering.services.journal import Scope, journal_export
 from hoering.services.outbox import send_outbox
-from hoering.services.privacy import erase_person, privacy_report
+from hoering.services.privacy import erase_person, export_report, privacy_report
 from hoering.tokens import address_for
 from hoering.views.result import hearing_result
 from tests.documents import files
@@ -157,7 +158,8 @@ def reply_by_mail(rt: Runtime, hearing_id: int, mailbox: Mailbox) -> None:
     assert report.fetched == 1
 
 
-def test_erase_a_person_everywhere(inbox_rt: Runtime, sink: MailSink, mailbox: Mailbox) -> None:
+def test_erase_a_person_everywhere(inbox_rt: Runtime, sink: MailSink, mailbox: Mailbox,
+                                   tmp_path_factory: pytest.TempPathFactory) -> None:
     rt, needles = inbox_rt, (NAME, WHO)
     with rt.db.transaction() as s:
         s.execute(update(Person).where(Person.email == WHO).values(name=NAME))
@@ -186,6 +188,16 @@ def test_erase_a_person_everywhere(inbox_rt: Runtime, sink: MailSink, mailbox: M
     by_name, by_address = privacy_report(rt, NAME), privacy_report(rt, WHO)
     assert by_name["rows"] == by_address["rows"] > 0
     assert by_name["files"] == by_address["files"] and {"svar.docx", "underskrevet.pdf"} <= set(by_name["files"])
+    access = tmp_path_factory.mktemp("indsigt") / "indsigt.zip"  # outside HOERING_HOME
+    export_report(rt, NAME, access)
+    with zipfile.ZipFile(access) as z:
+        names = set(z.namelist())
+        documents = json.loads(z.read("rækker/document.json"))
+        held = {d["filename"]: z.read(d["content"]["fil"]) for d in documents}
+        assert held["underskrevet.pdf"] == pdf and held["svar.docx"][:2] == b"PK"
+        replies = json.loads(z.read("rækker/inbox_message.json"))
+        assert found(z.read(replies[0]["raw"]["fil"]), (WHO,)), "the reply, as received"
+        assert {"oversigt.json", "rækker/answer.json", "rækker/person.json", "rækker/outbox_copy.json"} <= names
 
     # copies under HOERING_HOME: the erasure refuses, naming each, before it changes anything
     home = rt.settings.home
