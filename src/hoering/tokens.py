@@ -3,7 +3,9 @@
 A token is derived, never stored: ``HMAC-SHA256(secret, "answer:<nonce>")`` with a random
 128-bit nonce per contact and hearing, written as 43 URL-safe characters (256 bits). The
 database keeps the nonce and the SHA-256 of the token; a leaked database gives no working link,
-and a mail (invitation or reminder) derives the same link again from the nonce.
+and a mail (invitation or reminder) derives the same link again from the nonce: a queued mail
+holds a placeholder the sender fills in as it sends (``mail.links``), and what is kept of a mail,
+sent or received, has its links redacted (``mail.redact``).
 
 Reply and bounce addresses carry a key of the same kind (``make_key``/``find_key`` below):
 ``HOERING_REPLY_ADDRESS`` (``sekretariat+{key}@…``, a contact's Reply-To; the key names the

@@ -1,4 +1,5 @@
-"""Tables of the inbox: every message read from the secretariat's mailbox, kept raw.
+"""Tables of the inbox: every message read from the secretariat's mailbox, kept raw (as received,
+except that its personal links are redacted before it is stored: ``mail.redact.redact_received``).
 
 A message is stored (raw bytes, SHA-256, Message-ID) in its own committed transaction *before*
 anything is done about it; processing then gives it a reason and a status in one transaction
