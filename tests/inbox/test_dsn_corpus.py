@@ -27,7 +27,7 @@ from hoering.tokens import address_for
 from tests.inbox.support import BOUNCE_ADDRESS, JYFE_OPTIONS, REPLY_ADDRESS
 from tests.support import Clock, jyfe, make_runtime
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]  # pip builds the sdist's metadata first
 
 SDIST = "flufl.bounce==6.0.0"
 NOT_REPORTS = {"groupwise_03.txt": "a person's reply", "qmail_08.txt": "an auto-reply"}
@@ -41,11 +41,15 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         archive = Path(local)
     else:
         folder = tmp_path_factory.mktemp("flufl")
-        done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps", SDIST,
-                               "-d", str(folder)], capture_output=True, text=True, timeout=900)
+        try:
+            done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
+                                   SDIST, "-d", str(folder)], capture_output=True, text=True, timeout=1200)
+            why = done.stderr[-300:]
+        except subprocess.TimeoutExpired:
+            why = "pip download took more than 20 minutes"
         found = sorted(folder.glob("flufl*bounce-*.tar.gz"))
         if not found:
-            pytest.skip(f"{SDIST}'s source distribution could not be downloaded: {done.stderr[-300:]}")
+            pytest.skip(f"{SDIST}'s source distribution could not be downloaded: {why}")
         archive = found[0]
     with tarfile.open(archive) as tar:
         return {Path(m.name).name: tar.extractfile(m).read()  # type: ignore[union-attr]

@@ -219,6 +219,7 @@ HIDDEN = [
     '<div style="mso-hide:all">Vi vælger pulje.</div>',
     '<span hidden>Vi vælger pulje.</span>',
     '<!-- Vi vælger pulje. -->',
+    '<style>/* x */ p.skjult, #y { display: none }</style><p class="skjult">Vi vælger pulje.</p>',
 ]
 
 

@@ -1,6 +1,7 @@
 """The text of an HTML mail as its reader sees it.
 
-What a mail client does not show is not read: elements hidden by ``display:none``,
+What a mail client does not show is not read: elements hidden (in their ``style``, or by a class
+or id that a ``<style>`` block hides) by ``display:none``,
 ``visibility:hidden``, Outlook's ``mso-hide:all``, ``opacity:0``, a zero font size, a zero
 height or width with ``overflow:hidden``, the ``hidden`` attribute, text coloured like its
 background (``color`` against the nearest ``background``/``bgcolor``, white by default) or fully
@@ -33,6 +34,9 @@ HIDING = re.compile(
     rf"|opacity\s*:\s*{ZERO}\s*(?:!important)?\s*(?:;|$)|font-size\s*:\s*{ZERO}\s*(?:!important)?\s*(?:;|$)"
     rf"|font\s*:\s*{ZERO}[\s/])", re.IGNORECASE)
 COLLAPSED = re.compile(rf"(?:^|;)\s*(?:max-)?(?:height|width)\s*:\s*{ZERO}\s*(?:!important)?\s*(?:;|$)", re.I)
+RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+SIMPLE_SELECTOR = re.compile(r"^(?:[a-z0-9]*)([.#])([\w-]+)$", re.IGNORECASE)
 NAMED = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "blue": "#0000ff", "green": "#008000",
          "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "yellow": "#ffff00", "navy": "#000080"}
 COLOUR = re.compile(r"#[0-9a-f]{3,8}\b|rgba?\([^)]*\)|transparent|\b(?:" + "|".join(NAMED) + r")\b", re.I)
@@ -92,6 +96,9 @@ class _Text(HTMLParser):
         self.skip = 0
         self.rest_quoted = False
         self.stack: list[_Element] = []
+        self.in_style = False
+        self.hidden_classes: set[str] = set()  # classes a <style> block hides (".x{display:none}")
+        self.hidden_ids: set[str] = set()
 
     def _visibility(self, tag: str, attrs: list[tuple[str, str | None]]) -> _Element:
         parent = self.stack[-1] if self.stack else _Element("", False, "#000000", "#ffffff")
@@ -102,7 +109,9 @@ class _Text(HTMLParser):
             or parent.background
         own = colour(decls.get("color") or (values.get("color") if tag == "font" else None))
         text_colour = own or parent.colour
+        classes = set(values.get("class", "").split())
         hidden = (parent.hidden or "hidden" in values or bool(HIDING.search(style))
+                  or bool(classes & self.hidden_classes) or values.get("id", "") in self.hidden_ids
                   or (bool(COLLAPSED.search(style)) and "overflow" in decls and decls["overflow"] == "hidden")
                   or (tag == "font" and values.get("size", "").strip() == "0")
                   or text_colour == "transparent" or text_colour == background)
@@ -111,6 +120,7 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in SKIP:
             self.skip += 1
+            self.in_style = self.in_style or tag == "style"
             return
         element = self._visibility(tag, attrs)
         if tag not in VOID:
@@ -129,6 +139,7 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in SKIP:
             self.skip = max(0, self.skip - 1)
+            self.in_style = self.in_style and tag != "style"
             return
         if tag in VOID:
             return
@@ -145,6 +156,8 @@ class _Text(HTMLParser):
             self.quoted_from = None
 
     def handle_data(self, data: str) -> None:
+        if self.in_style:
+            self._read_style(data)
         if self.skip or (self.stack and self.stack[-1].hidden):
             return
         text = re.sub(r"\s+", " ", data.replace("\xa0", " "))
@@ -153,6 +166,15 @@ class _Text(HTMLParser):
         if not self.lines[-1] and (self.quoted_from is not None or self.rest_quoted):
             self.lines[-1] = "> "
         self.lines[-1] += text
+
+    def _read_style(self, css: str) -> None:
+        for selectors, body in RULE.findall(COMMENT.sub("", css)):
+            if not HIDING.search(body.strip()):
+                continue
+            for selector in selectors.split(","):
+                m = SIMPLE_SELECTOR.match(selector.strip())
+                if m:
+                    (self.hidden_classes if m.group(1) == "." else self.hidden_ids).add(m.group(2))
 
     def _newline(self) -> None:
         if self.lines[-1].strip(" >"):
