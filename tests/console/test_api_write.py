@@ -86,3 +86,19 @@ def test_write_operations_are_in_openapi(console_rt, make_client):
         op = spec["paths"][path]["post"]
         assert {"403", "401"} <= set(op["responses"]), path
     assert "bearer" in str(spec["components"]["securitySchemes"]).lower()
+
+
+def test_a_console_session_does_not_write_through_the_api(people, tokens, make_client):
+    """The API writes with a person's token only: a logged-in browser's cookie reads, but a page
+    elsewhere cannot make that browser write (no CSRF field on a JSON API, SameSite=Lax alone)."""
+    from tests.console.conftest import login_as
+
+    open_example(people)
+    c = make_client()
+    login_as(c, "anna@sekretariat.example")
+    assert c.get("/api/hearings").status_code == 200
+    for method, path, body in WRITES:
+        assert c.request(method, path, json=body).status_code == 401, path
+    with people.db.read() as s:
+        assert s.scalar(select(AuditEntry).where(AuditEntry.action.like("draft.%"))) is None
+    assert c.post("/api/drafts", json=JYFE_EXAMPLE, headers=bearer(tokens["anna"])).status_code == 201

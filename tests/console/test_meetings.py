@@ -12,23 +12,29 @@ import re
 from datetime import date, time, timedelta
 
 from docx import Document
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from hoering.db.models import Item, Meeting, OutboxMessage
+from hoering.db.models import Item, Meeting, OutboxMessage, Person
 from hoering.domain.meetings import FollowupDef, ItemDefinition
-from hoering.services.agenda_builder import plan_meeting, send_agenda, send_minutes_draft
+from hoering.services.agenda_builder import add_bilag, plan_meeting, send_agenda, send_minutes_draft
 from hoering.services.items import add_item, decide_item, route_item
+from hoering.services.minutes_approval import approval_link
 from hoering.services.outbox import send_outbox
 from hoering.services.users import add_user
-from tests.console.conftest import csrf_of, login_as
+from hoering.web.app import create_app
+from tests.console.conftest import add_people, client_for, csrf_of, login_as
 from tests.live_links import live_links_at_rest
+from tests.web.conftest import web_runtime
 
-FORMAND = ("formand@sekretariat.example", "formandens-kode-1")
+# the console's formand account is the DAS chair's own address in the registry
+FORMAND = ("socialdirektoer@aalborg.kommune.example", "formandens-kode-1")
+KKR_CHAIR = ("borgmester@aalborg.kommune.example", "borgmesterens-kode-1")
 
 
-def _login_formand(c) -> None:
+def _login_formand(c, account: tuple[str, str] = FORMAND) -> None:
     page = c.get("/sekretariat/login")
-    r = c.post("/sekretariat/login", data={"csrf": csrf_of(page.text), "email": FORMAND[0], "password": FORMAND[1]})
+    r = c.post("/sekretariat/login", data={"csrf": csrf_of(page.text), "email": account[0], "password": account[1]})
     assert r.status_code == 303
 
 
@@ -381,3 +387,73 @@ def test_postpone_before_the_meeting(people, make_client, clock):
         item = s.get(Item, case)
         assert item.meeting_id != das and item.meeting.starts_at.month == 9
     assert "Udsat til næste møde" in anna.get(f"/sekretariat/punkt/{case}").text
+
+
+def _decided_and_ended(rt, clock) -> int:
+    """A DAS meeting whose every item is decided, the clock after its end."""
+    das, case = _meeting_with_a_case(rt, clock)
+    with rt.db.read() as s:
+        meeting = s.get(Meeting, das)
+        items = [i.id for i in meeting.items]
+        clock.set(meeting.ends_at + timedelta(minutes=5))
+    for item in items:
+        outcome = "godkendt" if item == case else {"eventuelt": "droeftet", "naeste_moede": "taget_til_efterretning"
+                                                   }.get(_kind(rt, item), "godkendt")
+        decide_item(rt, item, outcome=outcome, text="Besluttet.")
+    return das
+
+
+def test_only_the_chair_of_the_meetings_body_approves_its_minutes(people, make_client, clock):
+    add_user(people, KKR_CHAIR[0], name="Bodil Borgmester", role="formand", password=KKR_CHAIR[1])
+    add_user(people, FORMAND[0], name="Frida Formand", role="formand", password=FORMAND[1])
+    das = _decided_and_ended(people, clock)
+    other = make_client()
+    _login_formand(other, KKR_CHAIR)  # a formand, but KKR's chair: not DAS's
+    page = other.get(f"/sekretariat/moede/{das}")
+    r = other.post(f"/sekretariat/moede/{das}/godkend", data={"csrf": csrf_of(page.text)})
+    assert r.status_code == 403 and "Kun formanden for DAS kan godkende referatet." in html.unescape(r.text)
+    with people.db.read() as s:
+        assert s.get(Meeting, das).minutes_approved_at is None
+    chair = make_client()
+    _login_formand(chair)
+    page = chair.get(f"/sekretariat/moede/{das}")
+    chair.post(f"/sekretariat/moede/{das}/godkend", data={"csrf": csrf_of(page.text)})
+    assert "Referatet er godkendt" in _flash(chair, das)
+    with people.db.read() as s:
+        assert s.get(Meeting, das).minutes_approved_by == "Frida Formand (formand)"
+
+
+def test_approval_link_guesses_are_limited_like_answer_links(people, clock):
+    das = _decided_and_ended(people, clock)
+    with people.db.read() as s:
+        chair = s.scalar(select(Person.id).where(Person.email == FORMAND[0]))
+    path = approval_link(people, das, chair).removeprefix(people.settings.portal_url)  # as the mail has it
+    wrong = path[:-1] + ("A" if path[-1] != "A" else "B")
+    with TestClient(create_app(people, failure_limit=3), follow_redirects=False) as c:
+        assert [c.get(wrong).status_code for _ in range(3)] == [404] * 3
+        assert c.get(wrong).status_code == 429
+        assert c.post(wrong, data={"csrf": "x"}).status_code == 429
+        assert c.get(path).status_code == 200, "the chair's own link is always served"
+
+
+def test_a_title_only_bilag_gets_its_file(tmp_path, database_url, clock, smtp, password_hash):
+    """On PostgreSQL the bilag's lock (FOR UPDATE with the document joined in) was refused
+    every time: the file could not be given at all."""
+    rt = web_runtime(tmp_path, database_url, clock, smtp, password_hash)
+    add_people(rt)
+    das = plan_meeting(rt, body="das", day=date(2014, 6, 16), start=time(13), end=time(16), place="Aalborg")
+    case = add_item(rt, ItemDefinition(title="Fokusområde 2", kind="beslutning", indstillinger=["DAS godkender"]))
+    add_bilag(rt, case, title="Notat om fokusområdet")
+    with rt.db.read() as s:
+        bilag_id = s.get(Item, case).bilag[0].id
+    with client_for(rt) as anna:
+        login_as(anna, "anna@sekretariat.example")
+        page = anna.get(f"/sekretariat/punkt/{case}")
+        r = anna.post(f"/sekretariat/bilag/{bilag_id}/fil", data={"csrf": csrf_of(page.text), "moede": str(das),
+                                                                  "punkt": str(case)},
+                      files={"file": ("notat.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+        assert r.status_code == 303
+        assert "Filen er gemt" in _flash(anna, das)
+    with rt.db.read() as s:
+        row = s.get(Item, case).bilag[0]
+        assert (row.filename, row.document.kind) == ("notat.pdf", "pdf")

@@ -1,6 +1,6 @@
 """A DAS meeting from plan to approved minutes in Debian's chromium (Playwright), as the
-secretariat runs it in the console: plan it (its standard items appear), raise two cases with
-bilag, route them through FU onto the agenda, send it (the mail carries the PDF and an ICS
+secretariat runs it in the console, on SQLite and on PostgreSQL: plan it (its standard items
+appear), raise two cases with bilag (one given its file later, on the meeting's page), route them through FU onto the agenda, send it (the mail carries the PDF and an ICS
 invitation, parsed with icalendar), move the meeting (the updated ICS keeps the UID with
 SEQUENCE 1), record attendance and the decisions with one case postponed, send the draft to
 the chair, who approves it from the personal link in the mail; the minutes PDF (pdftotext)
@@ -48,13 +48,14 @@ def _event(message: Any) -> Any:
     return next(iter(icalendar.Calendar.from_ical(ics).walk("VEVENT")))
 
 
-def _raise(page: Any, title: str, bilag: str, file: Path) -> None:
+def _raise(page: Any, title: str, bilag: str, file: Path | None) -> None:
     page.get_by_label("Titel", exact=True).fill(title)
     page.get_by_label("Resumé").fill(f"Resumé af {title.lower()}.")
     page.get_by_label("Indstillinger (én pr. linje)").fill(f"Det indstilles, at DAS godkender {title.lower()}")
     page.get_by_label("Sagsbeskrivelse: baggrund").fill("Se bilag 1.")
     page.get_by_label("Bilag 1: titel").fill(bilag)
-    page.get_by_label("Bilag 1: fil").set_input_files(str(file))
+    if file is not None:
+        page.get_by_label("Bilag 1: fil").set_input_files(str(file))
     page.get_by_role("button", name="Rejs sagen").click()
     assert f"Sagen «{title}» er rejst" in page.inner_text("main")
 
@@ -84,7 +85,7 @@ def test_a_das_meeting_from_plan_to_approved_minutes(browser, axe_source, live, 
         nxt = plan_meeting(rt, body="das", day=date(2014, 9, 15), start=time(13), end=time(16), place="Hjørring")
 
         _raise(page, "Fokusområde 2", "Notat om fokusområdet", bilag)
-        _raise(page, "Standardkontrakter", "Udkast til kontrakt", bilag)
+        _raise(page, "Standardkontrakter", "Udkast til kontrakt", None)  # its file comes later
         for title in ("Fokusområde 2", "Standardkontrakter"):  # FU prepares each, then the DAS agenda
             page.get_by_role("button", name=f"Send «{title}» til FU").click()
             page.get_by_role("button", name=f"Sæt «{title}» på dagsordenen").click()
@@ -92,6 +93,11 @@ def test_a_das_meeting_from_plan_to_approved_minutes(browser, axe_source, live, 
         agenda = page.inner_text("ol.agenda")
         assert "Punkt 3: Fokusområde 2" in agenda and "Bilag 1: Notat om fokusområdet" in agenda
         assert "Punkt 4: Standardkontrakter" in agenda and "Bilag 2: Udkast til kontrakt" in agenda
+        assert "mangler fil" in agenda
+        page.get_by_label("Fil til bilag 2").set_input_files(str(bilag))
+        page.get_by_role("button", name="Gem filen").click()
+        assert "Filen er gemt på bilaget." in page.inner_text("main")
+        assert "mangler fil" not in page.inner_text("ol.agenda")
         axe.context.add_cookies(context.cookies())
         axe.scan(server.url + "/sekretariat/moeder", name="møder")
         refused = axe.context.new_page()

@@ -184,3 +184,29 @@ def test_a_deadline_on_a_closing_day_needs_a_tick(console_rt, make_client):
     r = c.post("/sekretariat/hoeringer/ny", data={**sunday, "allow_closed_day": "ja"})
     assert r.status_code == 303
     assert 'name="allow_closed_day" value="ja" checked' in c.get(r.headers["location"] + "/rediger").text
+
+
+def test_a_refused_form_writes_no_file(people, make_client):
+    """The login, the role and the CSRF field are checked before an uploaded bilag is written
+    anywhere: a refused post leaves nothing in drafts/staging/."""
+    staging = people.settings.home / "drafts" / "staging"
+    upload = {"bilag": ("regnskab.pdf", tiny_pdf(), "application/pdf")}
+    anonymous = make_client()
+    r = anonymous.post("/sekretariat/hoeringer/ny", data={**JYFE_FORM, "csrf": "x"}, files=upload)
+    assert r.status_code == 303 and r.headers["location"] == "/sekretariat/login"
+    reader = make_client()
+    login_as(reader, "laeser@sekretariat.example")
+    csrf = csrf_of(reader.get("/sekretariat/kladder").text)
+    assert reader.post("/sekretariat/hoeringer/ny", data={**JYFE_FORM, "csrf": csrf}, files=upload).status_code == 403
+    anna = make_client()
+    login_as(anna, "anna@sekretariat.example")
+    anna.get("/sekretariat/hoeringer/ny")
+    r = anna.post("/sekretariat/hoeringer/ny", data={**JYFE_FORM, "csrf": "forfalsket"}, files=upload)
+    assert r.status_code == 400 and "Formularen var udløbet" in r.text
+    assert not staging.exists() or not any(staging.rglob("*")), sorted(staging.rglob("*"))
+    # with a good field the file waits in the staging folder while the form is fixed
+    page = anna.get("/sekretariat/hoeringer/ny")
+    r = anna.post("/sekretariat/hoeringer/ny", data={**JYFE_FORM, "title": "", "csrf": csrf_of(page.text)},
+                  files=upload)
+    assert r.status_code == 422 and "regnskab.pdf" in r.text
+    assert [p.name for p in staging.rglob("*") if p.is_file()] == ["regnskab.pdf"]

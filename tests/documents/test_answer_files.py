@@ -139,3 +139,21 @@ def test_secretariat_lists_and_serves_answer_files(web_rt, sink, client) -> None
     assert [{k: f[k] for k in ("id", "filename", "size", "sha256", "kind")} for f in line["files"]] == [
         {"filename": "aalborg.pdf", "size": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest(), "kind": "pdf",
          "id": file_id}]
+
+
+def test_a_file_is_kept_under_a_name_with_its_detected_types_extension(web_rt, sink, client) -> None:
+    """A polyglot (HTML that is also a PDF) named ``x.html`` is a PDF by its bytes: it is kept,
+    shown and downloaded as ``x.html.pdf``, never under a name a browser would open as a page."""
+    hid = open_example(web_rt)
+    path = path_of(invitation_links(web_rt, sink)[DIRECTOR])
+    polyglot = b"<html><script>alert(document.cookie)</script>\n" + files.pdf("Polyglot")
+    r = post(client, path, hid, [("x.html", polyglot, "text/html"), ("notat", files.pdf("Notat"), PDF),
+                                 ("Svar.PDF", files.pdf("Svar"), PDF)], option="pulje")
+    assert r.status_code == 303, r.text
+    with web_rt.db.read() as s:
+        rows = s.scalars(select(AnswerFile).order_by(AnswerFile.position)).all()
+        assert [f.filename for f in rows] == ["x.html.pdf", "notat.pdf", "Svar.PDF"]
+        first = rows[0].id
+    got = client.get(f"{path}/fil/{first}")
+    assert got.headers["content-type"] == PDF and 'x.html.pdf"' in got.headers["content-disposition"]
+    assert "x.html.pdf" in client.get(path + "/kvittering").text

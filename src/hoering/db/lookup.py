@@ -38,7 +38,9 @@ def _by_id(model: type[Base], lock: bool) -> Select[Any]:
     """The select of one row by id (a bound parameter), built once per table: building a select
     and its cache key on every call cost more than running it."""
     query = select(model).where(model.id == bindparam("row_id"))  # type: ignore[attr-defined]
-    return query.with_for_update() if lock else query
+    # lock the row of this table only: a relationship loaded with it (``lazy="joined"``, an outer
+    # join) would otherwise be locked too, which PostgreSQL refuses for the nullable side
+    return query.with_for_update(of=model) if lock else query
 
 
 @cache

@@ -30,6 +30,7 @@ from hoering.services.answers import (
 from hoering.views.answer_page import AnswerPage, answer_page
 from hoering.web.answer_form import AnswerFields, answer_fields
 from hoering.web.downloads import file_response
+from hoering.web.paths import Id
 from hoering.web.rendering import client_address, csrf_ok, page
 from hoering.web.security import answer_scope
 from hoering.web.text_route import TextRoute
@@ -203,7 +204,7 @@ async def show_receipt(request: Request, token: str) -> Response:
 
 
 @router.get("/svar/{token}/bilag/{number}")
-def download_bilag(request: Request, token: str, number: int) -> Response:
+def download_bilag(request: Request, token: str, number: Id) -> Response:
     """A hearing's bilag, for a holder of one of its answer links."""
     view = _lookup(request, token)
     if isinstance(view, Response):
@@ -217,7 +218,7 @@ def download_bilag(request: Request, token: str, number: int) -> Response:
 
 
 @router.get("/svar/{token}/fil/{file_id}")
-def download_own_file(request: Request, token: str, file_id: int) -> Response:
+def download_own_file(request: Request, token: str, file_id: Id) -> Response:
     """A file of the link's own kommune's answers (any version); other kommuners' files are 404."""
     view = _lookup(request, token)
     if isinstance(view, Response):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
@@ -19,6 +19,7 @@ from hoering.views.hearings import HearingSummary, list_hearings
 from hoering.views.result import HearingResult, hearing_result
 from hoering.views.status import HearingStatus, hearing_status
 from hoering.web.console_auth import principal
+from hoering.web.paths import Id
 from hoering.web.text_route import TextRoute
 
 bearer = HTTPBearer(auto_error=False, description="A person's API token (hoering user token EMAIL), "
@@ -52,7 +53,6 @@ class Problem(BaseModel):
     detail: str
 
 
-HearingId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The hearing's id.")]
 UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: {"model": Problem, "description": "Not logged in"}}
 MISSING: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "No such hearing"}}
 
@@ -70,11 +70,11 @@ def hearings(
 
 @router.get("/hearings/{hearing_id}", response_model=HearingStatus, responses=MISSING,
             summary="Who has answered, who has not, and the time left")
-def status(request: Request, hearing_id: HearingId) -> HearingStatus:
+def status(request: Request, hearing_id: Id) -> HearingStatus:
     return hearing_status(request.app.state.rt, hearing_id)
 
 
 @router.get("/hearings/{hearing_id}/result", response_model=HearingResult, responses=MISSING,
             summary="The result (frozen at close) or the tally so far")
-def result(request: Request, hearing_id: HearingId) -> HearingResult:
+def result(request: Request, hearing_id: Id) -> HearingResult:
     return hearing_result(request.app.state.rt, hearing_id)

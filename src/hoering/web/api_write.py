@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Form, HTTPException, Path, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import Base64Bytes, BaseModel, ConfigDict, Field, ValidationError
 
@@ -24,6 +24,7 @@ from hoering.services.hearing_documents import BilagFile
 from hoering.services.hearings import change_deadline, close_hearing
 from hoering.services.users import Principal
 from hoering.web.api import MISSING, UNAUTHORIZED, Problem, require_access
+from hoering.web.paths import Id
 from hoering.web.text_route import TextRoute
 
 CHANNELS = {"phone": ("manual", "telefonisk"), "letter": ("manual", "pr. brev"), "mail": ("mail", "pr. mail")}
@@ -44,7 +45,6 @@ class Problems(BaseModel):
 
 
 INVALID: dict[int | str, dict[str, Any]] = {422: {"model": Problems, "description": "Refused, with every problem"}}
-HearingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 JYFE_EXAMPLE = {
     "title": "Tilbagebetaling af tiloversblevne midler fra JYFE", "body": "socialdirektoerkredsen",
@@ -134,7 +134,7 @@ def create_draft(request: Request, who: Writer,
 
 @router.post("/drafts/{draft_id}/bilag", status_code=201, response_model=DraftCreated,
              responses={**INVALID, **MISSING}, summary="Upload a bilag to a draft (multipart: title, file)")
-def upload_bilag(request: Request, who: Writer, draft_id: HearingId, title: Annotated[str, Form(max_length=300)],
+def upload_bilag(request: Request, who: Writer, draft_id: Id, title: Annotated[str, Form(max_length=300)],
                  file: UploadFile) -> Any:
     rt = request.app.state.rt
     try:
@@ -172,7 +172,7 @@ def _uploaded_bilag(entries: Any) -> list[BilagFile]:
 
 @router.post("/drafts/{draft_id}/open", response_model=Opened, responses={**INVALID, **MISSING},
              summary="Open a draft: the hearing starts and the invitations are queued")
-def open_draft(request: Request, who: Writer, draft_id: HearingId) -> Any:
+def open_draft(request: Request, who: Writer, draft_id: Id) -> Any:
     try:
         return {"hearing": drafts.open_draft(request.app.state.rt, draft_id, actor=who.actor)}
     except (DefinitionError, NotFoundError, RuleViolation) as exc:
@@ -182,7 +182,7 @@ def open_draft(request: Request, who: Writer, draft_id: HearingId) -> Any:
 @router.post("/hearings/{hearing_id}/answers", status_code=201, response_model=AnswerOut,
              responses={**MISSING, 409: {"model": Problem, "description": "Refused by the rules"}},
              summary="Record an answer received by phone, letter or mail")
-def post_answer(request: Request, who: Writer, hearing_id: HearingId, body: AnswerIn) -> Any:
+def post_answer(request: Request, who: Writer, hearing_id: Id, body: AnswerIn) -> Any:
     channel, how = CHANNELS[body.channel]
     answered_by = f"{body.answered_by.strip() or 'ukendt'} ({how}, registreret af {who.name})"
     try:
@@ -198,7 +198,7 @@ def post_answer(request: Request, who: Writer, hearing_id: HearingId, body: Answ
 @router.post("/hearings/{hearing_id}/extend", response_model=DeadlineOut,
              responses={**MISSING, 409: {"model": Problem, "description": "Refused by the rules"}},
              summary="Move an open hearing's deadline later, with a reason mailed to the kommuner")
-def extend(request: Request, who: Writer, hearing_id: HearingId, body: ExtendIn) -> Any:
+def extend(request: Request, who: Writer, hearing_id: Id, body: ExtendIn) -> Any:
     try:
         new = change_deadline(request.app.state.rt, hearing_id, deadline=body.deadline, reason=body.reason,
                               reopen=False, actor=who.actor)
@@ -210,7 +210,7 @@ def extend(request: Request, who: Writer, hearing_id: HearingId, body: ExtendIn)
 @router.post("/hearings/{hearing_id}/close", response_model=ClosedOut,
              responses={**MISSING, 409: {"model": Problem, "description": "Refused by the rules"}},
              summary="Close, tally and queue the result mails")
-def close(request: Request, who: Writer, hearing_id: HearingId, body: CloseIn | None = None) -> Any:
+def close(request: Request, who: Writer, hearing_id: Id, body: CloseIn | None = None) -> Any:
     try:
         closed = close_hearing(request.app.state.rt, hearing_id, force=bool(body and body.force),
                                actor=who.actor)

@@ -132,6 +132,9 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
+            if any(error["loc"][:1] == ("path",) for error in exc.errors()):
+                # an id out of range (web/paths.py) names no row: the same 404 as a missing one
+                return JSONResponse({"detail": "not found"}, status_code=404)
             return await request_validation_exception_handler(request, exc)
         return page(request, "ikke_fundet.html", status_code=404)
 

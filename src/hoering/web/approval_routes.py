@@ -7,9 +7,8 @@ bound to the link. A link that is not a chair's own is the same 404 as any unkno
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from hoering.errors import RuleViolation
@@ -17,11 +16,11 @@ from hoering.services.cycle import run_steps_due_for
 from hoering.services.minutes_approval import approval_page, approve_by_link
 from hoering.web.console_common import see, text
 from hoering.web.meeting_errors import danish
+from hoering.web.paths import Id
 from hoering.web.rendering import csrf_ok, page
 from hoering.web.text_route import TextRoute
 
 router = APIRouter(route_class=TextRoute, prefix="/referat", include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _scope(token: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Path, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hoering.errors import FileRefused
@@ -16,8 +16,6 @@ from hoering.web.console_auth import csrf_scope, require
 from hoering.web.rendering import csrf_ok, page
 
 Field = Annotated[str | None, Form()]
-# Ids outside a database integer (PostgreSQL refused them: HTTP 500) are a 404 like any unknown id.
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def guard(request: Request, csrf: str | None) -> Principal | Response:

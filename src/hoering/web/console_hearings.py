@@ -38,6 +38,7 @@ from hoering.web.hearing_form import (
     from_form,
     to_data,
 )
+from hoering.web.paths import Id, IdQuery
 from hoering.web.rendering import csrf_ok, page
 from hoering.web.text_route import TextRoute
 
@@ -68,7 +69,7 @@ def _form_page(request: Request, who: Principal, form: HearingForm, *, errors: d
 
 
 @router.get("/hoeringer/ny", response_class=HTMLResponse)
-def new_form(request: Request, kopi: int | None = None) -> Response:
+def new_form(request: Request, kopi: IdQuery | None = None) -> Response:
     who = require(request, act=True)
     if not isinstance(who, Principal):
         return who
@@ -108,7 +109,7 @@ def list_drafts(request: Request) -> Response:
 
 
 @router.get("/kladder/{draft_id}", response_class=HTMLResponse)
-def show_draft(request: Request, draft_id: int, kommune: int = 851) -> Response:
+def show_draft(request: Request, draft_id: Id, kommune: IdQuery = 851) -> Response:
     who = require(request)
     if not isinstance(who, Principal):
         return who
@@ -135,7 +136,7 @@ def show_draft(request: Request, draft_id: int, kommune: int = 851) -> Response:
 
 
 @router.get("/kladder/{draft_id}/invitation.html", response_class=HTMLResponse)
-def invitation_html(request: Request, draft_id: int, kommune: int = 851) -> Response:
+def invitation_html(request: Request, draft_id: Id, kommune: IdQuery = 851) -> Response:
     """The invitation's HTML part as sent (its inline styles allowed here only), for the
     preview's frame."""
     who = require(request)
@@ -152,7 +153,7 @@ def invitation_html(request: Request, draft_id: int, kommune: int = 851) -> Resp
 
 
 @router.get("/kladder/{draft_id}/rediger", response_class=HTMLResponse)
-def edit_form(request: Request, draft_id: int) -> Response:
+def edit_form(request: Request, draft_id: Id) -> Response:
     who = require(request, act=True)
     if not isinstance(who, Principal):
         return who
@@ -165,12 +166,12 @@ def edit_form(request: Request, draft_id: int) -> Response:
 
 
 @router.post("/kladder/{draft_id}/rediger", response_class=HTMLResponse)
-async def edit_post(request: Request, draft_id: int) -> Response:
+async def edit_post(request: Request, draft_id: Id) -> Response:
     return await _post(request, draft_id=draft_id)
 
 
 @router.post("/kladder/{draft_id}/{action}")
-async def draft_action(request: Request, draft_id: int, action: str) -> Response:
+async def draft_action(request: Request, draft_id: Id, action: str) -> Response:
     """``slet`` (delete), ``test`` (send the invitation to me), ``aabn`` (open the hearing)."""
     who = require(request, act=True)
     if not isinstance(who, Principal):

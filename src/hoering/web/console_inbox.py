@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from hoering.errors import HearingClosedError, HoeringError
 from hoering.services.inbox_review import ignore_message, list_messages, record_reviewed
 from hoering.services.users import Principal
-from hoering.web.console_actions import Field, Id, back, danish, flash, guard
+from hoering.web.console_actions import Field, back, danish, flash, guard
 from hoering.web.hearing_page import Refused, render
+from hoering.web.paths import Id
 from hoering.web.rendering import page
 from hoering.web.text_route import TextRoute
 

@@ -7,9 +7,9 @@ case's whole journey ("sagens gang", from ``items.show_item`` as ``hoering item 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
@@ -34,11 +34,11 @@ from hoering.web.console_common import acting, flash, see, take_flash, text, upl
 from hoering.web.console_meetings import meeting_context
 from hoering.web.item_text import MOVE_LABELS, item_definition
 from hoering.web.meeting_errors import danish
+from hoering.web.paths import Id
 from hoering.web.rendering import page
 from hoering.web.text_route import TextRoute
 
 router = APIRouter(route_class=TextRoute, prefix="/sekretariat", include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 SAGSBESKRIVELSE = ("baggrund", "sagsfremstilling", "oekonomi")
 
 

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from hoering.errors import HoeringError, NotFoundError
 from hoering.services.contacts import reissue_link, revoke_contact
 from hoering.services.users import Principal
-from hoering.web.console_actions import Field, Id, back, danish, flash, guard
+from hoering.web.console_actions import Field, back, danish, flash, guard
+from hoering.web.paths import Id
 from hoering.web.rendering import page
 from hoering.web.text_route import TextRoute
 

@@ -10,9 +10,9 @@ right after the response. Items have their own routes (``console_items``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
@@ -32,11 +32,11 @@ from hoering.web.console_auth import csrf_scope, require
 from hoering.web.console_common import acting, flash, see, take_flash, text
 from hoering.web.downloads import file_response
 from hoering.web.meeting_errors import danish
+from hoering.web.paths import Id
 from hoering.web.rendering import page
 from hoering.web.text_route import TextRoute
 
 router = APIRouter(route_class=TextRoute, prefix="/sekretariat", include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 BODIES = (("fu", "FU"), ("das", "DAS"), ("kkr", "KKR"))
 DOCUMENTS = {"dagsorden": "agenda", "referat": "minutes"}
 FORMATS = {"pdf", "docx"}

@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from hoering.errors import HoeringError
 from hoering.services.responses import respond as record_response
 from hoering.services.users import Principal
-from hoering.web.console_actions import Field, Id, back, danish, flash, guard
+from hoering.web.console_actions import Field, back, danish, flash, guard
 from hoering.web.hearing_page import Refused, render
+from hoering.web.paths import Id
 from hoering.web.text_route import TextRoute
 
 router = APIRouter(route_class=TextRoute)

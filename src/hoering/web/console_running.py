@@ -26,9 +26,10 @@ from hoering.services.hearing_reports import export_hearing, write_notat
 from hoering.services.hearings import change_deadline, close_hearing
 from hoering.services.users import Principal
 from hoering.web import console_inbox, console_links, console_responses
-from hoering.web.console_actions import Field, Id, back, danish, flash, guard
+from hoering.web.console_actions import Field, back, danish, flash, guard
 from hoering.web.console_auth import require
 from hoering.web.hearing_page import RECEIVED, Refused, render
+from hoering.web.paths import Id
 from hoering.web.rendering import page
 from hoering.web.text_route import TextRoute
 from hoering.web.uploads import Uploads, read_uploads

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoering.db.document_queries import answer_file_of_hearing, bilag_by_number
@@ -25,6 +25,7 @@ from hoering.web import hearing_page
 from hoering.web.confirm import ask, confirmed
 from hoering.web.console_auth import csrf_scope, principal
 from hoering.web.downloads import file_response
+from hoering.web.paths import Id
 from hoering.web.rendering import client_address, csrf_ok, page
 from hoering.web.security import SECRETARIAT_SCOPE
 from hoering.web.sessions import current_session, log_in, log_out
@@ -35,7 +36,6 @@ ACTOR = "sekretariatet (web)"
 ADMIN_ACCOUNT = "admin"  # the bootstrap administrator's account name in the login budgets
 Field = Annotated[str | None, Form()]
 # Ids outside a database integer (PostgreSQL refused them: HTTP 500) are a 404 like any unknown id.
-Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def logged_in(request: Request) -> bool:
