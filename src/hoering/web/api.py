@@ -1,8 +1,11 @@
 """``/api/``: hearings, one hearing's status and its result as JSON: the views themselves
 (``hoering.views``) are the response models, so the OpenAPI schema is exact.
 
-Guarded by a logged-in person's session or ``Authorization: Bearer <token>``: a person's API
-token (``hoering user token EMAIL``), or the shared ``HOERING_API_TOKEN``, which only reads.
+Reading is guarded by a logged-in person's session or ``Authorization: Bearer <token>``: a
+person's API token (``hoering user token EMAIL``), or the shared ``HOERING_API_TOKEN``, which only
+reads. Writing (``api_write``) takes the bearer token only (:func:`require_token`): a JSON API has
+no CSRF field, so a console session cookie, which a browser sends along with a request another
+site makes it send, never writes.
 """
 
 from __future__ import annotations
@@ -34,19 +37,36 @@ def require_access(
 ) -> Principal:
     """The person behind the session or the bearer token (a person's API token, or the shared
     ``HOERING_API_TOKEN``, which only reads); 401 otherwise."""
-    who = principal(request)
-    if who is not None:
-        return who
-    if credentials is not None:
-        found = user_for_token(request.app.state.rt, credentials.credentials)
-        if found is not None:
-            return found
-        configured = request.app.state.rt.settings.api_token
-        if configured is not None and hmac.compare_digest(
-                credentials.credentials.encode(), configured.get_secret_value().encode()):
-            return SHARED_TOKEN
-    raise HTTPException(status_code=401, detail="log in, or send Authorization: Bearer <api token>",
-                        headers={"WWW-Authenticate": "Bearer"})
+    who = principal(request) or _token_holder(request, credentials)
+    if who is None:
+        raise HTTPException(status_code=401, detail="log in, or send Authorization: Bearer <api token>",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return who
+
+
+def require_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The holder of the bearer token, whatever session cookie comes along; 401 otherwise."""
+    who = _token_holder(request, credentials)
+    if who is None:
+        raise HTTPException(status_code=401, detail="send Authorization: Bearer <api token> "
+                            "(a person's token: hoering user token EMAIL)", headers={"WWW-Authenticate": "Bearer"})
+    return who
+
+
+def _token_holder(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal | None:
+    if credentials is None:
+        return None
+    found = user_for_token(request.app.state.rt, credentials.credentials)
+    if found is not None:
+        return found
+    configured = request.app.state.rt.settings.api_token
+    if configured is not None and hmac.compare_digest(
+            credentials.credentials.encode(), configured.get_secret_value().encode()):
+        return SHARED_TOKEN
+    return None
 
 
 class Problem(BaseModel):

@@ -2,9 +2,9 @@
 
 The same services and the same validation as the console and the CLI (a draft is checked by the
 hearing-file loader and the registry; an answer by ``record_answer``). Only a person with the
-``sekretariat`` role writes: a logged-in session or ``Authorization: Bearer`` with the person's
-API token (``hoering user token EMAIL``). A ``laeser``'s or ``formand``'s token, and the shared
-``HOERING_API_TOKEN``, get 403; no credentials 401.
+``sekretariat`` role writes, with ``Authorization: Bearer`` and the person's API token
+(``hoering user token EMAIL``); a console session is no credential here (``api.require_token``).
+A ``laeser``'s or ``formand``'s token, and the shared ``HOERING_API_TOKEN``, get 403; no token 401.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from hoering.services.answers import record_answer
 from hoering.services.hearing_documents import BilagFile
 from hoering.services.hearings import change_deadline, close_hearing
 from hoering.services.users import Principal
-from hoering.web.api import MISSING, UNAUTHORIZED, Problem, require_access
+from hoering.web.api import MISSING, UNAUTHORIZED, Problem, require_token
 from hoering.web.paths import Id
 from hoering.web.text_route import TextRoute
 
 CHANNELS = {"phone": ("manual", "telefonisk"), "letter": ("manual", "pr. brev"), "mail": ("mail", "pr. mail")}
 
 
-def require_writer(who: Annotated[Principal, Depends(require_access)]) -> Principal:
+def require_writer(who: Annotated[Principal, Depends(require_token)]) -> Principal:
     if not who.can_act:
         raise HTTPException(status_code=403, detail="this account may only read (role sekretariat writes)")
     return who

@@ -234,10 +234,12 @@ async def _post(request: Request, *, draft_id: int | None) -> Response:
     staging = _str(posted.get("staging")) or ""
     if not staging.isalnum() or len(staging) != 24:
         staging = secrets.token_hex(12)
-    too_big = await _stage_uploads(request, posted, staging)
     if not csrf_ok(request, _str(posted.get("csrf")), csrf_scope(request)):
-        return _form_page(request, who, form, errors={"form": ["Formularen var udløbet. Gem igen."]},
+        # refused before anything is written: the files chosen this time are not kept
+        return _form_page(request, who, form, errors={"form": ["Formularen var udløbet. Vælg eventuelle "
+                                                               "filer igen, og gem igen."]},
                           action=action_url, draft_id=draft_id, staging=staging, status_code=400)
+    too_big = await _stage_uploads(request, posted, staging)
     action = _str(posted.get("action")) or "gem"
     if action == "tilfoej":
         form.options.append(OptionRow())
