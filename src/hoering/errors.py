@@ -9,6 +9,7 @@ turns it into a 4xx page. Anything else is a bug and is allowed to surface as on
     ├── DefinitionError         a hearing / item / registry file does not validate
     ├── NotFoundError           an id, kommune, option or token that does not exist
     │   └── UnknownLink         an answer link that is unknown, malformed or revoked
+    ├── NotAllowedError         a person whose role allows the act, but not on this (another body's chair)
     ├── FileRefused             a file we do not keep (wrong type, too big, empty, bad name, zip bomb)
     ├── RuleViolation           a valid request the rules refuse (close too early, answer after close)
     │   ├── HearingClosedError  the hearing no longer takes answers
@@ -52,6 +53,10 @@ class NotFoundError(HoeringError):
 
 class UnknownLink(NotFoundError):
     """An answer link that is unknown, malformed or revoked."""
+
+
+class NotAllowedError(HoeringError):
+    """The role allows the act in general, but not for this person here (the web's 403)."""
 
 
 class RuleViolation(HoeringError):

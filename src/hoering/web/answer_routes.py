@@ -31,7 +31,7 @@ from hoering.views.answer_page import AnswerPage, answer_page
 from hoering.web.answer_form import AnswerFields, answer_fields
 from hoering.web.downloads import file_response
 from hoering.web.paths import Id
-from hoering.web.rendering import client_address, csrf_ok, page
+from hoering.web.rendering import csrf_ok, page, unknown_link
 from hoering.web.security import answer_scope
 from hoering.web.text_route import TextRoute
 from hoering.web.uploads import read_uploads, upload_help
@@ -59,9 +59,7 @@ async def _lookup_on_loop(request: Request, token: str) -> AnswerPage | HTMLResp
 
 def _refused(request: Request) -> HTMLResponse:
     """An unknown link: counted against the address's budget of guesses (404, then 429)."""
-    if not request.app.state.limits.link_guess_failed(client_address(request)):
-        return page(request, "for_mange.html", status_code=429)
-    return not_found(request)
+    return unknown_link(request)
 
 
 def _answer_form(request: Request, token: str, view: AnswerPage, *, status_code: int = 200,

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from hoering.domain.meetings import FollowupDef
-from hoering.errors import HoeringError, RuleViolation
+from hoering.errors import HoeringError, NotAllowedError, RuleViolation
 from hoering.services import agenda_builder
 from hoering.services.confirmations import agenda_recipients
 from hoering.services.cycle import run_steps_due_for
@@ -25,7 +25,8 @@ from hoering.services.documents import document_view, render_document
 from hoering.services.items import decide_item
 from hoering.services.meeting_changes import cancel_meeting, move_meeting
 from hoering.services.meeting_page import meeting_page
-from hoering.services.meetings import approve_minutes, list_meetings, record_attendance
+from hoering.services.meetings import list_meetings, record_attendance
+from hoering.services.minutes_approval import approve_as_chair
 from hoering.services.users import Principal
 from hoering.web.confirm import ask, confirmed
 from hoering.web.console_auth import csrf_scope, require
@@ -266,13 +267,15 @@ async def minutes_draft(request: Request, meeting_id: Id) -> Response:
 
 @router.post("/moede/{meeting_id}/godkend")
 async def approve(request: Request, meeting_id: Id) -> Response:
-    """The ``formand`` role approves the minutes in the console."""
+    """The ``formand`` role approves the minutes in the console: the chair of the meeting's body."""
     form = await request.form()
     who = acting(request, form, role="formand")
     if not isinstance(who, Principal):
         return who
     try:
-        approve_minutes(request.app.state.rt, meeting_id, by=f"{who.name} (formand)")
+        approve_as_chair(request.app.state.rt, meeting_id, email=who.email, name=who.name)
+    except NotAllowedError as exc:
+        return page(request, "fejl.html", {"title": "Ikke tilladt", "message": str(exc)}, status_code=403)
     except RuleViolation as exc:
         return _refused(request, meeting_id, exc, "#referat")
     queued = run_steps_due_for(request.app.state.rt, meeting_id)

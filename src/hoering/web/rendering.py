@@ -57,3 +57,12 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, *,
 def csrf_ok(request: Request, field: str | None, scope: str) -> bool:
     csrf: Csrf = request.app.state.csrf
     return csrf.valid(field=field, cookie=request.cookies.get(CSRF_COOKIE), scope=scope)
+
+
+def unknown_link(request: Request) -> HTMLResponse:
+    """A personal link that opens nothing (an answer link, a chair's approval link): counted
+    against the address's budget of link guesses (``security.GuessLimits``): 404, then 429 once it
+    is spent. A valid link is never refused, whatever its address has guessed."""
+    if not request.app.state.limits.link_guess_failed(client_address(request)):
+        return page(request, "for_mange.html", status_code=429)
+    return page(request, "ikke_fundet.html", status_code=404)
