@@ -11,7 +11,8 @@ unpacked size checked before anything is unpacked), then stores the bytes once p
 caller's transaction and returns the :class:`~hoering.db.documents.Document` row (existing or
 new). Anything wrong raises :class:`~hoering.errors.FileRefused` with one Danish sentence and
 stores nothing. The caller links the document where it is used (a hearing's bilag, an answer's
-file, a reply's attachment) under the name it came with, in the same transaction.
+file, a reply's attachment) under ``kept_name(name, doc)``, in the same transaction: the name it
+came with, carrying the extension of the type its bytes are (``filetypes.stored_name``).
 
 Why the bytes are in the database and not in files: see ``hoering.db.documents``.
 """
@@ -27,21 +28,28 @@ from sqlalchemy.orm import Session
 
 from hoering.danish import format_size
 from hoering.db.documents import Document
-from hoering.domain.filetypes import FileType, clean_filename, detect, detect_allowed
+from hoering.domain.filetypes import TYPES, FileType, clean_filename, detect, detect_allowed, stored_name
 from hoering.errors import FileRefused, NotFoundError
 
-__all__ = ["FileRefused", "check_document", "document_bytes", "format_size", "store_document"]
+__all__ = ["FileRefused", "check_document", "document_bytes", "format_size", "kept_name", "store_document"]
 
 
 def check_document(data: bytes, filename: str, *, allowed: frozenset[str] | None = None,
                    allowed_da: str = "", max_bytes: int | None = None) -> tuple[str, FileType]:
-    """The cleaned name and the type of ``data``, or FileRefused. Stores nothing."""
+    """The name ``data`` is kept under (cleaned, with its type's extension) and its type, or
+    FileRefused. Stores nothing."""
     name = clean_filename(filename)
     if max_bytes is not None and len(data) > max_bytes:
         raise FileRefused("too_big", f"«{name}» fylder {format_size(len(data))}; en fil må højst "
                           f"fylde {format_size(max_bytes)}.")
     kind = detect(data, name) if allowed is None else detect_allowed(data, name, allowed, allowed_da)
-    return name, kind
+    return stored_name(name, kind), kind
+
+
+def kept_name(filename: str, doc: Document) -> str:
+    """The name a stored document is linked under where it is used: the name it came with,
+    cleaned, with the extension of the type its bytes are."""
+    return stored_name(clean_filename(filename), TYPES[doc.kind])
 
 
 def store_document(session: Session, data: bytes, filename: str, *,

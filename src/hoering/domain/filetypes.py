@@ -87,6 +87,17 @@ def clean_filename(name: str | None) -> str:
     return name
 
 
+def stored_name(name: str, kind: FileType) -> str:
+    """The name a file of ``kind`` is kept under: ``name`` when it already ends in the type's
+    extension (any case, ``.jpeg`` too), else ``name`` with the extension added. A polyglot named
+    ``x.html`` that is a PDF by its bytes is kept as ``x.html.pdf``: whoever downloads it gets a
+    name that opens it as what it is, never as a page in a browser."""
+    extensions = [ext for ext, key in _EXTENSION_CLAIMS.items() if key == kind.key]
+    if name.lower().endswith(tuple(extensions)):
+        return name
+    return name + kind.extension
+
+
 def _shown(name: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in name)[:80]
 

@@ -20,7 +20,7 @@ from hoering.danish import format_datetime
 from hoering.db.documents import Document
 from hoering.db.lookup import get_item, get_meeting, get_or_not_found
 from hoering.db.models import Bilag, Body, Item, Meeting
-from hoering.docstore import store_document
+from hoering.docstore import kept_name, store_document
 from hoering.domain import routing
 from hoering.domain.meetings import MeetingPlan, PlannedMeeting, agenda_order, local_datetime, section_of
 from hoering.errors import FileRefused, RuleViolation
@@ -114,7 +114,7 @@ def _store(s: Session, content: bytes, filename: str, now: dt.datetime) -> tuple
         doc = store_document(s, content, filename, max_bytes=MAX_BILAG_BYTES, now=now)
     except FileRefused as exc:
         raise RuleViolation(exc.message) from None
-    return doc.filename, doc
+    return kept_name(filename, doc), doc
 
 
 def _open_item(item: Item) -> Item:

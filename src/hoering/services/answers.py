@@ -17,8 +17,8 @@ from hoering.db.held import HeldConnection
 from hoering.db.lookup import find_answer_target, get_hearing, get_recipient
 from hoering.db.models import Answer, AnswerFile, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
 from hoering.db.tallying import definition_of, newest_version
-from hoering.docstore import store_document
-from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA, clean_filename
+from hoering.docstore import kept_name, store_document
+from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA
 from hoering.domain.hearing import HearingDefinition, stored_definition
 from hoering.domain.text import clean_text
 from hoering.errors import FileRefused, HearingClosedError, NotFoundError, OtherHearing, RuleViolation, UnknownLink
@@ -234,7 +234,7 @@ def _store(
                               "received_at": now, "late": now > to.deadline}
     connection = s.connection()
     answer = _Version(id=connection.execute(_INSERT_ANSWER, fields).scalar_one(), **fields)
-    names = kept + [(clean_filename(f.filename), d.id) for f, d in zip(files, documents, strict=True)]
+    names = kept + [(kept_name(f.filename, d), d.id) for f, d in zip(files, documents, strict=True)]
     if names:
         connection.execute(_INSERT_FILES, [{"answer_id": answer.id, "position": position, "filename": name,
                                             "document_id": document_id}

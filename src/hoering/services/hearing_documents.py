@@ -21,7 +21,7 @@ from hoering.db.document_queries import bilag_listing, bilag_of
 from hoering.db.documents import HearingBilag
 from hoering.db.hearings import Hearing
 from hoering.definitions import read_beside
-from hoering.docstore import store_document
+from hoering.docstore import kept_name, store_document
 from hoering.domain.hearing import HearingBilagDef, HearingDefinition
 from hoering.errors import DefinitionError, FileRefused
 from hoering.mail.outbox import Attachment
@@ -96,7 +96,7 @@ def store_bilag(s: Session, hearing: Hearing, files: tuple[BilagFile, ...], *,
         except FileRefused as exc:
             problems.append(f"bilag.{number - 1}.file: {exc.message}")
             continue
-        row = HearingBilag(hearing_id=hearing.id, number=number, title=f.title, filename=f.filename,
+        row = HearingBilag(hearing_id=hearing.id, number=number, title=f.title, filename=kept_name(f.filename, doc),
                            document_id=doc.id)
         row.document = doc
         s.add(row)

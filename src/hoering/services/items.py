@@ -15,7 +15,7 @@ from hoering.danish import format_datetime
 from hoering.db.lookup import get_hearing, get_item, get_meeting
 from hoering.db.models import Bilag, Body, Followup, Hearing, Indstilling, Item, ItemMove
 from hoering.definitions import read_beside
-from hoering.docstore import store_document
+from hoering.docstore import kept_name, store_document
 from hoering.domain import routing
 from hoering.domain.meetings import STANDARD_KINDS, FollowupDef, ItemDefinition, Sagsbeskrivelse
 from hoering.errors import DefinitionError, FileRefused, NotFoundError, RuleViolation
@@ -66,6 +66,7 @@ def add_item(rt: Runtime, d: ItemDefinition, *, source: str = "item", base_dir: 
                 row.filename = Path(b.file).name
                 try:
                     row.document = store_document(s, content, row.filename, now=now)
+                    row.filename = kept_name(row.filename, row.document)
                 except FileRefused as exc:
                     raise DefinitionError(source, [f"bilag.{i - 1}.file: {exc.message}"]) from None
             item.bilag.append(row)
