@@ -40,6 +40,7 @@ from hoering.web import (
     health_routes,
     secretariat_routes,
 )
+from hoering.web.body_limit import BodyLimit, request_limit
 from hoering.web.docs import add_docs
 from hoering.web.headers import BoundaryHeaders
 from hoering.web.outbox_pump import OutboxPump
@@ -85,6 +86,8 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     app.state.outbox_pump = OutboxPump(rt) if sends_mail else None
     secure = rt.settings.portal_url.startswith("https://")
     app.state.secure_cookies = secure
+    # innermost of the middlewares (its 413 gets the boundary's headers), before any body is read
+    app.add_middleware(BodyLimit, max_bytes=request_limit(rt.settings))
     session_key = hmac.new(secret, b"hoering-session", hashlib.sha256).hexdigest()
     # The signed cookie carries only the one-shot flash message; the login itself is a
     # server-side session (web/sessions.py), so logout and expiry really end it.

@@ -37,6 +37,9 @@ def read_uploads(rt: Runtime, uploads: Sequence[StarletteUpload | str] | None, *
     stored; refused files give one Danish line each, and so do too many files (``keeping``:
     files of the previous version kept as well)."""
     limit = rt.settings.max_upload_bytes
+    named = sum(1 for u in uploads or [] if isinstance(u, StarletteUpload) and u.filename)
+    if named + keeping > MAX_FILES:  # refused before any file is read into memory
+        return [], [f"Et svar kan højst have {MAX_FILES} filer."]
     given, problems = [], []
     for upload in uploads or []:
         if isinstance(upload, str):  # a part without a file name: a file only if it has content
