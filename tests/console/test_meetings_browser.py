@@ -1,7 +1,8 @@
 """A DAS meeting from plan to approved minutes in Debian's chromium (Playwright), as the
 secretariat runs it in the console, on SQLite and on PostgreSQL: plan it (its standard items
-appear), raise two cases with bilag (one given its file later, on the meeting's page), route them through FU onto the agenda, send it (the mail carries the PDF and an ICS
-invitation, parsed with icalendar), move the meeting (the updated ICS keeps the UID with
+appear), raise two cases with bilag (one given its file later, on the meeting's page), route them
+through FU onto the agenda, send it (the mail carries the PDF and an ICS invitation, parsed with
+icalendar), move the meeting (the updated ICS keeps the UID with
 SEQUENCE 1), record attendance and the decisions with one case postponed, send the draft to
 the chair, who approves it from the personal link in the mail; the minutes PDF (pdftotext)
 holds the postponed case, the approval line and the page numbers, and the postponed case is on

@@ -14,8 +14,9 @@ from hoering.errors import NotFoundError, RuleViolation
 from hoering.services.outbox import retry_message
 from hoering.services.users import Principal
 from hoering.views.outbox import outbox_page
-from hoering.web.console_actions import Field, Id, flash, guard
+from hoering.web.console_actions import Field, flash, guard
 from hoering.web.console_auth import csrf_scope, require
+from hoering.web.paths import Id
 from hoering.web.rendering import page
 from hoering.web.text_route import TextRoute
 
