@@ -118,7 +118,8 @@ namespace inbox {{
 
 
 @contextmanager
-def running_dovecot(*, user: str = "sekretariat", password: str = "imap-test-pw") -> Iterator[ImapServer]:
+def running_dovecot(*, user: str = "sekretariat", password: str = "imap-test-pw",
+                    extra_config: str = "") -> Iterator[ImapServer]:
     """Start Dovecot in a fresh folder under the system temp dir, stop it and remove the folder.
 
     Not under pytest's ``tmp_path``: its parents are mode 0700, and Dovecot's auth process (user
@@ -138,7 +139,7 @@ def running_dovecot(*, user: str = "sekretariat", password: str = "imap-test-pw"
     imap_port, imaps_port = _free_port(), _free_port()
     conf = root / "dovecot.conf"
     conf.write_text(CONFIG.format(root=root, cert=cert, key=key, uid=MAIL_UID, imap_port=imap_port,
-                                  imaps_port=imaps_port))
+                                  imaps_port=imaps_port) + extra_config)
     subprocess.run([DOVECOT, "-c", str(conf)], check=True, stdin=subprocess.DEVNULL,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
     pid_file = root / "run" / "master.pid"
