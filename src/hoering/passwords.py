@@ -5,6 +5,9 @@ Bootstrap hashes made before, with scrypt (``scrypt$n$r$p$salt$hash``), are stil
 :func:`verify_and_update` says so by handing back the argon2 hash to keep instead (an account's is
 replaced at its next sign-in; ``hoering doctor`` asks for a new bootstrap hash, which lives in the
 environment). No new scrypt hash is ever made.
+
+One-time recovery codes (random, 50 bits each) are kept as :func:`code_digest`, an HMAC-SHA256
+under the installation's secret: found by a lookup, and a copy of the database alone gives none.
 """
 
 from __future__ import annotations
@@ -64,6 +67,12 @@ def verify_and_update(password: str, stored: str | None) -> tuple[bool, str | No
 
 def verify_password(password: str, stored: str | None) -> bool:
     return verify_and_update(password, stored)[0]
+
+
+def code_digest(secret: bytes, code: str) -> str:
+    """The stored form of a one-time recovery code (spaces, dashes and case do not matter)."""
+    normal = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hmac.new(secret, b"recovery-code:" + normal.encode(), hashlib.sha256).hexdigest()
 
 
 def needs_rehash(stored: str | None) -> bool:

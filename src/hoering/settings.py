@@ -52,6 +52,18 @@ class Settings(BaseSettings):
                                  description="A login lasts at most this long.")
     session_idle_minutes: float = Field(default=120, gt=0,
                                         description="A login ends after this long without a request.")
+    # Sign-in (README "Sign-in"): a second factor for local accounts, the organisation's provider.
+    require_2fa: bool = Field(default=False, description="The secretariat's accounts sign in with "
+                              "a second factor (TOTP); one not enrolled enrols before any console page.")
+    local_login: bool = Field(default=True, description="E-mail and password sign-in (false: only "
+                              "the OpenID Connect provider).")
+    oidc_issuer: str | None = Field(default=None, description="OpenID Connect issuer URL (discovery "
+                                    "at /.well-known/openid-configuration); empty: no provider sign-in.")
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_role_map: str = Field(default="{}", description='JSON: a group (id or name in the groups '
+                               'claim) to a role, e.g. {"<group id>": "sekretariat"}.')
+    oidc_groups_claim: str = Field(default="groups", description="The ID token claim with the groups.")
 
     # Mail.
     mail_from: str = "Sekretariat for Nordjysk Socialaftale <sekretariat@socialaftale.example>"

@@ -1,4 +1,4 @@
-"""``hoering user ...``: the secretariat's accounts (add, list, disable, API token)."""
+"""``hoering user ...``: the secretariat's accounts (add, list, disable, API token, reset-2fa)."""
 
 from __future__ import annotations
 
@@ -67,3 +67,13 @@ def token(email: Annotated[str, typer.Argument(help="The account's e-mail addres
     if not value:
         raise HoeringError("der blev ikke udstedt et token")
     typer.echo(value)
+
+
+@app.command("reset-2fa")
+def reset_2fa(email: Annotated[str, typer.Argument(help="The account's e-mail address.")]) -> None:
+    """Remove the account's second factor and recovery codes (a lost phone): its sessions end, and
+    where HOERING_REQUIRE_2FA is set it enrols again at its next sign-in."""
+    from hoering.services.second_factor import reset
+
+    reset(runtime(), email, actor=ACTOR)
+    console.print(f"Totrinsbekræftelsen for {email} er nulstillet.")

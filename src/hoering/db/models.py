@@ -21,7 +21,7 @@ from hoering.db.outbox import OutboxCopy, OutboxMessage, OutboxUnsent
 from hoering.db.rate_counter import RateCounter
 from hoering.db.registry import Body, BodyMember, Kommune, Person
 from hoering.db.results import HearingResultRow
-from hoering.db.users import ConsoleUser, HearingDraft
+from hoering.db.users import ConsoleUser, HearingDraft, RecoveryCode
 from hoering.db.web_sessions import WebSession
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "OutboxUnsent",
     "Person",
     "RateCounter",
+    "RecoveryCode",
     "UndeliverableContact",
     "WebSession",
 ]

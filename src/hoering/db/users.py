@@ -2,7 +2,10 @@
 
 A ``ConsoleUser`` is a person with a role (``sekretariat`` acts, ``formand`` approves minutes,
 ``laeser`` only reads); only an argon2 hash of the password and a SHA-256 of the API token are
-kept. A ``HearingDraft`` is a hearing file being written in the browser: its ``data`` is the
+kept. A person may add a second factor: a TOTP secret (``totp_secret``, set once the first code
+was confirmed; ``totp_last_step`` is the last time step used, so a code works once) and ten
+one-time ``RecoveryCode`` rows, kept only as keyed digests. ``oidc_subject`` is the identity
+provider's ``sub`` once the account signed in through it. A ``HearingDraft`` is a hearing file being written in the browser: its ``data`` is the
 hearing file as a mapping (the same the YAML loader validates), nothing is sent until it is opened.
 """
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hoering.db.base import Base
@@ -22,6 +25,7 @@ ROLES = ("sekretariat", "formand", "laeser")
 
 class ConsoleUser(Base):
     __tablename__ = "console_user"
+    __table_args__ = (Index("ix_console_user_oidc_subject", "oidc_subject", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -32,6 +36,19 @@ class ConsoleUser(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+
+
+class RecoveryCode(Base):
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_user.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class HearingDraft(Base):

@@ -8,6 +8,11 @@ at ``expires_at`` (an absolute limit from login).
 ``user_id`` names the secretariat user the session belongs to; it is NULL for the bootstrap
 administrator (``HOERING_ADMIN_PASSWORD_HASH``), who has no user row. It has no foreign key here
 on purpose: the users table lives in its own module and migration.
+
+``method`` says how the session signed in (``password``, ``password+totp``, ``recovery``,
+``oidc``, ``bootstrap``; NULL for sessions older than the column). ``role`` is the role the
+identity provider's groups gave an ``oidc`` session at its sign-in (NULL otherwise: the
+account's own role applies).
 """
 
 from __future__ import annotations
@@ -33,3 +38,5 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     address: Mapped[str | None] = mapped_column(String(64))
+    method: Mapped[str | None] = mapped_column(String(20))
+    role: Mapped[str | None] = mapped_column(String(20))

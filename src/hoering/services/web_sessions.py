@@ -2,7 +2,7 @@
 
 The API, small on purpose (``hoering.web.sessions`` puts it on a cookie)::
 
-    token = start_session(rt, user_id=None, address="10.0.0.7")   # after a good password
+    token = start_session(rt, user_id=None, address="10.0.0.7", method="password", actor="…")
     found = find_session(rt, token)       # LoginSession, or None: unknown, ended, idle or expired
     end_session(rt, token)                # logout; unknown tokens are ignored
     end_all_sessions(rt, user_id=None)    # "log out everywhere" for one principal; returns how many
@@ -12,6 +12,10 @@ administrator (``HOERING_ADMIN_PASSWORD_HASH``). The token (256 random bits) is 
 browser once and stored only as its SHA-256. A session lasts at most ``session_hours`` from login
 and ends after ``session_idle_minutes`` without a request; ``last_seen_at`` is written at most
 once a minute, so browsing the overview does not take the write lock on every request.
+
+Every start is audited (``session.started``) with how the session signed in (``method``:
+``password``, ``password+totp``, ``recovery``, ``oidc``, ``bootstrap``), so the audit log shows
+for each session what stood behind it.
 """
 
 from __future__ import annotations
@@ -38,21 +42,37 @@ class LoginSession:
 
     id: int
     user_id: int | None
+    method: str | None = None
+    role: str | None = None  # the provider's groups' role for an ``oidc`` session
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(rt: Runtime, *, user_id: int | None = None, address: str | None = None) -> str:
+def start_session(rt: Runtime, *, user_id: int | None = None, address: str | None = None,
+                  method: str = "password", role: str | None = None, actor: str = "sekretariatet") -> str:
     """A new session for ``user_id`` (None: the bootstrap admin); returns the cookie's token."""
     token = secrets.token_urlsafe(32)
     now = rt.now()
     with rt.db.transaction() as s:
-        s.add(WebSession(token_hash=_digest(token), user_id=user_id, created_at=now, last_seen_at=now,
+        row = WebSession(token_hash=_digest(token), user_id=user_id, created_at=now, last_seen_at=now,
                          expires_at=now + timedelta(hours=rt.settings.session_hours),
-                         address=(address or "")[:64] or None))
+                         address=(address or "")[:64] or None, method=method, role=role)
+        s.add(row)
+        s.flush()
+        audit.record(s, at=now, actor=actor, action="session.started", entity="session",
+                     entity_id=row.id, user_id=user_id, method=method, role=role, address=row.address)
     return token
+
+
+def sign_in_failed(rt: Runtime, *, account: str, address: str | None, reason: str) -> None:
+    """Audit a refused sign-in (a wrong password, a wrong or used code, a refused provider
+    sign-in); the caller counts it against the budgets (``web.security.GuessLimits``)."""
+    with rt.db.transaction() as s:
+        audit.record(s, at=rt.now(), actor=account[:200] or "ukendt", action="sign_in.failed",
+                     entity="session", entity_id=None, account=account[:254], reason=reason,
+                     address=(address or "")[:64] or None)
 
 
 def find_session(rt: Runtime, token: str | None) -> LoginSession | None:
@@ -66,7 +86,7 @@ def find_session(rt: Runtime, token: str | None) -> LoginSession | None:
         if row is None or row.revoked_at is not None or now >= row.expires_at \
                 or now >= row.last_seen_at + idle:
             return None
-        found = LoginSession(id=row.id, user_id=row.user_id)
+        found = LoginSession(id=row.id, user_id=row.user_id, method=row.method, role=row.role)
         stale = now >= row.last_seen_at + TOUCH_EVERY
     if stale:
         with rt.db.transaction() as s:

@@ -39,6 +39,7 @@ from hoering.web import (
     console_running,
     health_routes,
     secretariat_routes,
+    sign_in,
 )
 from hoering.web.body_limit import BodyLimit, request_limit
 from hoering.web.docs import add_docs
@@ -100,6 +101,7 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     add_docs(app)
     app.include_router(answer_routes.router)
     app.include_router(secretariat_routes.router)
+    app.include_router(sign_in.router)
     app.include_router(console_hearings.router)
     app.include_router(console_running.router)
     app.include_router(console_meetings.router)

@@ -1,7 +1,9 @@
 """Who is logged in to the console, checked on every request.
 
 ``principal(request)`` is the person behind the server-side session (``hoering.web.sessions``;
-looked up once per request, so a disabled account's session stops at its next request), or the
+looked up once per request, so a disabled account's session stops at its next request; a session
+of the identity provider acts with the role its groups gave at sign-in; where a second factor is
+required, a session without one is no principal), or the
 bootstrap account while no account exists and the shared password was used (a session without a
 user). ``require(request, act=True)`` guards every console page: a redirect to the login page,
 or a Danish 403 page for a reader.
@@ -9,9 +11,12 @@ or a Danish 403 page for a reader.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from hoering.services.second_factor import session_allowed
 from hoering.services.users import BOOTSTRAP, Principal, active_user, bootstrap_open
 from hoering.web.rendering import page
 from hoering.web.security import SECRETARIAT_SCOPE
@@ -30,6 +35,10 @@ def principal(request: Request) -> Principal | None:
     if session is not None:
         if session.user_id is not None:
             found = active_user(rt, session.user_id)  # None once the account is disabled
+            if found is not None and session.role is not None:
+                found = replace(found, role=session.role)
+            if found is not None and not session_allowed(rt.settings, found.role, session.method):
+                found = None
         elif bootstrap_open(rt):
             found = BOOTSTRAP
     request.state.principal = found

@@ -19,7 +19,7 @@ from hoering.services.attention import attention
 from hoering.services.confirmations import reminders_now
 from hoering.services.reminders import remind_now
 from hoering.services.users import BOOTSTRAP, authenticate, bootstrap_open
-from hoering.services.web_sessions import end_all_sessions
+from hoering.services.web_sessions import end_all_sessions, sign_in_failed
 from hoering.views.hearings import overview
 from hoering.web import hearing_page
 from hoering.web.confirm import ask, confirmed
@@ -28,7 +28,8 @@ from hoering.web.downloads import file_response
 from hoering.web.paths import Id
 from hoering.web.rendering import client_address, csrf_ok, page
 from hoering.web.security import SECRETARIAT_SCOPE
-from hoering.web.sessions import current_session, log_in, log_out
+from hoering.web.sessions import current_session, log_out
+from hoering.web.sign_in import after_password
 from hoering.web.text_route import TextRoute
 
 router = APIRouter(route_class=TextRoute, prefix="/sekretariat", include_in_schema=False)
@@ -94,13 +95,11 @@ def login(request: Request, password: Field = None, csrf: Field = None, email: F
         who = authenticate(rt, email or "", password or "")
     if who is None:
         limits.login_failed(address, account)
+        sign_in_failed(rt, account=account, address=address, reason="password")
         message = "Forkert adgangskode." if bootstrap else "Forkert e-mail eller adgangskode."
         return page(request, "login.html", _login_context(request, message, email or ""),
                     status_code=401, csrf_scope=SECRETARIAT_SCOPE)
-    request.session.clear()
-    response = RedirectResponse("/sekretariat", status_code=303)
-    log_in(request, response, user_id=who.id)
-    return response
+    return after_password(request, who)
 
 
 @router.post("/logout")

@@ -3,7 +3,7 @@
 Use from routes::
 
     session = current_session(request)          # LoginSession | None (looked up once per request)
-    log_in(request, response, user_id=None)      # after a good password
+    log_in(request, response, user_id=None, method="password", actor="…")  # a new session id
     log_out(request, response)                   # always ends the session, whatever the form
     scope = session_scope(session)               # the CSRF scope of forms inside the session
 
@@ -34,10 +34,17 @@ def session_scope(session: LoginSession) -> str:
     return f"sekretariat:{session.id}"
 
 
-def log_in(request: Request, response: Response, *, user_id: int | None = None) -> None:
+def log_in(request: Request, response: Response, *, user_id: int | None = None, method: str = "password",
+           role: str | None = None, actor: str = "sekretariatet") -> None:
+    """A new session (a new id: the old one, if any, ends) at every sign-in and every change of
+    what the session may do (a second factor added, a role from the provider)."""
     rt = request.app.state.rt
     end_session(rt, request.cookies.get(SESSION_COOKIE))  # never keep a session across logins
-    token = start_session(rt, user_id=user_id, address=client_address(request))
+    for cached in ("login_session", "principal"):  # the old session no longer answers for this request
+        if hasattr(request.state, cached):
+            delattr(request.state, cached)
+    token = start_session(rt, user_id=user_id, address=client_address(request), method=method,
+                          role=role, actor=actor)
     response.set_cookie(SESSION_COOKIE, token, max_age=int(rt.settings.session_hours * 3600),
                         httponly=True, samesite="lax", secure=request.app.state.secure_cookies,
                         path="/")
