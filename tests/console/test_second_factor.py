@@ -96,8 +96,9 @@ def test_a_wrong_code_is_refused_counted_and_a_used_code_not_taken_twice(console
         login_as(c, ANNA)
         secret, _ = enrol_from_console(c, clock)
     # a small budget: 3 failures per address within the window
-    from hoering.web.app import create_app
     from fastapi.testclient import TestClient
+
+    from hoering.web.app import create_app
 
     with TestClient(create_app(console_rt, failure_limit=3), follow_redirects=False) as c:
         password_step(c, ANNA)

@@ -1,8 +1,8 @@
 """sign-in: a second factor for local accounts (TOTP secret, recovery codes), how each session
 signed in and, for the organisation's identity provider, the role its groups gave the session
 
-Revision ID: 0017_sign_in
-Revises: 0016_outbox_bodies
+Revision ID: 0019_sign_in
+Revises: 0018_fit_to_send
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 from hoering.db.migrations import columns
 
-revision = "0017_sign_in"
-down_revision = "0016_outbox_bodies"
+revision = "0019_sign_in"
+down_revision = "0018_fit_to_send"
 branch_labels = None
 depends_on = None
 
