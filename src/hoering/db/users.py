@@ -6,7 +6,8 @@ kept. A person may add a second factor: a TOTP secret (``totp_secret``, set once
 was confirmed; ``totp_last_step`` is the last time step used, so a code works once) and ten
 one-time ``RecoveryCode`` rows, kept only as keyed digests. ``oidc_subject`` is the identity
 provider's ``sub`` once the account signed in through it. A ``HearingDraft`` is a hearing file
-being written in the browser: its ``data`` is the hearing file as a mapping (the same the YAML loader validates), nothing is sent until it is opened.
+being written in the browser: its ``data`` is the hearing file as a mapping (the same the YAML
+loader validates), nothing is sent until it is opened.
 """
 
 from __future__ import annotations
