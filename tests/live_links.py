@@ -68,6 +68,11 @@ def database_blobs(rt: Runtime) -> dict[str, bytes]:
     if url.get_backend_name() == "sqlite":
         main = Path(str(url.database))
         return {path.name: path.read_bytes() for path in sorted(main.parent.glob(main.name + "*"))}
+    return table_blobs(rt)
+
+
+def table_blobs(rt: Runtime) -> dict[str, bytes]:
+    """Every value of every column of every table, by table, as bytes."""
     meta = MetaData()
     blobs = {}
     with rt.db.engine.connect() as conn:

@@ -1,5 +1,6 @@
 """Migration 0017: incoming mail stored before it has its personal links redacted; the outbox's
-unsent messages get their ``links`` column (and lose it again when downgraded)."""
+unsent messages get their ``links`` column (and lose it again when downgraded), and a message
+queued before has its links' tokens replaced by placeholders the sender fills in."""
 
 from __future__ import annotations
 
@@ -8,11 +9,18 @@ from email.message import EmailMessage
 from email.policy import SMTP
 
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from hoering.db.migrate import upgrade
+from hoering.db.models import OutboxUnsent
+from hoering.mail.links import with_tokens
+from hoering.services.hearings import open_hearing
+from hoering.services.outbox import send_outbox
 from hoering.tokens import derive_token
 from tests.integration.test_outbox_migration import _migrate
+from tests.live_links import find_live, live_tokens, table_blobs
+from tests.support import jyfe
+from tests.web.conftest import LINK
 
 
 def _reply(token: str) -> bytes:
@@ -38,3 +46,22 @@ def test_0017_redacts_the_stored_incoming_mail(rt):
     assert token.encode() not in kept[0] and b"/svar/[fjernet]" in kept[0] and b"Vi tilslutter os." in kept[0]
     assert kept[1] == plain
     assert "links" in {c["name"] for c in inspect(rt.db.engine).get_columns("outbox_unsent")}
+
+
+def test_0017_gives_the_mail_queued_before_placeholders(rt, sink):
+    open_hearing(rt, jyfe())
+    with rt.db.read() as s:
+        queued = s.execute(select(OutboxUnsent.outbox_id, OutboxUnsent.raw, OutboxUnsent.links)).all()
+    assert len(queued) == 11 and all(links for _, _, links in queued)
+    _migrate(rt, command.downgrade, "0016_outbox_bodies")
+    with rt.db.engine.begin() as c:  # as 0016 queued them: the message with its links
+        for outbox_id, raw, links in queued:
+            c.execute(text("UPDATE outbox_unsent SET raw = :raw WHERE outbox_id = :id"),
+                      {"raw": with_tokens(raw, links, rt.secret), "id": outbox_id})
+    assert len(find_live(rt, table_blobs(rt))) == 11
+    upgrade(rt.db)
+    assert find_live(rt, table_blobs(rt)) == []
+    assert send_outbox(rt).sent == 11
+    received = {m.group(2) for msg in sink.messages for part in ("plain", "html")
+                for m in LINK.finditer(msg.get_body(preferencelist=(part,)).get_content())}
+    assert received == set(live_tokens(rt))  # the mails still carry the working links, in both parts

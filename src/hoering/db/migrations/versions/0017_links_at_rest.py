@@ -1,6 +1,7 @@
 """no working personal link at rest: ``outbox_unsent.links`` (a queued message holds placeholders
-and the labels its tokens are derived from, ``mail.links``), and the incoming mail already
-stored has its links redacted (``mail.redact.redact_received``)
+and the labels its tokens are derived from, ``mail.links``; the messages queued before get
+theirs now), and the incoming mail already stored has its links redacted
+(``mail.redact.redact_received``)
 
 Revision ID: 0017_links_at_rest
 Revises: 0016_outbox_bodies
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import base64
 import codecs
+import hashlib
 import quopri
 import re
+import secrets
 from email import message_from_bytes
 from email.policy import compat32
 
@@ -60,6 +63,36 @@ def redact_received(raw: bytes) -> bytes:
     except Exception:
         return LINK.sub(REDACTED, raw.decode("latin-1")).encode("latin-1")
 
+# A queued message's links as they stood (hoering.mail.links): each token replaced by a random
+# placeholder of its length, the label its token is derived from kept beside the message. An answer
+# token is found by its hash (answer_token.token_hash), an approval token names its meeting and
+# person; a token found neither way is left as it is (the mail still goes out as it would have).
+_TOKEN_LINK = re.compile(r"(/svar/|/referat/(\d+)/(\d+)/)([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])")
+_SOFT = "=\r\n"
+
+
+def _queued_links(raw: str, nonces: dict[str, str]) -> tuple[str, dict[str, str]]:
+    links: dict[str, str] = {}
+    seen: set[str] = set()
+    for m in _TOKEN_LINK.finditer(raw.replace(_SOFT, "")):
+        token = m.group(4)
+        if token in seen:
+            continue
+        seen.add(token)
+        nonce = nonces.get(hashlib.sha256(token.encode()).hexdigest())
+        label = f"answer:{nonce}" if m.group(1) == "/svar/" and nonce else (
+            f"minutes:{m.group(2)}:{m.group(3)}" if m.group(2) else None)
+        if label is None:
+            continue
+        placeholder = secrets.token_urlsafe(32)
+        # every occurrence, one broken by a quoted-printable soft break included: the break goes in
+        # front of it (its line may then pass 76 characters; a few rows, once)
+        split = re.compile(f"(?:{re.escape(_SOFT)})?".join(map(re.escape, token)))
+        raw = split.sub(lambda found: (_SOFT if _SOFT in found.group(0) else "") + placeholder, raw)
+        links[placeholder] = label
+    return raw, links
+
+
 revision = "0017_links_at_rest"
 down_revision = "0016_outbox_bodies"
 branch_labels = None
@@ -69,6 +102,16 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("outbox_unsent", sa.Column("links", sa.JSON(), nullable=True))
     conn = op.get_bind()
+    nonces = dict(conn.execute(sa.text("SELECT token_hash, nonce FROM answer_token")).tuples().all())
+    queued = conn.execute(sa.text("SELECT u.outbox_id FROM outbox_unsent u JOIN outbox o ON o.id = u.outbox_id "
+                                  "WHERE o.status <> 'draft' ORDER BY u.outbox_id")).scalars().all()
+    for outbox_id in queued:
+        raw = conn.execute(sa.text("SELECT raw FROM outbox_unsent WHERE outbox_id = :id"), {"id": outbox_id}).scalar_one()
+        placed, links = _queued_links(raw, nonces)
+        if links:
+            conn.execute(sa.text("UPDATE outbox_unsent SET raw = :raw, links = :links WHERE outbox_id = :id")
+                         .bindparams(sa.bindparam("links", type_=sa.JSON())),
+                         {"raw": placed, "links": links, "id": outbox_id})
     # one message at a time: a mailbox's worth of raw mail need not fit in memory
     for (message_id,) in conn.execute(sa.text("SELECT id FROM inbox_message ORDER BY id")).all():
         raw = conn.execute(sa.text("SELECT raw FROM inbox_message WHERE id = :id"), {"id": message_id}).scalar_one()
