@@ -134,6 +134,9 @@ class Settings(BaseSettings):
     accessibility_url: str | None = Field(default=None, description="The accessibility statement "
                                           "(tilgængelighedserklæring), linked in every page's footer.")
 
+    log_format: Literal["text", "json"] = Field(default="text", description="How `hoering web` logs: text "
+                                                "lines, or one JSON object per line with a request id.")
+
     # Retention of personal data (privacy_watch applies it daily; empty: keep).
     retention_contact_days: int | None = Field(default=365, ge=1, description="Contacts no longer in the "
                                                "registry are erased this long after the last record about them.")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 # Imports inside functions are for start-up speed (hoering --help and every command start fast);
 # none hides an import cycle.
-import logging
-import re
 from typing import Annotated
 
 import typer
@@ -13,8 +11,6 @@ import typer
 from hoering import collector
 from hoering.cli.common import read_password, runtime
 from hoering.errors import HoeringError
-
-TOKEN_IN_PATH = re.compile(r"(/svar/|/referat/\d+/\d+/)[^/?\s]+")
 
 app = typer.Typer(help="The answer portal and the secretariat's overview (FastAPI).",
                   invoke_without_command=True)
@@ -34,6 +30,7 @@ def serve(
         return
     import uvicorn
 
+    from hoering.cli.logformat import log_config
     from hoering.web.app import serving_app
 
     rt = runtime()
@@ -49,37 +46,12 @@ def serve(
         collector.for_long_work()  # this process only watches the workers from now on
         uvicorn.run("hoering.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
                     proxy_headers=False, server_header=False, log_level="info",
-                    log_config=redacting_log_config())
+                    log_config=log_config(settings.log_format))
         return
-    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     served = serving_app(rt)
     collector.for_long_work()  # the app is built: what it imported stays out of every collection
     uvicorn.run(served, host=host, port=port, proxy_headers=False, server_header=False,
-                log_level="info")
-
-
-def redacting_log_config() -> dict[str, object]:
-    """uvicorn's logging configuration with :class:`RedactTokens` on the access log (worker
-    processes are spawned, so the filter has to be named in the configuration they load)."""
-    import copy
-
-    from uvicorn.config import LOGGING_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["filters"] = {"redact_tokens": {"()": "hoering.cli.web.RedactTokens"}}
-    config["handlers"]["access"]["filters"] = ["redact_tokens"]
-    return config
-
-
-class RedactTokens(logging.Filter):
-    """Keep answer and approval tokens out of the access log: ``/svar/<token>`` is logged as
-    ``/svar/…`` (and ``/referat/<meeting>/<person>/…``)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(TOKEN_IN_PATH.sub(r"\1…", a) if isinstance(a, str) else a
-                                for a in record.args)
-        return True
+                log_level="info", log_config=log_config(settings.log_format))
 
 
 @app.command("hash-password")

@@ -46,6 +46,7 @@ from hoering.web.docs import add_docs
 from hoering.web.headers import BoundaryHeaders
 from hoering.web.outbox_pump import OutboxPump
 from hoering.web.rendering import make_templates, page
+from hoering.web.request_id import RequestId
 from hoering.web.security import Csrf, GuessLimits, parse_networks
 from hoering.web.text_route import TextRoute
 
@@ -96,6 +97,7 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
                        max_age=SESSION_HOURS * 3600, same_site="lax", https_only=secure)
 
     app.add_middleware(BoundaryHeaders, https=secure)
+    app.add_middleware(RequestId)  # outermost: every log line of the request carries its id
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     add_docs(app)
