@@ -14,7 +14,8 @@ turns it into a 4xx page. Anything else is a bug and is allowed to surface as on
     ├── RuleViolation           a valid request the rules refuse (close too early, answer after close)
     │   ├── HearingClosedError  the hearing no longer takes answers
     │   └── OtherHearing        an answer form sent to another hearing's link
-    └── MailboxError            the IMAP mailbox could not be read (login, TLS, server)
+    ├── MailboxError            the IMAP mailbox could not be read (login, TLS, server)
+    └── AuditError              the audit log's head does not hold, or an anchor file is unreadable
 
 Mail that cannot be delivered is no exception: the outbox keeps the SMTP reply on the row and
 the secretariat is told (``services.outgoing.failures``).
@@ -83,3 +84,7 @@ class FileRefused(HoeringError):
 
 class MailboxError(HoeringError):
     """The secretariat's IMAP mailbox could not be read."""
+
+
+class AuditError(HoeringError):
+    """The audit log cannot give an anchor (its head does not hold), or an anchor file is unreadable."""

@@ -17,14 +17,16 @@ Sealing happens in a ``before_commit`` hook, after every other lock the transact
 head row is the last lock taken, so sealing never deadlocks with the services' row locks
 (it does serialise committing writers on PostgreSQL for the moment of the commit).
 
+**Rows outside the log.** An entry also carries the *seals* of the rows its transaction wrote in
+the tables the notat, the results and access rights are built from (``seals``, ``{table: {id:
+digest}}``, see ``db.seals``), as part of its hash. The newest seal of a row is what it must hold.
+
 **Personal data and erasure (GDPR).** The chain covers ``actor`` and ``details`` only through
 ``content_digest``, stored in its own column. Erasing a person may therefore rewrite ``actor`` (or
-personal keys of ``details``) to a pseudonym without breaking the chain: ``hoering audit verify``
-then sees that the content no longer matches its digest and accepts it only for rows named by a
-later entry with action ``privacy.erased`` and details ``{"audit": [ids], "answer": [ids]}`` (that
-entry is itself chained). The same holds for an answer's content hash (``details.content`` of
-its ``answer.recorded`` entry, see ``services.audit_verify``). Details should name people by id,
-not by name, where they can.
+personal keys of ``details``) to a pseudonym without breaking the chain: the erasure's own entry
+re-seals each row it rewrote (``audit_log`` rows included) as it left it, so ``hoering audit
+verify`` expects the pseudonymised content from then on, and nothing is exempt from the check.
+Details should name people by id, not by name, where they can.
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, bindparam, event, insert, select, update
+from sqlalchemy import JSON, ForeignKey, String, bindparam, event, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from hoering.db import seals as row_seals
 from hoering.db.base import Base
 from hoering.db.types import UTCDateTime
 
@@ -62,6 +65,7 @@ class AuditEntry(Base):
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     content_digest: Mapped[str | None] = mapped_column(String(64))
     entry_hash: Mapped[str | None] = mapped_column(String(64))
+    seals: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class AuditHead(Base):
@@ -87,6 +91,8 @@ def content_digest(actor: str, details: dict[str, Any]) -> str:
 def entry_hash(key: bytes, entry: AuditEntry, *, seq: int, prev_hash: str, digest: str) -> str:
     payload = [seq, prev_hash, entry.at.astimezone(UTC).isoformat(), entry.action, entry.hearing_id, entry.entity,
                entry.entity_id, digest]
+    if entry.seals is not None:  # entries from before rows were sealed have none
+        payload.append(entry.seals)
     return hmac.new(key, canonical(payload), hashlib.sha256).hexdigest()
 
 
@@ -113,22 +119,33 @@ _HEAD = select(_head_table.c.seq, _head_table.c.entry_hash).where(_head_table.c.
 _MOVE_HEAD = (update(_head_table).where(_head_table.c.id == 1)
               .values(seq=bindparam("head_seq"), entry_hash=bindparam("head_hash"), mac=bindparam("head_mac")))
 _COLUMNS = ("at", "actor", "action", "hearing_id", "entity", "entity_id", "details", "seq", "prev_hash",
-            "content_digest", "entry_hash")
+            "content_digest", "entry_hash", "seals")
 _APPEND = insert(_log_table).values({name: bindparam(name) for name in _COLUMNS})
 _APPEND_MOVING_HEAD = _APPEND.add_cte(_MOVE_HEAD.cte("moved_head"))
 
 
+@event.listens_for(Session, "after_flush")
+def _note_sealed_rows(session: Session, _context: object) -> None:
+    row_seals.note_flushed(session)
+
+
 @event.listens_for(Session, "before_commit")
 def _seal(session: Session) -> None:
-    entries: list[AuditEntry] = session.info.pop(PENDING, [])
-    if not entries:
+    session.flush()  # every other row first: the head's lock is the last one taken (a Core select does not autoflush)
+    if PENDING not in session.info and not row_seals.pending(session):
         return
+    entries: list[AuditEntry] = session.info.pop(PENDING, [])
     key_source = session.info.get(KEY)
     if key_source is None:
         raise RuntimeError("audit entries written outside a Database transaction: no chain key")
     key = key_source()
-    session.flush()  # every other row first: the head's lock is the last one taken (a Core select does not autoflush)
     conn = session.connection()  # Core statements on the tables: straight on the connection
+    sealed = row_seals.take(session, conn)
+    if sealed:
+        if not entries:  # rows changed without an entry of their own
+            entries.append(AuditEntry(at=datetime.now(UTC), actor="hoering", action="rows.sealed", entity="audit",
+                                      entity_id=None, hearing_id=None, details={}))
+        entries[-1].seals = {**(entries[-1].seals or {}), **sealed}
     head = conn.execute(_HEAD).first()
     if head is None:
         raise RuntimeError("audit_head is missing: run the migrations (hoering init)")
@@ -148,17 +165,3 @@ def _seal(session: Session) -> None:
         conn.execute(_MOVE_HEAD, moved)
 
 
-ANSWER_FIELDS = ("id", "hearing_id", "recipient_id", "version", "option", "channel",
-                 "answered_by_person_id", "late")
-ANSWER_PERSONAL = ("text", "comment", "answered_by")
-
-
-def answer_digest(answer: Any) -> str:
-    """The content hash of one answer version, kept in its ``answer.recorded`` audit entry.
-    Personal fields enter by their own SHA-256, so erasure can be recognised field by field."""
-    fields: dict[str, Any] = {name: getattr(answer, name) for name in ANSWER_FIELDS}
-    fields["received_at"] = answer.received_at.astimezone(UTC).isoformat()
-    for name in ANSWER_PERSONAL:
-        value = getattr(answer, name)
-        fields[name] = None if value is None else hashlib.sha256(value.encode()).hexdigest()
-    return hashlib.sha256(canonical(fields)).hexdigest()

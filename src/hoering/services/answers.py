@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from hoering import audit
 from hoering.audit import SECRETARIAT
-from hoering.db.audit import answer_digest
 from hoering.db.held import HeldConnection
 from hoering.db.lookup import find_answer_target, get_hearing, get_recipient
 from hoering.db.models import Answer, AnswerFile, Hearing, HearingRecipient, Kommune, OutboxMessage, Person
+from hoering.db.seals import row_digest, stage_digest
 from hoering.db.tallying import definition_of, newest_version
 from hoering.docstore import kept_name, store_document
 from hoering.domain.filetypes import ANSWER_TYPES, ANSWER_TYPES_DA
@@ -75,7 +75,7 @@ class _Target:
 
 @dataclass(frozen=True)
 class _Version:
-    """One answer version as stored (what ``db.audit.answer_digest`` hashes)."""
+    """One answer version as stored (what its seal, ``db.seals.row_digest``, hashes)."""
 
     id: int
     hearing_id: int
@@ -239,13 +239,16 @@ def _store(
         connection.execute(_INSERT_FILES, [{"answer_id": answer.id, "position": position, "filename": name,
                                             "document_id": document_id}
                                            for position, (name, document_id) in enumerate(names, start=1)])
+    # sealed from the values just written (Core statements: no flush notes them, no read-back)
+    stage_digest(s, "answer", answer.id, row_digest(
+        "answer", {**fields, "id": answer.id},
+        [(position, name, document_id) for position, (name, document_id) in enumerate(names, start=1)]))
     before = None if previous is None else (previous.option, previous.text, previous.comment,
                                             [document_id for _, document_id, _ in previous_files])
     receipt = _receipt_decision(s, now, to, before, (option, text, comment, [d for _, d in names]))
     audit.record(s, at=now, actor=actor or answered_by, action="answer.recorded", entity="answer",
                  entity_id=answer.id, hearing_id=to.hearing_id, kommune=to.kommune_code, version=answer.version,
-                 option=option, channel=channel, late=answer.late, content=answer_digest(answer),
-                 receipt=receipt, files=[n for n, _ in names])
+                 option=option, channel=channel, late=answer.late, receipt=receipt, files=[n for n, _ in names])
     receipts = (notices.reserve_receipts(rt, s, hearing_id=to.hearing_id, kommune_id=to.kommune_id,
                                          kommune_code=to.kommune_code, recipient_id=to.recipient_id,
                                          answer_id=answer.id, version=answer.version)

@@ -27,7 +27,9 @@ person's address or name, counted per table and column, the files among them by 
 Every table's text, JSON and binary columns are searched, not a list of known places, so a
 table added later is covered too. The audit log's append-only triggers are lifted inside the
 erasing transaction only, and the erasure is itself audited (``privacy.erased``, naming the
-pseudonymised audit rows and answers by id, which is what ``hoering audit verify`` accepts).
+pseudonymised audit rows and answers by id). Its entry re-seals every row of the audit chain's
+tables (``db.seals``) it rewrote, as rewritten, provided the row held what the chain vouched for
+until then: ``hoering audit verify`` checks the pseudonymised rows as strictly as any other.
 The stored result of a closed hearing is not recomputed: the tally does not change.
 """
 
@@ -49,12 +51,13 @@ from sqlalchemy import JSON, LargeBinary, String, Table, Text, cast, func, inspe
 from sqlalchemy.orm import Session
 
 from hoering import audit
-from hoering.db.hearings import AnswerToken
 from hoering.db.inbox import InboxMessage
+from hoering.db.links import revoke_tokens
 from hoering.db.models import Base  # every table registered, so every table is searched
 from hoering.db.registry import BodyMember, Person
 from hoering.errors import HoeringError, NotFoundError
 from hoering.runtime import Runtime
+from hoering.services.audit_verify import resealing
 from hoering.services.personal_copies import (
     TOMBSTONE_TYPE,
     Replacements,
@@ -236,8 +239,7 @@ def erase_person(rt: Runtime, who: str, *, actor: str = "sekretariatet") -> Eras
             if "undeliverable_contact" in _tables(s):
                 table = Base.metadata.tables["undeliverable_contact"]
                 report.deleted["undeliverable_contact"] = _delete(s, table, table.c.person_id == person.id)
-            s.execute(update(AnswerToken).where(AnswerToken.person_id == person.id, AnswerToken.revoked_at.is_(None))
-                      .values(revoked_at=now))
+            revoke_tokens(s, person.id, now=now)  # ORM changes: sealed into the chain at commit
             person.active = False
         s.flush()
         with _audit_writable(s):
@@ -259,7 +261,10 @@ def _scrub_table(s: Session, table: Table, replacements: Replacements, report: E
                  now: datetime) -> None:
     pk = list(table.primary_key.columns)
     needles = [old for old, _ in replacements]
-    for row in list(_matches(s, table, needles)):
+    matched = list(_matches(s, table, needles))
+    # the audit chain's rows are re-sealed as rewritten, if they held until now (never exempted)
+    reseal = resealing(s, table.name, [int(row._mapping["id"]) for row in matched] if "id" in table.c else [])
+    for row in matched:
         values: dict[str, Any] = {}
         for column in _searchable(table):
             value = row._mapping[column.name]
@@ -283,6 +288,7 @@ def _scrub_table(s: Session, table: Table, replacements: Replacements, report: E
             report.audit_ids.append(int(row._mapping["id"]))
         if table.name == "answer":
             report.answer_ids.append(int(row._mapping["id"]))
+    reseal()
 
 
 def _contains(value: Any, needles: list[str]) -> bool:

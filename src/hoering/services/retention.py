@@ -13,8 +13,9 @@
   a tombstone (what it was, and that its retention ran out); the journal export holds the file.
   A document also used as a bilag (the secretariat's own) is kept.
 
-Each run is audited (``privacy.erased`` naming the answers changed, so ``hoering audit verify``
-accepts them). Running it twice changes nothing the second time.
+Each run is audited (``privacy.erased`` naming the answers changed, and re-sealing them as
+pseudonymised, so ``hoering audit verify`` checks them as they now read). Running it twice
+changes nothing the second time.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from hoering.db.meetings import Bilag
 from hoering.db.outbox import OutboxCopy, OutboxMessage
 from hoering.db.registry import Person
 from hoering.runtime import Runtime
+from hoering.services.audit_verify import resealing
 from hoering.services.personal_copies import TOMBSTONE_TYPE, is_tombstone, tombstone
 from hoering.services.privacy import erase_person
 
@@ -98,7 +100,9 @@ def pseudonymise_answers(rt: Runtime, cutoff: datetime) -> int:
             Hearing.status == "closed", Hearing.closed_at < cutoff, Answer.answered_by != ERASED_BY)))
         if not ids:
             return 0
+        reseal = resealing(s, "answer", ids)  # re-sealed as pseudonymised, if they held until now
         s.execute(update(Answer).where(Answer.id.in_(ids)).values(answered_by=ERASED_BY, answered_by_person_id=None))
+        reseal()
         audit.record(s, at=rt.now(), actor="privacy_watch", action="privacy.erased", entity="answer",
                      entity_id=None, reason="retention_answer_personal_days", audit=[], answer=sorted(ids))
         return len(ids)

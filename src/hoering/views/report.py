@@ -128,8 +128,8 @@ def deadline_events(s: Session, hearing_id: int) -> list[tuple[datetime, str]]:
     """Extensions and reopenings from the audit trail, in Danish."""
     found = []
     for e in s.scalars(select(AuditEntry).where(
-            AuditEntry.hearing_id == hearing_id,
-            AuditEntry.action.in_(("hearing.extended", "hearing.reopened"))).order_by(AuditEntry.id)):
+            AuditEntry.hearing_id == hearing_id, AuditEntry.seq.is_not(None),  # sealed: none written past the app
+            AuditEntry.action.in_(("hearing.extended", "hearing.reopened"))).order_by(AuditEntry.seq)):
         what = "Høringen blev genåbnet" if e.action == "hearing.reopened" else "Fristen blev forlænget"
         reason = e.details.get("reason")
         why = f" (begrundelse: {reason})" if reason else ""

@@ -89,8 +89,9 @@ def hearing_detail(rt: Runtime, hearing_id: int) -> HearingDetail:
                                         deadline=hearing.deadline, now=now)
         trail = [TrailEntry(at=e.at, actor=e.actor, action=ACTIONS.get(e.action, e.action),
                             details=_details(e.details, result))
-                 for e in s.scalars(select(AuditEntry).where(AuditEntry.hearing_id == hearing_id)
-                                    .order_by(AuditEntry.id))]
+                 for e in s.scalars(select(AuditEntry).where(AuditEntry.hearing_id == hearing_id,
+                                                             AuditEntry.seq.is_not(None))  # sealed only
+                                    .order_by(AuditEntry.seq))]
     payouts = result.payouts
     lines = [DetailLine(**dict(ln), status_da=STATUS_DA.get(ln.status, ln.status),
                         channel_da=CHANNELS_DA.get(ln.channel or "", ln.channel),
