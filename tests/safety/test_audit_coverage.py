@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from alembic import command
 from sqlalchemy import text
+
+from hoering.db.migrate import alembic_config, upgrade
+from hoering.runtime import bootstrap
 
 from hoering.services.answers import GivenFile, record_answer
 from hoering.services.audit_verify import Anchor, anchor_of, verify_audit
@@ -18,6 +22,7 @@ from hoering.services.contacts import revoke_contact
 from hoering.services.hearings import close_hearing
 from hoering.services.privacy import erase_person
 from hoering.services.users import add_user
+from hoering.settings import load_settings
 from hoering.views.report import hearing_report
 from tests.documents import files
 from tests.safety.test_audit_chain import raw
@@ -187,3 +192,23 @@ def test_cli_audit_anchor_and_verify(tmp_path):
     assert run("audit", "verify").returncode == 0  # nothing inside the database can tell
     bad = run("audit", "verify", "--anchor", str(tmp_path / "anchor.txt"))
     assert bad.returncode == 1 and "Traceback" not in bad.stderr and "cut off" in bad.stderr
+
+
+def test_rows_from_before_seals_are_sealed_once_on_upgrade(tmp_path, sqlite_url, clock):
+    rt = bootstrap(load_settings(home=tmp_path, database_url=sqlite_url, secret_key="test-secret-key"), clock=clock)
+    config = alembic_config(rt.db)
+    with rt.db.engine.begin() as conn:  # a database as the release before seals left it
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0016_outbox_bodies")
+        conn.execute(text("INSERT INTO console_user (email, name, role, password_hash, active, created_at) "
+                          "VALUES ('a@x.example', 'A', 'laeser', 'h', 1, '2014-05-01 10:00:00')"))
+        conn.execute(text("INSERT INTO audit_log (at, actor, action, entity, details) "
+                          "VALUES ('2014-05-01 10:00:00', 'cli', 'user.added', 'user', '{}')"))
+    upgrade(rt.db)
+    assert verify_audit(rt) == []
+    upgrade(rt.db)  # once: a second upgrade seals nothing new
+    assert _scalar(rt, "SELECT count(*) FROM audit_log WHERE action = 'audit.rows_sealed'") == 1
+    raw(rt, "UPDATE console_user SET role = 'sekretariat'", "UPDATE audit_log SET actor = 'x' WHERE seq IS NULL")
+    problems = verify_audit(rt)
+    assert any(p.startswith("console_user 1 was changed") for p in problems), problems
+    assert any("from before the chain) was edited" in p for p in problems), problems
