@@ -198,7 +198,7 @@ def test_rows_from_before_seals_are_sealed_once_on_upgrade(tmp_path, sqlite_url,
     config = alembic_config(rt.db)
     with rt.db.engine.begin() as conn:  # a database as the release before seals left it
         config.attributes["connection"] = conn
-        command.upgrade(config, "0017_links_at_rest")  # the revision before seals
+        command.upgrade(config, "0019_sign_in")  # the revision before seals
         conn.execute(text("INSERT INTO console_user (email, name, role, password_hash, active, created_at) "
                           "VALUES ('a@x.example', 'A', 'laeser', 'h', 1, '2014-05-01 10:00:00')"))
         conn.execute(text("INSERT INTO audit_log (at, actor, action, entity, details) "

@@ -4,16 +4,16 @@ tables the notat, the results and access rights are built from (see ``db.seals``
 Rows written before this revision have no seal; ``hoering init`` seals them once, right after it
 applied this revision (``db.migrate``), since sealing needs the installation's key.
 
-Revision ID: 0018_audit_seals
-Revises: 0017_links_at_rest
+Revision ID: 0020_audit_seals
+Revises: 0019_sign_in
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0018_audit_seals"
-down_revision = "0017_links_at_rest"
+revision = "0020_audit_seals"
+down_revision = "0019_sign_in"
 branch_labels = None
 depends_on = None
 
