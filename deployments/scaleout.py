@@ -66,8 +66,10 @@ def hoering_environment(work: Path, smtp_host: str, smtp_port: int) -> dict[str,
     }
 
 
-def deploy_all(pool: str) -> list[str]:
-    """Every planned flow, from this checkout, to the work pool; hearing_watch every minute."""
+def deploy_all(pool: str, *, check: bool = False) -> list[str]:
+    """Every planned flow, from this checkout, to the work pool, on the plan's schedules (what a
+    production installation deploys). ``check``: the scale-out check's own deployments instead,
+    hearing_watch every minute and tagged ``scaleout-check``, never meant for production."""
     from prefect import Flow
     from prefect.schedules import Cron
 
@@ -76,10 +78,11 @@ def deploy_all(pool: str) -> list[str]:
     names = []
     for item, flow in available():
         found: Any = Flow.from_source(source=str(ROOT), entrypoint=item.entrypoint)
-        plan = [Cron(EVERY_MINUTE, timezone=TIMEZONE)] if item.flow == "hearing_watch" else schedules(item)
+        every_minute = check and item.flow == "hearing_watch"
+        plan = [Cron(EVERY_MINUTE, timezone=TIMEZONE)] if every_minute else schedules(item)
         with contextlib.redirect_stdout(None):  # deploy() prints a table per deployment
             found.deploy(name=item.name, work_pool_name=pool, schedules=plan,
-                         description=item.description, tags=["hoering", "scaleout-check"],
+                         description=item.description, tags=["hoering", "scaleout-check"] if check else ["hoering"],
                          ignore_warnings=True, print_next_steps=False)
         names.append(f"{flow.name}/{item.name}")
     return names
@@ -175,7 +178,7 @@ def check(work: Path) -> None:
             subprocess.run(prefect_command("work-pool", "create", POOL, "--type", "process", "--overwrite"),
                            env=env, check=True, capture_output=True)
             with temporary_settings(updates={PREFECT_API_URL: api}):
-                say(f"work pool {POOL!r} (process); deployed: {', '.join(deploy_all(POOL))}")
+                say(f"work pool {POOL!r} (process); deployed: {', '.join(deploy_all(POOL, check=True))}")
                 with (work / "worker.log").open("ab") as log:
                     worker = subprocess.Popen(prefect_command("worker", "start", "--pool", POOL, "--name",
                                                               "scaleout-worker"), cwd=ROOT, env=env,

@@ -42,3 +42,28 @@ def test_every_planned_flow_is_deployed_and_a_missing_one_fails_loudly():
     with pytest.raises(AttributeError, match="no flow 'later'"):
         available((Planned("flows.hearings", "later", "later", None, ""),))
     assert [item.name for item, _ in available()] == [p.name for p in PLAN]
+
+
+def test_work_pool_deployments_for_production_are_not_the_checks(prefect_harness):
+    """``deploy_all`` (README, scale-out) deploys the plan's schedules tagged ``hoering``; only the
+    scale-out check's own call deploys hearing_watch every minute, tagged ``scaleout-check``."""
+    from deployments.scaleout import deploy_all
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+
+    async def deployed() -> dict[str, tuple[list[str], list[str]]]:
+        async with get_client() as client:
+            return {d.name: ([s.schedule.cron for s in d.schedules], sorted(d.tags))
+                    for d in await client.read_deployments()}
+
+    async def pool() -> None:
+        async with get_client() as client:
+            await client.create_work_pool(WorkPoolCreate(name="hoering-test", type="process"), overwrite=True)
+
+    asyncio.run(pool())
+    deploy_all("hoering-test")
+    production = asyncio.run(deployed())
+    assert production["hearing-watch"] == (["*/15 * * * *"], ["hoering"])
+    assert all(tags == ["hoering"] for _, tags in production.values())
+    deploy_all("hoering-test", check=True)
+    assert asyncio.run(deployed())["hearing-watch"] == (["* * * * *"], ["hoering", "scaleout-check"])
