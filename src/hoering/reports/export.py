@@ -16,6 +16,7 @@ from hoering.danish import channel_da, local
 from hoering.domain.text import clean_text
 from hoering.errors import RuleViolation
 from hoering.reports.cells import csv_text, xlsx_text_only
+from hoering.reports.notat import comment_text
 
 if TYPE_CHECKING:  # the exports render the report view; they do not read it
     from hoering.views.report import HearingReport, PartyRow, Version
@@ -23,8 +24,9 @@ if TYPE_CHECKING:  # the exports render the report view; they do not read it
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "json")
 
 COLUMNS = ("Kommunekode", "Part", "Kontakt", "Status", "Svar", "Svarmulighed", "Tekst",
-           "Bemærkning", "Kanal", "Modtaget", "For sent", "Besvaret af", "Tæller som",
-           "Versioner", "Andel", "Udbetaling", "Dokumenter")
+           "Bemærkning", "Sekretariatets bemærkning", "Kanal", "Modtaget", "For sent", "Besvaret af",
+           "Tæller med som", "Antal svarversioner", "Andel", "Udbetaling", "Dokumenter")
+TOTAL = "I alt"  # the last row of the CSV and the sheet: answers, shares and payouts summed
 STATUS_DA = {"answered": "svar modtaget", "late": "svar modtaget efter fristen",
              "silent": "intet svar"}
 
@@ -45,12 +47,26 @@ def _cells(row: PartyRow) -> list[Any]:
     return [
         row.code, row.display_name, "; ".join(row.contacts), STATUS_DA[row.status],
         a.option if a else None, a.label if a else None, a.text if a else None,
-        a.comment if a else None, channel_da(a.channel) if a else None,
+        a.comment if a else None, comment_text(row.response) if row.response else None,
+        channel_da(a.channel) if a else None,
         local(a.received_at).replace(tzinfo=None) if a else None,
         ("ja" if a.late else "nej") if a else None, a.answered_by if a else None,
-        row.counted_as, len(row.versions), row.share, row.payout,
+        row.counted_label, len(row.versions), row.share, row.payout,
         "; ".join(f"{f.filename} ({f.size} byte, SHA-256 {f.sha256})" for f in a.files) if a and a.files else None,
     ]
+
+
+def _total(report: HearingReport) -> list[Any]:
+    """The "I alt" row: how many answered, and the shares and payouts summed (allocation)."""
+    def summed(values: list[Decimal | None]) -> Decimal | None:
+        given = [v for v in values if v is not None]
+        return sum(given, Decimal(0)) if given else None
+
+    cells: list[Any] = [None] * len(COLUMNS)
+    cells[1], cells[3] = TOTAL, f"{report.answered} af {len(report.rows)} har svaret"
+    cells[15] = summed([r.share for r in report.rows])
+    cells[16] = summed([r.payout for r in report.rows])
+    return cells
 
 
 def to_csv(report: HearingReport) -> bytes:
@@ -58,8 +74,8 @@ def to_csv(report: HearingReport) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in report.rows:
-        writer.writerow([_csv_value(v) for v in _cells(row)])
+    for cells in [*(_cells(row) for row in report.rows), _total(report)]:
+        writer.writerow([_csv_value(v) for v in cells])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -69,7 +85,7 @@ def _csv_value(value: Any) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}".replace(".", ",")
     if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%d-%m-%Y %H:%M")  # as the spreadsheet shows it (dd-mm-yyyy hh:mm)
     if isinstance(value, str):
         return csv_text(value)
     return str(value)
@@ -83,19 +99,19 @@ def to_xlsx(report: HearingReport) -> bytes:
     sheet = wb.active
     sheet.title = "Svar"
     sheet.append(COLUMNS)
-    for row in report.rows:
-        _append(sheet, [float(v) if isinstance(v, Decimal) else v for v in _cells(row)])
+    for values in [*(_cells(row) for row in report.rows), _total(report)]:
+        _append(sheet, [float(v) if isinstance(v, Decimal) else v for v in values])
     money = '#,##0.00 "kr."'
     for cells in sheet.iter_rows(min_row=2):
-        cells[9].number_format = "dd-mm-yyyy hh:mm"
-        cells[14].number_format = money
+        cells[10].number_format = "dd-mm-yyyy hh:mm"
         cells[15].number_format = money
-    for cell in sheet[1]:
+        cells[16].number_format = money
+    for cell in [*sheet[1], *sheet[sheet.max_row]]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    for letter, width in zip("ABCDEFGHIJKLMNOPQ", (12, 26, 40, 24, 12, 36, 30, 40, 24, 17, 9, 30,
-                                                   12, 10, 14, 14, 60), strict=True):
+    for letter, width in zip("ABCDEFGHIJKLMNOPQR", (12, 26, 40, 24, 12, 36, 30, 40, 40, 24, 17, 9, 30,
+                                                    30, 10, 14, 14, 60), strict=True):
         sheet.column_dimensions[letter].width = width
 
     summary = wb.create_sheet("Resultat")
