@@ -102,3 +102,19 @@ def test_a_followup_due_later_is_not_marked_overdue(das):
     clock.set(local(2031, 5, 1, 10))
     [f] = document_view(rt, second, "agenda")["followups"]
     assert not f["overdue"] and f["due_da"] == "26. maj 2031"
+
+
+def test_a_reminder_after_a_missed_run_says_overskredet_and_the_secretariat_is_not_asked_to_tell_itself(das):
+    rt, clock, sink, item, _ = das
+    decide(rt, item, FollowupDef(what="Taksterne meldes ud", who="Aalborg Kommune", due="2031-04-07"),
+           FollowupDef(what="Notat om taksterne", who="Sekretariatet", due="2031-04-07"))
+    clock.set(local(2031, 4, 9, 8))  # the cycle did not run until two days after the due date
+    assert run_cycle(rt).followup_reminders == 2
+    send_outbox(rt)
+    mails = {str(m["Subject"]): m.get_body(("plain",)).get_content() for m in sink.messages
+             if "opfølgning" in str(m["Subject"])}
+    aalborg = mails["Fristen er overskredet for opfølgning: Taksterne meldes ud (frist 7. april 2031)"]
+    assert "Fristen var 7. april 2031 og er overskredet." in " ".join(aalborg.split())
+    secretariat = " ".join(mails["Fristen er overskredet for opfølgning: Notat om taksterne (frist 7. april 2031)"]
+                           .split())
+    assert "Giv sekretariatet besked" not in secretariat and "hoering followup close" in secretariat

@@ -23,14 +23,20 @@ def remind_followups(rt: Runtime) -> int:
     queued = 0
     with rt.db.transaction() as s:
         sec = secretariat(rt, s)
-        for f, due in followups_to_remind(s, local(now).date(), rt.settings.followup_reminder_days):
+        today = local(now).date()
+        for f, due in followups_to_remind(s, today, rt.settings.followup_reminder_days):
+            # a run missed until after the due date says so: "overskredet", not "Fristen er"
             context = {"followup": {"what": f.what, "who": f.who, "due_da": format_date(due),
                                     "next_meeting": f.due_next_meeting, "item_title": f.item.title,
-                                    "decided_by": (f.item.decided_by or "").upper()},
+                                    "decided_by": (f.item.decided_by or "").upper(), "overdue": today > due,
+                                    "id": f.id},
                        "secretariat": sec}
             people = owners(f)
             for person in people:
-                queued += queue_to_person(rt, s, template="followup_reminder", context=context, person=person,
+                # the secretariat is not asked to tell itself
+                own = {"is_secretariat": person.email.lower() == sec["email"].lower()}
+                queued += queue_to_person(rt, s, template="followup_reminder", context={**context, **own},
+                                          person=person,
                                           key=f"followup:{f.id}:reminder:person:{person.id}",
                                           kommune_id=person.kommune_id)
             f.reminded_at = now
