@@ -35,7 +35,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, Table, select
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import InstanceState, Session
 
 from hoering.db.base import Base
 from hoering.db.documents import AnswerFile, Document, HearingBilag, HearingResponse
@@ -60,7 +61,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                          "responded_by"),
     "hearing_result": ("id", "hearing_id", "version", "created_at", "created_by", "forced", "payload"),
     "console_user": ("id", "email", "name", "role", "password_hash", "api_token_hash", "active", "created_at",
-                     "disabled_at"),
+                     "disabled_at", "totp_secret", "totp_enrolled_at", "oidc_subject"),
 }
 _CLASSES: dict[type, str] = {Hearing: "hearing", HearingRecipient: "hearing_recipient", HearingBilag: "hearing_bilag",
                              Document: "document", AnswerToken: "answer_token", Answer: "answer",
@@ -136,7 +137,8 @@ def stage_digest(s: Session, table: str, ident: int, digest: str) -> None:
 
 def note_flushed(s: Session) -> None:
     """After a flush: note the sealed rows it wrote (``session.new``/``dirty``/``deleted`` still
-    hold what was flushed)."""
+    hold what was flushed, and the attributes their history). A changed row is noted only when
+    a sealed column changed (a sign-in's replay counter on ``console_user`` is not sealed)."""
     for obj in (*s.new, *s.dirty, *s.deleted):
         table = _CLASSES.get(type(obj))
         if table is None and isinstance(obj, AnswerFile):
@@ -145,8 +147,16 @@ def note_flushed(s: Session) -> None:
             continue
         else:
             ident = obj.id
+            if obj in s.dirty and not _sealed_column_changed(obj, table):
+                continue
         if ident is not None:
             s.info.setdefault(DIRTY, defaultdict(set))[table].add(ident)
+
+
+def _sealed_column_changed(obj: object, table: str) -> bool:
+    state: InstanceState[Any] = sa_inspect(obj, raiseerr=True)
+    attrs = state.attrs
+    return any(name in attrs and attrs[name].history.has_changes() for name in COLUMNS[table])
 
 
 def pending(s: Session) -> bool:
