@@ -53,7 +53,7 @@ def _raise(page: Any, title: str, bilag: str, file: Path | None) -> None:
     page.get_by_label("Titel", exact=True).fill(title)
     page.get_by_label("Resumé").fill(f"Resumé af {title.lower()}.")
     page.get_by_label("Indstillinger (én pr. linje)").fill(f"Det indstilles, at DAS godkender {title.lower()}")
-    page.get_by_label("Sagsbeskrivelse: baggrund").fill("Se bilag 1.")
+    page.get_by_label("Sagsbeskrivelse: baggrund").fill(f"Se bilaget «{bilag}».")  # agenda numbers come later
     page.get_by_label("Bilag 1: titel").fill(bilag)
     if file is not None:
         page.get_by_label("Bilag 1: fil").set_input_files(str(file))
