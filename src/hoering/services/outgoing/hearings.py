@@ -168,6 +168,7 @@ def _receipt(rt: Runtime, s: Session, row: OutboxMessage, note: dict[str, Any]) 
                   "text": answer.text, "comment": answer.comment, "version": answer.version,
                   "received_at": answer.received_at, "late": answer.late,
                   "answered_by": answer.answered_by, "channel": answer.channel,
+                  "how": how_received(answer.channel, answer.answered_by),
                   "files": file_listing(files_of_answers(s, [answer.id])[answer.id])}
     person = token.person
     links = PersonalLinks(rt.settings.portal_url)
@@ -178,6 +179,21 @@ def _receipt(rt: Runtime, s: Session, row: OutboxMessage, note: dict[str, Any]) 
 
 
 _RENDERERS = {"receipt": _receipt}
+
+
+def how_received(channel: str | None, answered_by: str | None) -> str:
+    """How the answer came, as the receipt says it: the secretariat records answers that came by
+    phone, letter or at a meeting, it never gives them ("afgivet af sekretariatet")."""
+    by = answered_by or "sekretariatet"
+    secretariat = by.lower() == "sekretariatet"
+    recorded = "registreret af sekretariatet" if secretariat else f"registreret af {by}"
+    if channel == "manual":
+        return "modtaget og registreret af sekretariatet" if secretariat else f"modtaget af sekretariatet og {recorded}"
+    if channel == "meeting":
+        return f"givet på mødet og {recorded}"
+    if channel in ("mail", "email"):
+        return f"modtaget som svar på mailen fra {by}"
+    return f"afgivet af {by} via svarlinket"
 
 
 def fill_drafts(rt: Runtime, ids: Sequence[int] | None = None) -> int:
