@@ -22,7 +22,7 @@ from hoering.services.meeting_changes import cancel_meeting, move_meeting
 from hoering.services.meetings import list_meetings
 from hoering.services.outbox import send_outbox
 from hoering.services.planning import plan_meetings, read_plan_file
-from tests.governance.das2021 import EX, local, meeting_at
+from tests.governance.das2021 import EX, local, meeting_at, queued_messages
 from tests.support import Clock, make_runtime
 
 
@@ -188,3 +188,18 @@ def test_an_agenda_without_cases_is_held_back_and_a_missed_step_is_flagged(tmp_p
             assert len(told) == 2 and "dagsorden" in told[1].get_body(("plain",)).get_content()
         finally:
             forget_databases()
+
+
+def test_cancelling_before_the_agenda_tells_every_member(tmp_path):
+    clock = Clock(local(2021, 2, 15, 10))
+    rt = make_runtime(tmp_path, f"sqlite:///{tmp_path / 'hoering.db'}", clock)
+    try:
+        plan_meetings(rt, read_plan_file(EX / "plan-das-2021.yaml"))
+        meeting = meeting_at(rt, "das", local(2021, 3, 15, 13))
+        assert cancel_meeting(rt, meeting, reason="For få sager") == 12  # no agenda yet: all 12 members
+        mails = [m for m in queued_messages(rt) if str(m["Subject"]).startswith("Aflyst: møde i DAS")]
+        assert len(mails) == 12
+        text = " ".join(mails[0].get_body(("plain",)).get_content().split())
+        assert "er aflyst. Begrundelse: For få sager" in text
+    finally:
+        forget_databases()

@@ -70,11 +70,12 @@ def move_meeting(rt: Runtime, meeting_id: int, *, day: dt.date, start: dt.time |
 
 
 def cancel_meeting(rt: Runtime, meeting_id: int, *, reason: str, actor: str = SECRETARIAT) -> int:
-    """Cancel the meeting: the invitees get a cancellation, its case items go back to FU's list."""
+    """Cancel the meeting: the invitees get a cancellation (every member of the body when no agenda
+    went out yet: the meeting stands in their calendars from the plan), its case items go back to FU's list."""
     now = rt.now()
     with rt.db.transaction() as s:
         meeting = _changeable(s, meeting_id, now, reason)
-        invited = mails.invitees(s, meeting)
+        invited = mails.invitees(s, meeting) or mails.members(meeting.body)
         meeting.cancelled_at, meeting.change_reason = now, reason.strip()
         meeting.ics_sequence += 1
         returned = []
