@@ -77,7 +77,8 @@ def test_openapi_documents_the_api_only(client):
     schema = client.get("/api/openapi.json").json()
     assert set(schema["paths"]) == {"/api/hearings", "/api/hearings/{hearing_id}",
                                     "/api/hearings/{hearing_id}/result", "/api/drafts",
-                                    "/api/drafts/{draft_id}/open", "/api/hearings/{hearing_id}/answers",
+                                    "/api/drafts/{draft_id}/open", "/api/drafts/{draft_id}/bilag",
+                                    "/api/hearings/{hearing_id}/answers",
                                     "/api/hearings/{hearing_id}/extend", "/api/hearings/{hearing_id}/close"}
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert client.get("/api/docs").status_code == 200

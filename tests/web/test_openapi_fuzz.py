@@ -22,7 +22,8 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(Healt
 
 
 READS = {"/api/hearings", "/api/hearings/{hearing_id}", "/api/hearings/{hearing_id}/result"}
-WRITES = {"/api/drafts", "/api/drafts/{draft_id}/open", "/api/hearings/{hearing_id}/answers",
+WRITES = {"/api/drafts", "/api/drafts/{draft_id}/open", "/api/drafts/{draft_id}/bilag",
+          "/api/hearings/{hearing_id}/answers",
           "/api/hearings/{hearing_id}/extend", "/api/hearings/{hearing_id}/close"}
 
 
