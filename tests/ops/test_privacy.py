@@ -4,6 +4,7 @@ pseudonymised journal records, tally unchanged, audit chain whole), and the rete
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -12,15 +13,19 @@ from sqlalchemy import Text, cast, func, inspect, select
 from hoering.db.hearings import Answer
 from hoering.db.models import AnswerFile, Base, Document, HearingBilag, OutboxCopy, OutboxMessage, Person
 from hoering.errors import NotFoundError
+from hoering.runtime import bootstrap
 from hoering.services.answers import GivenFile, record_answer, record_answer_by_token
 from hoering.services.audit_verify import verify_audit
+from hoering.services.backup import backup, restore
 from hoering.services.hearings import close_hearing, open_hearing
 from hoering.services.outbox import send_outbox
 from hoering.services.privacy import erase_person, privacy_report
+from hoering.services.privacy_outside import ERASURES
 from hoering.services.retention import ERASED_BY, apply_retention
+from hoering.settings import load_settings
 from hoering.views.result import hearing_result
 from tests.documents import files
-from tests.support import JYFE_OPENED, Clock, jyfe, make_runtime, with_bilag
+from tests.support import JYFE_OPENED, Clock, jyfe, make_runtime, postgres_database, with_bilag
 
 WHO = "socialdirektoer@laesoe.kommune.example"
 NAME = "Socialdirektør, Læsø Kommune"
@@ -143,3 +148,23 @@ def test_retention_of_answer_files(tmp_path, sqlite_url):
         assert kept.content.startswith(b"%PDF-")
     assert apply_retention(rt).files_expired == 0
     assert verify_audit(rt) == []
+
+
+def test_a_restore_of_an_older_backup_erases_them_again(rt, sink, tmp_path_factory):
+    """A backup keeps what it held; restoring one taken before an erasure brings the person back,
+    and the register of erasures (pseudonyms only) makes the restore erase them again."""
+    outside = tmp_path_factory.mktemp("backups")  # backups live outside HOERING_HOME
+    director_answers(rt, sink)
+    backup(rt, outside / "before")
+    erased = erase_person(rt, WHO)
+    register = (rt.settings.home / ERASURES).read_text()
+    assert erased.pseudonym in register and WHO not in register
+    home = outside / "home"  # the home keeps its register; the database is the one restored
+    home.mkdir()
+    (home / ERASURES).write_text(register)
+    with ExitStack() as stack:
+        url = stack.enter_context(postgres_database()) if rt.db.is_postgres else f"sqlite:///{outside / 'r.db'}"
+        target = bootstrap(load_settings(home=home, database_url=url, secret_key="test-secret-key"), clock=Clock())
+        restore(target, outside / "before")
+        assert traces(target, WHO) == [] and traces(target, NAME) == []
+        assert verify_audit(target) == []

@@ -19,7 +19,9 @@ PostgreSQL → PostgreSQL runs ``pg_restore``'s script and a check of every tabl
 ``psql --single-transaction``; SQLite → SQLite restores into a scratch file, checks it, and
 renames it into place; SQLite → PostgreSQL (the move from the embedded database to production)
 migrates, copies every row, sets the id sequences and checks the counts in one transaction. A
-restore that fails leaves the target as it found it, ready for a retry.
+restore that fails leaves the target as it found it, ready for a retry. A backup keeps what it
+held: after restoring, everyone in the register of erasures (``erasures.txt``: pseudonyms, kept
+in HOERING_HOME and copied into each backup) whom the restored database holds is erased again.
 
 ``hoering backup DIR --keep N`` makes ``DIR/hoering-<UTC time>`` and deletes the oldest such
 folders beyond the newest N (the systemd timer in deployments/systemd runs it nightly).
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -50,7 +53,10 @@ from hoering.db.schema_version import code_heads, code_revisions
 from hoering.db.session import Database
 from hoering.errors import HoeringError
 from hoering.runtime import Runtime
+from hoering.services.privacy import reapply_erasures
+from hoering.services.privacy_outside import ERASURES, merge_erasures
 
+log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 SQLITE_FILE = "hoering.sqlite3"
 PG_FILE = "hoering.pgdump"
@@ -128,6 +134,8 @@ def backup(rt: Runtime, folder: Path) -> BackupSummary:
     home_files = rt.settings.home / FILES_DIR
     if home_files.is_dir():
         shutil.copytree(home_files, folder / FILES_DIR)
+    if (rt.settings.home / ERASURES).is_file():  # who was erased (pseudonyms): a restore erases them again
+        shutil.copyfile(rt.settings.home / ERASURES, folder / ERASURES)
     files: dict[str, dict[str, Any]] = {
         p.relative_to(folder).as_posix(): {"sha256": sha256_file(p), "size": p.stat().st_size}
         for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -246,7 +254,12 @@ def restore(rt: Runtime, folder: Path) -> dict[str, int]:
         key.write_bytes(secret)
     if (folder / FILES_DIR).is_dir():
         shutil.copytree(folder / FILES_DIR, rt.settings.home / FILES_DIR, dirs_exist_ok=True)
-    return table_counts(db)
+    counts = table_counts(db)
+    merge_erasures(rt.settings.home, folder / ERASURES)
+    again = reapply_erasures(rt)
+    if again:
+        log.info("restore: %d person(s) erased before the backup's copy was made are erased again", len(again))
+    return counts
 
 
 def _differs(counts: dict[str, int], expected: dict[str, int]) -> str:

@@ -54,6 +54,7 @@ from hoering import audit
 from hoering.db.inbox import InboxMessage
 from hoering.db.links import revoke_tokens
 from hoering.db.models import Base  # every table registered, so every table is searched
+from hoering.db.outbox import OutboxMessage
 from hoering.db.registry import BodyMember, Person
 from hoering.errors import HoeringError, NotFoundError
 from hoering.runtime import Runtime
@@ -68,7 +69,7 @@ from hoering.services.personal_copies import (
     scrub_mail,
     tombstone,
 )
-from hoering.services.privacy_outside import copies_in_home, delete_from_mailbox
+from hoering.services.privacy_outside import ERASURES, copies_in_home, delete_from_mailbox, erasures, remember_erasure
 
 AUDIT_TABLE = "audit_log"
 
@@ -230,6 +231,8 @@ def erase_person(rt: Runtime, who: str, *, actor: str = "sekretariatet") -> Eras
     report.mailbox_deleted = delete_from_mailbox(rt, message_ids=message_ids, addresses=[email])
     now = rt.now()
     with rt.db.transaction() as s:
+        if not rt.db.is_postgres:  # SQLite: overwrite what the erasure frees, not just unlink it
+            s.execute(text("PRAGMA secure_delete = ON"))
         person = s.scalar(select(Person).where(func.lower(Person.email) == email.lower()))
         replacements = [(email, pseudo_mail)]
         if person is not None:
@@ -254,7 +257,32 @@ def erase_person(rt: Runtime, who: str, *, actor: str = "sekretariatet") -> Eras
                      audit=sorted(report.audit_ids), answer=sorted(report.answer_ids),
                      tables=dict(sorted(report.rows.items())), deleted={k: v for k, v in report.deleted.items() if v},
                      files=len(report.files), mailbox=report.mailbox_deleted)
+    remember_erasure(rt.settings.home, pseudo_mail)
     return report
+
+
+def reapply_erasures(rt: Runtime) -> list[str]:
+    """After a restore: everyone in the register (``HOERING_HOME/erasures.txt``) whom the restored
+    database still holds is erased again; returns their pseudonyms. A backup keeps what it held,
+    so a backup older than an erasure brings the person back until this has run."""
+    register = erasures(rt.settings.home / ERASURES)
+    if not register:
+        return []
+    with rt.db.read() as s:
+        addresses = {a for query in (select(Person.email), select(OutboxMessage.to_addr),
+                                     select(InboxMessage.from_addr)) for a in s.scalars(query)
+                     if a and "@" in a and not a.endswith("@pseudonym.invalid")}
+    due = sorted({a.lower() for a in addresses if pseudonym_for(rt, a)[0] in register})
+    failed: list[str] = []
+    for address in due:
+        try:
+            erase_person(rt, address, actor="restore")
+        except HoeringError as exc:
+            failed.append(f"{pseudonym_for(rt, address)[0]}: {exc}")
+    if failed:
+        raise HoeringError(f"restored, but {len(failed)} person(s) erased before could not be erased again: "
+                           f"{'; '.join(failed)}. Erase them with `hoering privacy erase` once that is fixed.")
+    return [pseudonym_for(rt, a)[0] for a in due]
 
 
 def _scrub_table(s: Session, table: Table, replacements: Replacements, report: ErasureReport, *,

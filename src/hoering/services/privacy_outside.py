@@ -28,8 +28,9 @@ from hoering.services.inbox import imap_config, inbox_configured
 from hoering.services.personal_copies import mentions
 
 BACKUP_MANIFEST = "manifest.json"
+ERASURES = "erasures.txt"  # under HOERING_HOME and in each backup: the pseudonym of everyone erased
 _READ_WHOLE = 64 * 1024 * 1024  # larger files are searched in chunks, as bytes
-_KEPT = {"secret.key"}  # no personal data; the key every answer link depends on
+_KEPT = {"secret.key", ERASURES}  # no personal data: the key every answer link depends on, the register
 
 
 def copies_in_home(rt: Runtime, needles: list[str]) -> list[str]:
@@ -51,6 +52,28 @@ def copies_in_home(rt: Runtime, needles: list[str]) -> list[str]:
         if _holds(path, needles):
             found.append(path.relative_to(home).as_posix())
     return found
+
+
+def remember_erasure(home: Path, pseudonym: str) -> None:
+    """Add an erased person's pseudonym (a keyed hash of the address, no personal data) to the
+    register, so a restore of a backup taken before the erasure erases them again."""
+    register = home / ERASURES
+    if pseudonym not in erasures(register):
+        home.mkdir(parents=True, exist_ok=True)
+        with register.open("a", encoding="utf-8") as f:
+            f.write(pseudonym + "\n")
+
+
+def erasures(register: Path) -> set[str]:
+    if not register.is_file():
+        return set()
+    return {line.strip() for line in register.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+def merge_erasures(home: Path, register: Path) -> None:
+    """A backup's register into the home's (a restore onto a new machine keeps every erasure)."""
+    for pseudonym in sorted(erasures(register)):
+        remember_erasure(home, pseudonym)
 
 
 def delete_from_mailbox(rt: Runtime, *, message_ids: list[str], addresses: list[str]) -> int:
