@@ -38,6 +38,7 @@ from hoering.web import (
     console_outbox,
     console_running,
     health_routes,
+    oidc,
     secretariat_routes,
     sign_in,
 )
@@ -96,7 +97,8 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     app.add_middleware(SessionMiddleware, secret_key=session_key, session_cookie="hoering_flash",
                        max_age=SESSION_HOURS * 3600, same_site="lax", https_only=secure)
 
-    app.add_middleware(BoundaryHeaders, https=secure)
+    app.add_middleware(BoundaryHeaders, https=secure,
+                       providers=(rt.settings.oidc_issuer,) if rt.settings.oidc_issuer else ())
     app.add_middleware(RequestId)  # outermost: every log line of the request carries its id
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -104,6 +106,7 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     app.include_router(answer_routes.router)
     app.include_router(secretariat_routes.router)
     app.include_router(sign_in.router)
+    app.include_router(oidc.router)
     app.include_router(console_hearings.router)
     app.include_router(console_running.router)
     app.include_router(console_meetings.router)

@@ -9,7 +9,9 @@ One pure ASGI middleware (cheaper than ``@app.middleware("http")``) that
 * answers ``HEAD`` wherever ``GET`` is answered (the request is handled as a GET and the body
   dropped, headers and Content-Length kept);
 * makes every absolute ``Location`` relative (path and query only): a redirect never carries the
-  Host header a client sent (Starlette's trailing-slash redirect builds one from it).
+  Host header a client sent (Starlette's trailing-slash redirect builds one from it). The one
+  exception is a redirect to the identity provider's origin (``providers``: sign-in and sign-out
+  there), which the CSP's ``form-action`` then allows too (the sign-out form redirects there).
 
 ``hoering web`` also starts uvicorn with ``server_header=False``: no ``server:`` banner.
 """
@@ -34,9 +36,15 @@ PRIVATE_PREFIXES = ("/api", "/sekretariat")
 
 
 class BoundaryHeaders:
-    def __init__(self, app: ASGIApp, *, https: bool, headers: Mapping[str, str] = SECURITY_HEADERS) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool, headers: Mapping[str, str] = SECURITY_HEADERS,
+                 providers: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.providers = frozenset(_origin(p) for p in providers)
         self.headers = dict(headers)
+        if self.providers:  # a form's redirect (sign-out) may go on to the provider
+            csp = self.headers["Content-Security-Policy"]
+            self.headers["Content-Security-Policy"] = csp.replace(
+                "form-action 'self'", "form-action 'self' " + " ".join(sorted(self.providers)))
         if https:
             self.headers["Strict-Transport-Security"] = HSTS
 
@@ -61,7 +69,7 @@ class BoundaryHeaders:
                 if "server" in headers:
                     del headers["server"]
                 location = headers.get("location")
-                if location and urlsplit(location).netloc:
+                if location and urlsplit(location).netloc and _origin(location) not in self.providers:
                     parts = urlsplit(location)
                     headers["location"] = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             elif message["type"] == "http.response.body" and head:
@@ -71,3 +79,8 @@ class BoundaryHeaders:
             await send(message)
 
         await self.app(scope, receive, send_wrapped)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from hoering.db.document_queries import answer_file_of_hearing, bilag_by_number
 from hoering.docstore import document_bytes
@@ -21,7 +22,7 @@ from hoering.services.reminders import remind_now
 from hoering.services.users import BOOTSTRAP, authenticate, bootstrap_open
 from hoering.services.web_sessions import end_all_sessions, sign_in_failed
 from hoering.views.hearings import overview
-from hoering.web import hearing_page
+from hoering.web import hearing_page, oidc
 from hoering.web.confirm import ask, confirmed
 from hoering.web.console_auth import csrf_scope, principal
 from hoering.web.downloads import file_response
@@ -67,7 +68,8 @@ def _take_flash(request: Request) -> list[str] | None:
 def _login_context(request: Request, error: str | None, email: str = "") -> dict[str, object]:
     rt = request.app.state.rt
     return {"configured": bool(rt.settings.admin_password_hash), "bootstrap": bootstrap_open(rt),
-            "error": error, "email": email}
+            "error": error, "email": email, "local": rt.settings.local_login,
+            "oidc": bool(rt.settings.oidc_issuer)}
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -81,6 +83,9 @@ def login(request: Request, password: Field = None, csrf: Field = None, email: F
     limits = request.app.state.limits
     address = client_address(request)
     rt = request.app.state.rt
+    if not rt.settings.local_login:  # HOERING_LOCAL_LOGIN=false: only the identity provider
+        return page(request, "login.html", _login_context(request, "Log ind med din organisations konto."),
+                    status_code=403, csrf_scope=SECRETARIAT_SCOPE)
     bootstrap = bootstrap_open(rt)
     account = ADMIN_ACCOUNT if bootstrap else (email or "").strip().lower()
     if not limits.login_allowed(address, account):
@@ -103,12 +108,14 @@ def login(request: Request, password: Field = None, csrf: Field = None, email: F
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+async def logout(request: Request) -> Response:
     """Ends the session whatever the form carries: a stale page's logout button still logs out
-    (a forged cross-site logout cannot carry the SameSite=Lax cookie)."""
+    (a forged cross-site logout cannot carry the SameSite=Lax cookie). A session of the identity
+    provider goes on to the provider's sign-out, where it offers one."""
+    id_token = request.session.get(oidc.ID_TOKEN)
     request.session.clear()
-    response = _to_login()
-    log_out(request, response)
+    response = await oidc.provider_logout(request, id_token) or _to_login()
+    await run_in_threadpool(log_out, request, response)
     return response
 
 
