@@ -53,7 +53,7 @@ def test_invitations_carry_the_bilag_and_reminders_list_them(rt, sink, clock, tm
     assert send_outbox(rt).sent == 3
     for m in sink.messages:
         attached = {a.get_filename(): sha(a.get_content()) for a in m.iter_attachments()}
-        assert set(attached) == {"kommissorium.pdf", "tidsplan.xlsx"}
+        assert set(attached) == {"Bilag 1 Kommissorium for arbejdsgruppen.pdf", "Bilag 2 Tidsplan.xlsx"}
         assert set(attached.values()) == want
         text = m.get_body(preferencelist=("plain",)).get_content()
         assert "Bilag 1: Kommissorium for arbejdsgruppen" in text and "vedhæftet" in text

@@ -22,6 +22,7 @@ from hoering.db.documents import HearingBilag
 from hoering.db.hearings import Hearing
 from hoering.definitions import read_beside
 from hoering.docstore import kept_name, store_document
+from hoering.documents import bilag_filename
 from hoering.domain.hearing import HearingBilagDef, HearingDefinition
 from hoering.errors import DefinitionError, FileRefused
 from hoering.mail.outbox import Attachment
@@ -118,6 +119,6 @@ def bilag_for_mail(s: Session, hearing_id: int, *, max_bytes: int) -> BilagForMa
     rows = bilag_of(s, hearing_id)
     total = sum(b.document.size for b in rows)
     attached = bool(rows) and total <= max_bytes
-    attachments = [Attachment(filename=b.filename, content=b.document.content,
+    attachments = [Attachment(filename=bilag_filename(b.number, b.title, b.filename), content=b.document.content,
                               mime_type=b.document.mime_type.split(";")[0]) for b in rows] if attached else []
     return BilagForMail(bilag_listing(rows), attachments, attached)
