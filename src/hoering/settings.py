@@ -178,6 +178,20 @@ class Settings(BaseSettings):
                              "shell read the env file, it expanded the $ signs; put the hash in single quotes")
         return value or None
 
+    @field_validator("oidc_role_map")
+    @classmethod
+    def _a_json_object(cls, value: str) -> str:
+        # the shape only; which roles exist is services.oidc_accounts.role_map's to check
+        import json
+
+        try:
+            mapping = json.loads(value or "{}")
+        except ValueError as exc:
+            raise ValueError(f"is not JSON ({exc}); put it in single quotes in the env file") from None
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            raise ValueError('must be a JSON object of group to role, e.g. {"<group id>": "sekretariat"}')
+        return value or "{}"
+
     @field_validator("accessibility_url")
     @classmethod
     def _accessibility_url_is_http(cls, value: str | None) -> str | None:
