@@ -57,7 +57,8 @@ def hoering_env(home: Path, database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOERING_")}
     env.update({"HOERING_HOME": str(home), "HOERING_DATABASE_URL": database_url,
                 "HOERING_SECRET_KEY": "bench-secret-key", "DO_NOT_TRACK": "1",
-                "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PYTHONPATH": str(ROOT)})
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "PYTHONPATH": os.pathsep.join((str(ROOT / "src"), str(ROOT)))})  # this checkout's code
     env.update(extra)
     return env
 

@@ -3,7 +3,7 @@
     python -m bench.loadgen SPEC.json
 
 SPEC: {"base": url, "concurrency": n, "seconds": s, "requests": [{"method", "path", "data",
-"cookies"}, ...]}; the workers go round the requests for ``seconds`` (closed loop, each with a
+"cookies", "headers"}, ...]}; the workers go round the requests for ``seconds`` (closed loop, each with a
 client and connection of its own). Prints one JSON line: count, seconds, rps, p50_ms, p99_ms, statuses, cpu (its
 own CPU seconds: near ``seconds`` means the generator, not the server, set the pace).
 """
@@ -41,8 +41,8 @@ async def load(spec: dict[str, Any]) -> dict[str, Any]:
             i += spec["concurrency"]
             start = time.perf_counter()
             response = await client.request(r["method"], r["path"], data=r.get("data"),
-                                            headers={"cookie": "; ".join(f"{k}={v}" for k, v in
-                                                                         r.get("cookies", {}).items())})
+                                            headers={**r.get("headers", {}), "cookie": "; ".join(
+                                                f"{k}={v}" for k, v in r.get("cookies", {}).items())})
             latencies.append(time.perf_counter() - start)
             statuses[response.status_code] += 1
 

@@ -62,9 +62,10 @@ def post_requests(base: str, hid: int, tokens: list[str]) -> list[dict[str, Any]
     return out
 
 
-def loadgen(work: Path, base: str, requests: list[dict[str, Any]]) -> dict[str, Any]:
+def loadgen(work: Path, base: str, requests: list[dict[str, Any]], *, concurrency: int = CONCURRENCY,
+            seconds: float = SECONDS) -> dict[str, Any]:
     spec = work / "spec.json"
-    spec.write_text(json.dumps({"base": base, "concurrency": CONCURRENCY, "seconds": SECONDS,
+    spec.write_text(json.dumps({"base": base, "concurrency": concurrency, "seconds": seconds,
                                 "requests": requests}))
     out = subprocess.run([sys.executable, "-m", "bench.loadgen", str(spec)], cwd=ROOT, capture_output=True,
                          text=True, check=True)
