@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hoering import audit
 from hoering.audit import SECRETARIAT
 from hoering.danish import format_datetime
 from hoering.db.lookup import get_meeting
-from hoering.db.models import Attendance, Body, Meeting, MeetingCorrection
+from hoering.db.models import Attendance, Body, Item, Meeting, MeetingCorrection
 from hoering.domain.meetings import agenda_order
 from hoering.domain.routing import MeetingFacts
 from hoering.errors import RuleViolation
@@ -93,16 +93,18 @@ def facts(meeting: Meeting | None) -> MeetingFacts | None:
 
 def list_meetings(rt: Runtime, *, body: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
     with rt.db.transaction() as s:
-        query = select(Meeting).join(Body).order_by(Meeting.starts_at)
+        # one statement however many meetings: the body's key joined, the items counted per meeting
+        items = select(func.count(Item.id)).where(Item.meeting_id == Meeting.id).correlate(Meeting).scalar_subquery()
+        query = select(Meeting, Body.key, items).join(Body).order_by(Meeting.starts_at)
         if body:
             query = query.where(Body.key == find_body(s, body).key)
         rows = []
-        for m in s.scalars(query):
+        for m, key, count in s.execute(query).tuples():
             if year and m.starts_at.year != year:
                 continue
-            rows.append({"id": m.id, "body": m.body.key, "starts_at": m.starts_at.isoformat(),
+            rows.append({"id": m.id, "body": key, "starts_at": m.starts_at.isoformat(),
                          "when": format_datetime(m.starts_at), "place": m.place,
-                         "items": len(m.items), "agenda_sent": m.agenda_sent_at is not None,
+                         "items": count, "agenda_sent": m.agenda_sent_at is not None,
                          "minutes_approved": m.minutes_approved_at is not None,
                          "minutes_sent": m.minutes_sent_at is not None,
                          "cancelled": m.cancelled_at is not None})

@@ -1,0 +1,37 @@
+"""Every page the scale benchmark measures runs as many SQL statements with ten times the
+history as with a little: more hearings, answer versions, meetings, cases and mails in the
+database do not add statements to a page (no query per row of a list). Counted in-process on the
+benchmark's own data set (``bench.scale_data``), built small."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.scale import API_TOKEN, NOW, pages, statements
+from bench.scale_data import OPENED, build
+from hoering.runtime import forget_databases
+from tests.support import make_runtime
+
+
+def _counts(tmp_path: Path, url: str, size: float) -> dict[str, int]:
+    rt = make_runtime(tmp_path, url, lambda: OPENED, api_token=API_TOKEN)
+    built = build(rt, size)
+    rt.clock = lambda: NOW  # type: ignore[misc]
+    counted = statements(rt, built)
+    return {name: counted[path] for name, path in pages(built)}
+
+
+@pytest.fixture
+def second_url(tmp_path: Path) -> Iterator[str]:
+    yield f"sqlite:///{tmp_path / 'larger.db'}"
+    forget_databases()
+
+
+def test_no_page_runs_more_statements_with_more_history(tmp_path: Path, sqlite_url: str, second_url: str) -> None:
+    small = _counts(tmp_path / "small", sqlite_url, 0.002)  # 10 hearings, 4 meetings, 1 000 mails
+    large = _counts(tmp_path / "large", second_url, 0.02)  # 100 hearings, 40 meetings, 10 000 mails
+    grown = {name: (small[name], large[name]) for name in small if large[name] != small[name]}
+    assert not grown, f"statements per page grew with the data (small, large): {grown}"
