@@ -89,3 +89,12 @@ def test_security_headers_everywhere(web_rt):
         for path in ("/api/hearings", "/sekretariat/login", "/svar/x"):
             headers = c.get(path).headers
             assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "no-referrer"
+
+
+def test_the_list_of_hearings_comes_a_page_at_a_time(web_rt, client):
+    ids = [open_example(web_rt) for _ in range(3)]
+    assert [h["id"] for h in client.get("/api/hearings", headers=AUTH).json()] == ids[::-1]
+    first = client.get("/api/hearings?limit=2", headers=AUTH).json()
+    rest = client.get("/api/hearings?limit=2&offset=2", headers=AUTH).json()
+    assert [h["id"] for h in first] == ids[:0:-1] and [h["id"] for h in rest] == ids[:1]
+    assert client.get("/api/hearings?limit=0", headers=AUTH).status_code == 422

@@ -60,10 +60,15 @@ class _Standing:
     late_names: list[str]
 
 
-def list_hearings(rt: Runtime, *, status: str | None = None) -> list[HearingSummary]:
-    """Every hearing (or those with ``status``), newest first."""
+def list_hearings(rt: Runtime, *, status: str | None = None, limit: int | None = None,
+                  offset: int = 0) -> list[HearingSummary]:
+    """Every hearing (or those with ``status``), newest first; ``limit`` of them from ``offset``
+    (a page of the API's list: its cost does not grow with the history)."""
+    query = _summaries().where(Hearing.status == status) if status else _summaries()
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     with rt.db.read() as s:
-        found = s.execute(_summaries().where(Hearing.status == status) if status else _summaries()).tuples()
+        found = s.execute(query).tuples()
         rows = []
         for (hid, title, kind, state, body, deadline, closed_at, late, recipients, on_time, any_answer,
              record_format, stored_answered, stored_recipients) in found:

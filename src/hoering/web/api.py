@@ -80,12 +80,18 @@ router = APIRouter(route_class=TextRoute, prefix="/api", tags=["hearings"], depe
                    responses=UNAUTHORIZED)
 
 
+#: the API's list of hearings, a page at a time (ten years' history is thousands of hearings)
+PAGE_SIZE = 100
+
+
 @router.get("/hearings", response_model=list[HearingSummary], summary="List hearings, newest first")
 def hearings(
     request: Request,
     status: Annotated[Literal["open", "closed"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most this many hearings")] = PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Skip this many (the next page)")] = 0,
 ) -> list[HearingSummary]:
-    return list_hearings(request.app.state.rt, status=status)
+    return list_hearings(request.app.state.rt, status=status, limit=limit, offset=offset)
 
 
 @router.get("/hearings/{hearing_id}", response_model=HearingStatus, responses=MISSING,
