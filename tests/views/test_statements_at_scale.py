@@ -35,3 +35,17 @@ def test_no_page_runs_more_statements_with_more_history(tmp_path: Path, sqlite_u
     large = _counts(tmp_path / "large", second_url, 0.02)  # 100 hearings, 40 meetings, 10 000 mails
     grown = {name: (small[name], large[name]) for name in small if large[name] != small[name]}
     assert not grown, f"statements per page grew with the data (small, large): {grown}"
+
+
+def test_the_outbox_page_counts_sent_mail_only_up_to_a_limit(tmp_path: Path, sqlite_url: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from hoering.views import outbox
+
+    rt = make_runtime(tmp_path, sqlite_url, lambda: OPENED)
+    build(rt, 0.002)  # 1 000 mails, nearly all sent
+    monkeypatch.setattr(outbox, "SENT_COUNTED", 100)
+    page = outbox.outbox_page(rt)
+    assert (page.sent_total, page.sent_more, len(page.sent)) == (100, True, outbox.SENT_SHOWN)
+    monkeypatch.setattr(outbox, "SENT_COUNTED", 10_000)
+    page = outbox.outbox_page(rt)
+    assert page.sent_total > 900 and not page.sent_more

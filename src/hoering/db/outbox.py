@@ -32,6 +32,7 @@ from sqlalchemy import (
     Connection,
     Delete,
     ForeignKey,
+    Index,
     Integer,
     Select,
     String,
@@ -62,6 +63,8 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
+    # the outbox page's newest sent mail (migration 0021)
+    __table_args__ = (Index("ix_outbox_sent", "status", "sent_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)

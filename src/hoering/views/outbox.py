@@ -16,6 +16,9 @@ from hoering.views.base import View
 WAITING = ("draft", "pending", "sending")
 #: how many sent messages the page lists (the newest)
 SENT_SHOWN = 50
+#: the sent messages are counted up to this many (ten years' mail is half a million: counting them
+#: all took longer than the rest of the page)
+SENT_COUNTED = 10_000
 
 
 class OutboxLine(View):
@@ -36,7 +39,8 @@ class OutboxPage(View):
     waiting: list[OutboxLine]
     failed: list[OutboxLine]
     sent: list[OutboxLine]
-    sent_total: int
+    sent_total: int  # at most SENT_COUNTED
+    sent_more: bool  # more were sent than SENT_COUNTED
 
 
 class MailCounts(View):
@@ -59,12 +63,13 @@ def outbox_page(rt: Runtime, *, hearing_id: int | None = None) -> OutboxPage:
         unsent = list(s.scalars(select(OutboxMessage).where(not_sent(), *scope).order_by(OutboxMessage.id)))
         sent = list(s.scalars(select(OutboxMessage).where(OutboxMessage.status == "sent", *scope)
                               .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(SENT_SHOWN)))
-        total = s.scalar(select(func.count()).select_from(OutboxMessage)
-                         .where(OutboxMessage.status == "sent", *scope)) or 0
+        counted = select(OutboxMessage.id).where(OutboxMessage.status == "sent", *scope).limit(SENT_COUNTED + 1)
+        total = s.scalar(select(func.count()).select_from(counted.subquery())) or 0
         return OutboxPage(hearing_id=hearing_id,
                           waiting=[_line(m) for m in unsent if m.status in WAITING],
                           failed=[_line(m) for m in unsent if m.status == "failed"],
-                          sent=[_line(m) for m in sent], sent_total=total)
+                          sent=[_line(m) for m in sent], sent_total=min(total, SENT_COUNTED),
+                          sent_more=total > SENT_COUNTED)
 
 
 def mail_counts(s: Session, hearing_id: int) -> MailCounts:
