@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from bench.scale import API_TOKEN, NOW, pages, statements
 from bench.scale_data import OPENED, build
+
 from hoering.runtime import forget_databases
 from tests.support import make_runtime
 
@@ -49,3 +49,22 @@ def test_the_outbox_page_counts_sent_mail_only_up_to_a_limit(tmp_path: Path, sql
     monkeypatch.setattr(outbox, "SENT_COUNTED", 10_000)
     page = outbox.outbox_page(rt)
     assert page.sent_total > 900 and not page.sent_more
+
+
+def test_the_meetings_list_shows_each_bodys_latest_meetings(tmp_path: Path, sqlite_url: str) -> None:
+    import re
+
+    from bench.scale import login
+    from fastapi.testclient import TestClient
+
+    from hoering.web.app import create_app
+    from hoering.web.console_meetings import MEETINGS_SHOWN
+
+    rt = make_runtime(tmp_path, sqlite_url, lambda: OPENED)
+    built = build(rt, 0.03)  # 60 meetings of DAS, every other day back from the planned one
+    with TestClient(create_app(rt), follow_redirects=False) as client:
+        login(client)
+        text = client.get("/sekretariat/moeder").text
+    shown = [int(m) for m in re.findall(r'href="/sekretariat/moede/(\d+)"', text)]
+    assert len(shown) == MEETINGS_SHOWN and "De 40 seneste møder" in text
+    assert shown[-1] == min(shown) != built.meeting_id  # the planned (latest) meeting is the first id, listed last

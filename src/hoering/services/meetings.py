@@ -91,15 +91,21 @@ def facts(meeting: Meeting | None) -> MeetingFacts | None:
                         agenda_sent=meeting.agenda_sent_at is not None)
 
 
-def list_meetings(rt: Runtime, *, body: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+def list_meetings(rt: Runtime, *, body: str | None = None, year: int | None = None,
+                  latest: int | None = None) -> list[dict[str, Any]]:
+    """The meetings (of ``body``, in ``year``) in time order; only the ``latest`` ones if given."""
     with rt.db.transaction() as s:
         # one statement however many meetings: the body's key joined, the items counted per meeting
         items = select(func.count(Item.id)).where(Item.meeting_id == Meeting.id).correlate(Meeting).scalar_subquery()
-        query = select(Meeting, Body.key, items).join(Body).order_by(Meeting.starts_at)
+        query = select(Meeting, Body.key, items).join(Body)
         if body:
             query = query.where(Body.key == find_body(s, body).key)
+        if latest is not None:
+            found = list(s.execute(query.order_by(Meeting.starts_at.desc()).limit(latest)).tuples())[::-1]
+        else:
+            found = list(s.execute(query.order_by(Meeting.starts_at)).tuples())
         rows = []
-        for m, key, count in s.execute(query).tuples():
+        for m, key, count in found:
             if year and m.starts_at.year != year:
                 continue
             rows.append({"id": m.id, "body": key, "starts_at": m.starts_at.isoformat(),

@@ -57,10 +57,17 @@ def parse_time(value: str) -> dt.time | None:
         return None
 
 
+#: how many meetings of each body the list shows (the latest, coming ones included)
+MEETINGS_SHOWN = 40
+
+
 def _list_page(request: Request, who: Principal, *, errors: dict[str, str] | None = None,
                values: dict[str, str] | None = None, status_code: int = 200) -> Response:
     rt = request.app.state.rt
-    groups = [(key, label, list_meetings(rt, body=key)) for key, label in BODIES]
+    groups = []
+    for key, label in BODIES:  # the latest meetings of each body, not ten years of them
+        rows = list_meetings(rt, body=key, latest=MEETINGS_SHOWN + 1)
+        groups.append((key, label, rows[-MEETINGS_SHOWN:], len(rows) > MEETINGS_SHOWN))
     ctx = {"who": who, "groups": groups, "bodies": BODIES, "errors": errors or {},
            "v": values or {"body": "das", "start": "13:00", "end": "16:00"}, "flash": take_flash(request)}
     return page(request, "moeder.html", ctx, status_code=status_code, csrf_scope=csrf_scope(request))
