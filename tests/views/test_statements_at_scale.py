@@ -68,3 +68,23 @@ def test_the_meetings_list_shows_each_bodys_latest_meetings(tmp_path: Path, sqli
     shown = [int(m) for m in re.findall(r'href="/sekretariat/moede/(\d+)"', text)]
     assert len(shown) == MEETINGS_SHOWN and "De 40 seneste møder" in text
     assert shown[-1] == min(shown) != built.meeting_id  # the planned (latest) meeting is the first id, listed last
+
+
+def test_a_meetings_page_runs_as_many_statements_with_fifteen_items_as_with_four(tmp_path: Path,
+                                                                                sqlite_url: str) -> None:
+    from bench.scale import counting, login
+    from fastapi.testclient import TestClient
+
+    from hoering.web.app import create_app
+
+    rt = make_runtime(tmp_path, sqlite_url, lambda: OPENED)
+    built = build(rt, 0.002)  # the planned meeting (id 1) has its standard items, each copy 15 cases
+    counts = []
+    with TestClient(create_app(rt), follow_redirects=False) as client:
+        login(client)
+        for meeting_id in (1, built.meeting_id):
+            client.get(f"/sekretariat/moede/{meeting_id}")
+            with counting(rt.db.engine) as seen:
+                assert client.get(f"/sekretariat/moede/{meeting_id}").status_code == 200
+            counts.append(len(seen))
+    assert counts[0] == counts[1], f"statements with few items, with 15: {counts}"

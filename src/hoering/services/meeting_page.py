@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from hoering.danish import format_clock, format_date, format_datetime
 from hoering.db.lookup import get_meeting
-from hoering.db.models import Body, CycleStep, Item, Meeting
+from hoering.db.models import Body, BodyMember, CycleStep, Item, Meeting
 from hoering.domain import routing
 from hoering.domain.calendar import COPENHAGEN
 from hoering.domain.meetings import ALLOWED_OUTCOMES, KIND_LABELS, OUTCOME_LABELS, STANDARD_KINDS, section_of
@@ -123,6 +123,11 @@ def meeting_page(rt: Runtime, meeting_id: int) -> MeetingPage:
     now = rt.now()
     with rt.db.read() as s:
         m = get_meeting(s, meeting_id)
+        # the items with their indstillinger and bilag, and the body's members, in a few statements
+        # (not two per item and one per member)
+        s.scalars(select(Meeting).where(Meeting.id == m.id).execution_options(populate_existing=True).options(
+            selectinload(Meeting.items).options(selectinload(Item.indstillinger), selectinload(Item.bilag)),
+            selectinload(Meeting.body).selectinload(Body.members).selectinload(BodyMember.person))).one()
         mode: Mode = "minutes" if now >= m.starts_at and m.agenda_sent_at is not None else "agenda"
         view = meeting_view(s, m, mode, secretariat=secretariat(rt, s)["name"])
         nxt = next_meeting(s, m.body.key, after=m.starts_at, open_agenda=False)
