@@ -29,8 +29,9 @@ from hoering.services.items import (
 from hoering.services.meetings import meeting_items
 from hoering.services.supplement import add_to_supplement
 from hoering.services.users import Principal
+from hoering.web.console_action import Acting, console_action
 from hoering.web.console_auth import csrf_scope, require
-from hoering.web.console_common import acting, flash, see, take_flash, text, upload
+from hoering.web.console_common import see, take_flash, text, upload
 from hoering.web.console_meetings import meeting_context
 from hoering.web.item_text import MOVE_LABELS, item_definition
 from hoering.web.meeting_errors import danish
@@ -50,28 +51,20 @@ def _back(form: FormData, item_id: int, anchor: str = "") -> str:
     return f"/sekretariat/punkt/{item_id}"
 
 
-def _said(request: Request, url: str, message: str, kind: str = "ok") -> Response:
-    flash(request, message, kind)
-    return see(url)
-
-
 @router.post("/moede/{meeting_id}/punkter", response_class=HTMLResponse)
-async def raise_item(request: Request, meeting_id: Id) -> Response:
+@console_action
+async def raise_item(act: Acting, meeting_id: Id) -> Response:
     """A new case (state «rejst»); it goes to FU and onto an agenda from the list of waiting cases."""
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    rt = request.app.state.rt
-    values = {k: text(form, k) for k in ("title", "kind", "raised_by", "resume", "indstillinger",
+    rt = act.rt
+    values = {k: act.text(k) for k in ("title", "kind", "raised_by", "resume", "indstillinger",
                                          *SAGSBESKRIVELSE, "bilag_title", "delegation")}
     definition, errors = item_definition(values)
-    file = upload(form, "bilag_file")
+    file = upload(act.form, "bilag_file")
     if file is not None and not values["bilag_title"]:
         errors["bilag_title"] = "Skriv bilagets titel."
     if definition is not None and not errors:
         try:
-            item_id = add_item(rt, definition, source="konsol", actor=who.actor)
+            item_id = add_item(rt, definition, source="konsol", actor=act.who.actor)
         except (RuleViolation, DefinitionError) as exc:
             errors["title"] = danish(str(exc)).replace("brug --again for at rejse det igen", "ret titlen")
         else:
@@ -80,12 +73,12 @@ async def raise_item(request: Request, meeting_id: Id) -> Response:
                 try:
                     agenda_builder.add_bilag(rt, item_id, title=values["bilag_title"],
                                              filename=file.filename if file else None,
-                                             content=await file.read() if file else None, actor=who.actor)
+                                             content=await file.read() if file else None, actor=act.who.actor)
                 except RuleViolation as exc:
                     message += f" Bilaget er ikke tilføjet: {exc}"
-            return _said(request, f"/sekretariat/moede/{meeting_id}#ventende", message)
-    ctx = meeting_context(request, who, meeting_id, item_errors=errors, item=values)
-    return page(request, "moede.html", ctx, status_code=400, csrf_scope=csrf_scope(request))
+            return act.said(f"/sekretariat/moede/{meeting_id}#ventende", message)
+    ctx = meeting_context(act.request, act.who, meeting_id, item_errors=errors, item=values)
+    return page(act.request, "moede.html", ctx, status_code=400, csrf_scope=csrf_scope(act.request))
 
 
 @router.get("/punkt/{item_id}", response_class=HTMLResponse)
@@ -100,153 +93,126 @@ def item_page(request: Request, item_id: Id) -> Response:
 
 
 @router.post("/punkt/{item_id}/ret")
-async def edit(request: Request, item_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    lines = [line.strip() for line in text(form, "indstillinger").splitlines() if line.strip()]
+@console_action
+async def edit(act: Acting, item_id: Id) -> Response:
+    lines = [line.strip() for line in act.text("indstillinger").splitlines() if line.strip()]
     try:
-        edit_item(request.app.state.rt, item_id, title=text(form, "title"), resume=text(form, "resume"),
-                  indstillinger=lines, sagsbeskrivelse={k: text(form, k) for k in SAGSBESKRIVELSE},
-                  actor=who.actor)
+        edit_item(act.rt, item_id, title=act.text("title"), resume=act.text("resume"),
+                  indstillinger=lines, sagsbeskrivelse={k: act.text(k) for k in SAGSBESKRIVELSE},
+                  actor=act.who.actor)
     except (RuleViolation, ValidationError) as exc:
-        return _said(request, f"/sekretariat/punkt/{item_id}", f"Ikke gemt: {danish(str(exc))}", "fejl")
-    return _said(request, f"/sekretariat/punkt/{item_id}", "Punktet er rettet.")
+        return act.said(f"/sekretariat/punkt/{item_id}", f"Ikke gemt: {danish(str(exc))}", "fejl")
+    return act.said(f"/sekretariat/punkt/{item_id}", "Punktet er rettet.")
 
 
 @router.post("/punkt/{item_id}/bilag")
-async def bilag(request: Request, item_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    file = upload(form, "file")
+@console_action
+async def bilag(act: Acting, item_id: Id) -> Response:
+    file = upload(act.form, "file")
     try:
-        agenda_builder.add_bilag(request.app.state.rt, item_id, title=text(form, "title"),
+        agenda_builder.add_bilag(act.rt, item_id, title=act.text("title"),
                                  filename=file.filename if file else None,
-                                 content=await file.read() if file else None, actor=who.actor)
+                                 content=await file.read() if file else None, actor=act.who.actor)
     except RuleViolation as exc:
-        return _said(request, _back(form, item_id), f"Bilaget er ikke tilføjet: {danish(str(exc))}", "fejl")
-    return _said(request, _back(form, item_id), "Bilaget er tilføjet." if file else
+        return act.said(_back(act.form, item_id), f"Bilaget er ikke tilføjet: {danish(str(exc))}", "fejl")
+    return act.said(_back(act.form, item_id), "Bilaget er tilføjet." if file else
                  "Bilaget er tilføjet uden fil; husk filen, før dagsordenen sendes.")
 
 
 @router.post("/bilag/{bilag_id}/fil")
-async def bilag_file(request: Request, bilag_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    file = upload(form, "file")
-    item_id = int(text(form, "punkt")) if text(form, "punkt").isdigit() else 0
+@console_action
+async def bilag_file(act: Acting, bilag_id: Id) -> Response:
+    file = upload(act.form, "file")
+    item_id = int(act.text("punkt")) if act.text("punkt").isdigit() else 0
     try:
         if file is None:
             raise RuleViolation("Vælg en fil.")
-        agenda_builder.attach_file(request.app.state.rt, bilag_id, filename=file.filename or "bilag",
-                                   content=await file.read(), actor=who.actor)
+        agenda_builder.attach_file(act.rt, bilag_id, filename=file.filename or "bilag",
+                                   content=await file.read(), actor=act.who.actor)
     except RuleViolation as exc:
-        return _said(request, _back(form, item_id), f"Filen er ikke gemt: {danish(str(exc))}", "fejl")
-    return _said(request, _back(form, item_id), "Filen er gemt på bilaget.")
+        return act.said(_back(act.form, item_id), f"Filen er ikke gemt: {danish(str(exc))}", "fejl")
+    return act.said(_back(act.form, item_id), "Filen er gemt på bilaget.")
 
 
 @router.post("/punkt/{item_id}/flyt")
-async def reorder(request: Request, item_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
+@console_action
+async def reorder(act: Acting, item_id: Id) -> Response:
     try:
-        agenda_builder.move_on_agenda(request.app.state.rt, item_id, up=text(form, "retning") == "op",
-                                      actor=who.actor)
+        agenda_builder.move_on_agenda(act.rt, item_id, up=act.text("retning") == "op",
+                                      actor=act.who.actor)
     except RuleViolation as exc:
-        return _said(request, _back(form, item_id), danish(str(exc)), "fejl")
-    return see(_back(form, item_id))
+        return act.said(_back(act.form, item_id), danish(str(exc)), "fejl")
+    return see(_back(act.form, item_id))
 
 
 @router.post("/punkt/{item_id}/rut")
-async def route(request: Request, item_id: Id) -> Response:
+@console_action
+async def route(act: Acting, item_id: Id) -> Response:
     """``til``: ``fu`` (FU prepares it), ``moede`` (onto the agenda of ``moede``), ``tillaeg``
     (onto the sent agenda of ``moede`` as a tillægsdagsorden)."""
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    rt = request.app.state.rt
-    to, meeting = text(form, "til"), text(form, "moede")
+    rt = act.rt
+    to, meeting = act.text("til"), act.text("moede")
     try:
         if to == "fu":
-            route_item(rt, item_id, to="fu", actor=who.actor)
+            route_item(rt, item_id, to="fu", actor=act.who.actor)
             message = "Sagen er sendt til FU."
         elif to in ("moede", "tillaeg") and meeting.isdigit():
             if to == "tillaeg":
-                queued = add_to_supplement(rt, item_id, int(meeting), actor=who.actor)
+                queued = add_to_supplement(rt, item_id, int(meeting), actor=act.who.actor)
                 message = f"Sagen er sat på en tillægsdagsorden, lagt i udbakken til {queued} modtager(e)."
             else:
                 body = meeting_items(rt, int(meeting))["body"]
-                route_item(rt, item_id, to=body, meeting_id=int(meeting), actor=who.actor)
+                route_item(rt, item_id, to=body, meeting_id=int(meeting), actor=act.who.actor)
                 message = "Sagen er sat på dagsordenen."
         else:
             raise RuleViolation("Vælg, hvor sagen skal hen.")
     except RuleViolation as exc:
-        return _said(request, _back(form, item_id), f"Sagen er ikke flyttet: {danish(str(exc))}", "fejl")
-    return _said(request, _back(form, item_id), message)
+        return act.said(_back(act.form, item_id), f"Sagen er ikke flyttet: {danish(str(exc))}", "fejl")
+    return act.said(_back(act.form, item_id), message)
 
 
 @router.post("/punkt/{item_id}/retur")
-async def return_item(request: Request, item_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    rt = request.app.state.rt
+@console_action
+async def return_item(act: Acting, item_id: Id) -> Response:
+    rt = act.rt
     try:
-        told = send_back(rt, item_id, note=text(form, "note"), actor=who.actor)
+        told = send_back(rt, item_id, note=act.text("note"), actor=act.who.actor)
     except RuleViolation as exc:
-        return _said(request, _back(form, item_id, "#ventende"), f"Sagen er ikke sendt retur: {danish(str(exc))}",
+        return act.said(_back(act.form, item_id, "#ventende"), f"Sagen er ikke sendt retur: {danish(str(exc))}",
                      "fejl")
-    return _said(request, _back(form, item_id, "#ventende"), f"Sagen er sendt retur; {told} person(er) får "
+    return act.said(_back(act.form, item_id, "#ventende"), f"Sagen er sendt retur; {told} person(er) får "
                  "besked pr. mail med bemærkningen.")
 
 
 @router.post("/punkt/{item_id}/fu-beslutning")
-async def fu_decides(request: Request, item_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
+@console_action
+async def fu_decides(act: Acting, item_id: Id) -> Response:
     try:
-        decide_item(request.app.state.rt, item_id, outcome=text(form, "outcome"), text=text(form, "text"),
-                    actor=who.actor)
+        decide_item(act.rt, item_id, outcome=act.text("outcome"), text=act.text("text"),
+                    actor=act.who.actor)
     except RuleViolation as exc:
-        return _said(request, _back(form, item_id, "#ventende"), f"Ikke besluttet: {danish(str(exc))}", "fejl")
-    return _said(request, _back(form, item_id, "#ventende"), "FU's beslutning under delegeret kompetence er gemt.")
+        return act.said(_back(act.form, item_id, "#ventende"), f"Ikke besluttet: {danish(str(exc))}", "fejl")
+    return act.said(_back(act.form, item_id, "#ventende"), "FU's beslutning under delegeret kompetence er gemt.")
 
 
 @router.post("/punkt/{item_id}/udsaet")
-async def postpone(request: Request, item_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
+@console_action
+async def postpone(act: Acting, item_id: Id) -> Response:
     try:
-        postpone_item(request.app.state.rt, item_id, reason=text(form, "reason") or None, actor=who.actor)
+        postpone_item(act.rt, item_id, reason=act.text("reason") or None, actor=act.who.actor)
     except RuleViolation as exc:
-        return _said(request, _back(form, item_id), f"Ikke udsat: {danish(str(exc))}", "fejl")
-    return _said(request, _back(form, item_id), "Punktet er flyttet til næste møde.")
+        return act.said(_back(act.form, item_id), f"Ikke udsat: {danish(str(exc))}", "fejl")
+    return act.said(_back(act.form, item_id), "Punktet er flyttet til næste møde.")
 
 
 @router.post("/punkt/{item_id}/ret-beslutning")
-async def correct(request: Request, item_id: Id) -> Response:
+@console_action
+async def correct(act: Acting, item_id: Id) -> Response:
     """A decision changed after the chair approved the minutes: a correction, with its reason,
     kept and shown in the minutes as such."""
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
     try:
-        correct_decision(request.app.state.rt, item_id, text=text(form, "text"), reason=text(form, "reason") or None,
-                         actor=who.actor)
+        correct_decision(act.rt, item_id, text=act.text("text"), reason=act.text("reason") or None,
+                         actor=act.who.actor)
     except RuleViolation as exc:
-        return _said(request, _back(form, item_id), f"Ikke rettet: {danish(str(exc))}", "fejl")
-    return _said(request, _back(form, item_id), "Beslutningen er rettet; rettelsen står i referatet.")
+        return act.said(_back(act.form, item_id), f"Ikke rettet: {danish(str(exc))}", "fejl")
+    return act.said(_back(act.form, item_id), "Beslutningen er rettet; rettelsen står i referatet.")
