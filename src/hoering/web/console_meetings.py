@@ -29,8 +29,9 @@ from hoering.services.meetings import list_meetings, record_attendance
 from hoering.services.minutes_approval import approve_as_chair
 from hoering.services.users import Principal
 from hoering.web.confirm import ask, confirmed
+from hoering.web.console_action import Acting, console_action
 from hoering.web.console_auth import csrf_scope, require
-from hoering.web.console_common import acting, flash, see, take_flash, text
+from hoering.web.console_common import take_flash, text
 from hoering.web.downloads import file_response
 from hoering.web.meeting_errors import danish
 from hoering.web.paths import Id
@@ -80,12 +81,9 @@ def meetings(request: Request) -> Response:
 
 
 @router.post("/moeder", response_class=HTMLResponse)
-async def plan(request: Request) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    values = {k: text(form, k) for k in ("body", "date", "start", "end", "place")}
+@console_action
+async def plan(act: Acting) -> Response:
+    values = {k: act.text(k) for k in ("body", "date", "start", "end", "place")}
     errors: dict[str, str] = {}
     if values["body"] not in dict(BODIES):
         errors["body"] = "Vælg FU, DAS eller KKR."
@@ -100,14 +98,14 @@ async def plan(request: Request) -> Response:
     if not errors:
         assert day is not None and start is not None and end is not None
         try:
-            meeting_id = agenda_builder.plan_meeting(request.app.state.rt, body=values["body"], day=day, start=start,
-                                                     end=end, place=values["place"], actor=who.actor)
+            meeting_id = agenda_builder.plan_meeting(act.rt, body=values["body"], day=day, start=start,
+                                                     end=end, place=values["place"], actor=act.who.actor)
         except RuleViolation as exc:
             errors["date" if "passeret" in str(exc) or "allerede" in str(exc) else "end"] = danish(str(exc))
         else:
-            flash(request, "Mødet er planlagt, og standardpunkterne er sat på dagsordenen.")
-            return see(f"/sekretariat/moede/{meeting_id}")
-    return _list_page(request, who, errors=errors, values=values, status_code=400)
+            return act.said(f"/sekretariat/moede/{meeting_id}",
+                            "Mødet er planlagt, og standardpunkterne er sat på dagsordenen.")
+    return _list_page(act.request, act.who, errors=errors, values=values, status_code=400)
 
 
 def meeting_context(request: Request, who: Principal, meeting_id: int, **extra: Any) -> dict[str, Any]:
@@ -124,123 +122,105 @@ def meeting(request: Request, meeting_id: Id) -> Response:
     return page(request, "moede.html", meeting_context(request, who, meeting_id), csrf_scope=csrf_scope(request))
 
 
-def _done(request: Request, meeting_id: int, message: str, anchor: str = "") -> Response:
-    flash(request, message)
-    return see(f"/sekretariat/moede/{meeting_id}{anchor}")
+def _done(act: Acting, meeting_id: int, message: str, anchor: str = "") -> Response:
+    return act.said(f"/sekretariat/moede/{meeting_id}{anchor}", message)
 
 
-def _refused(request: Request, meeting_id: int, exc: HoeringError, anchor: str = "") -> Response:
-    flash(request, danish(str(exc)), "fejl")
-    return see(f"/sekretariat/moede/{meeting_id}{anchor}")
+def _refused(act: Acting, meeting_id: int, exc: HoeringError, anchor: str = "") -> Response:
+    return act.said(f"/sekretariat/moede/{meeting_id}{anchor}", danish(str(exc)), "fejl")
 
 
 @router.post("/moede/{meeting_id}/send")
-async def send_agenda(request: Request, meeting_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    rt = request.app.state.rt
-    if not confirmed(form):
-        return ask(request, title="Send dagsordenen?", action=f"/sekretariat/moede/{meeting_id}/send",
+@console_action
+async def send_agenda(act: Acting, meeting_id: Id) -> Response:
+    rt = act.rt
+    if not confirmed(act.form):
+        return ask(act.request, title="Send dagsordenen?", action=f"/sekretariat/moede/{meeting_id}/send",
                    yes="Ja, send", back=f"/sekretariat/moede/{meeting_id}#send",
-                   recipients=agenda_recipients(rt, meeting_id), fields={"uden_filer": text(form, "uden_filer")},
+                   recipients=agenda_recipients(rt, meeting_id), fields={"uden_filer": act.text("uden_filer")},
                    what="Hvert medlem får dagsordenen med PDF, bilag og mødeindkaldelse. Derefter er den "
                         "låst; nye sager kommer på en tillægsdagsorden.")
     try:
-        queued = agenda_builder.send_agenda(rt, meeting_id, missing_files_ok=text(form, "uden_filer") == "ja",
-                                            actor=who.actor)
+        queued = agenda_builder.send_agenda(rt, meeting_id, missing_files_ok=act.text("uden_filer") == "ja",
+                                            actor=act.who.actor)
     except RuleViolation as exc:
-        return _refused(request, meeting_id, exc, "#send")
-    return _done(request, meeting_id, f"Dagsordenen er lagt i udbakken til {queued} modtager(e) med PDF og "
+        return _refused(act, meeting_id, exc, "#send")
+    return _done(act, meeting_id, f"Dagsordenen er lagt i udbakken til {queued} modtager(e) med PDF og "
                  "mødeindkaldelse. Den er nu låst; nye punkter kommer på en tillægsdagsorden.")
 
 
 @router.post("/moede/{meeting_id}/flyt")
-async def move(request: Request, meeting_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    day = parse_date(text(form, "date"))
-    start, end = parse_time(text(form, "start")), parse_time(text(form, "end"))
+@console_action
+async def move(act: Acting, meeting_id: Id) -> Response:
+    day = parse_date(act.text("date"))
+    start, end = parse_time(act.text("start")), parse_time(act.text("end"))
     if day is None or start is None or end is None:
-        flash(request, "Mødet er ikke flyttet: skriv dato (ÅÅÅÅ-MM-DD) og klokkeslæt (TT:MM).", "fejl")
-        return see(f"/sekretariat/moede/{meeting_id}#flyt")
-    rt = request.app.state.rt
+        return act.said(f"/sekretariat/moede/{meeting_id}#flyt",
+                        "Mødet er ikke flyttet: skriv dato (ÅÅÅÅ-MM-DD) og klokkeslæt (TT:MM).", "fejl")
+    rt = act.rt
     try:
-        queued = move_meeting(rt, meeting_id, day=day, start=start, end=end, place=text(form, "place") or None,
-                              reason=text(form, "reason"), actor=who.actor)
+        queued = move_meeting(rt, meeting_id, day=day, start=start, end=end, place=act.text("place") or None,
+                              reason=act.text("reason"), actor=act.who.actor)
     except RuleViolation as exc:
-        return _refused(request, meeting_id, exc, "#flyt")
-    return _done(request, meeting_id, f"Mødet er flyttet. {queued} inviteret(e) får en opdateret mødeindkaldelse.")
+        return _refused(act, meeting_id, exc, "#flyt")
+    return _done(act, meeting_id, f"Mødet er flyttet. {queued} inviteret(e) får en opdateret mødeindkaldelse.")
 
 
 @router.post("/moede/{meeting_id}/aflys")
-async def cancel(request: Request, meeting_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    rt = request.app.state.rt
+@console_action
+async def cancel(act: Acting, meeting_id: Id) -> Response:
+    rt = act.rt
     try:
-        queued = cancel_meeting(rt, meeting_id, reason=text(form, "reason"), actor=who.actor)
+        queued = cancel_meeting(rt, meeting_id, reason=act.text("reason"), actor=act.who.actor)
     except RuleViolation as exc:
-        return _refused(request, meeting_id, exc, "#aflys")
-    return _done(request, meeting_id, f"Mødet er aflyst. {queued} inviteret(e) får en aflysning; "
+        return _refused(act, meeting_id, exc, "#aflys")
+    return _done(act, meeting_id, f"Mødet er aflyst. {queued} inviteret(e) får en aflysning; "
                  "mødets sager er sendt tilbage til FU.")
 
 
 @router.post("/moede/{meeting_id}/fremmoede")
-async def attendance(request: Request, meeting_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    rt = request.app.state.rt
+@console_action
+async def attendance(act: Acting, meeting_id: Id) -> Response:
+    rt = act.rt
     m = meeting_page(rt, meeting_id)
     lists: dict[str, list[str]] = {"deltager": [], "afbud": []}
     for person in m.members:
-        status = text(form, f"person_{person.id}")
+        status = act.text(f"person_{person.id}")
         if status in lists:
             lists[status].append(person.name)
     for status, field in (("deltager", "andre_deltagere"), ("afbud", "andre_afbud")):
-        lists[status] += [line.strip() for line in text(form, field).splitlines() if line.strip()]
+        lists[status] += [line.strip() for line in act.text(field).splitlines() if line.strip()]
     try:
         record_attendance(rt, meeting_id, deltagere=lists["deltager"], afbud=lists["afbud"],
-                          correction=text(form, "rettelse") or None, actor=who.actor)
+                          correction=act.text("rettelse") or None, actor=act.who.actor)
     except RuleViolation as exc:
-        return _refused(request, meeting_id, exc, "#fremmoede")
-    return _done(request, meeting_id, f"Fremmødet er gemt: {len(lists['deltager'])} deltagere, "
+        return _refused(act, meeting_id, exc, "#fremmoede")
+    return _done(act, meeting_id, f"Fremmødet er gemt: {len(lists['deltager'])} deltagere, "
                  f"{len(lists['afbud'])} afbud.", "#fremmoede")
 
 
 @router.post("/moede/{meeting_id}/beslutninger")
-async def decisions(request: Request, meeting_id: Id) -> Response:
+@console_action
+async def decisions(act: Acting, meeting_id: Id) -> Response:
     """Every item given an outcome in the form is decided (``udsat``: moved to the next meeting)."""
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    rt = request.app.state.rt
+    rt = act.rt
     m = meeting_page(rt, meeting_id)
     done, problems = 0, []
     for row in m.agenda:
-        outcome = text(form, f"outcome_{row.id}")
+        outcome = act.text(f"outcome_{row.id}")
         if not outcome or row.state == "besluttet":
             continue
         try:
-            decide_item(rt, row.id, outcome=outcome, text=text(form, f"text_{row.id}"),
-                        followups=_followups(form, row.id), actor=who.actor)
+            decide_item(rt, row.id, outcome=outcome, text=act.text(f"text_{row.id}"),
+                        followups=_followups(act.form, row.id), actor=act.who.actor)
             done += 1
         except (RuleViolation, KeyError) as exc:
             problems.append(f"Punkt {row.number} «{row.title}»: {danish(str(exc))}")
+    back = f"/sekretariat/moede/{meeting_id}#beslutninger"
     if problems:
-        flash(request, f"{done} beslutning(er) gemt. Ikke gemt: " + " ".join(problems), "fejl")
-    else:
-        flash(request, f"{done} beslutning(er) gemt." if done else "Vælg et udfald for mindst ét punkt.",
-              "ok" if done else "fejl")
-    return see(f"/sekretariat/moede/{meeting_id}#beslutninger")
+        return act.said(back, f"{done} beslutning(er) gemt. Ikke gemt: " + " ".join(problems), "fejl")
+    return act.said(back, f"{done} beslutning(er) gemt." if done else "Vælg et udfald for mindst ét punkt.",
+                    "ok" if done else "fejl")
 
 
 def _followups(form: FormData, item_id: int) -> list[FollowupDef]:
@@ -258,35 +238,29 @@ def _followups(form: FormData, item_id: int) -> list[FollowupDef]:
 
 
 @router.post("/moede/{meeting_id}/udkast")
-async def minutes_draft(request: Request, meeting_id: Id) -> Response:
-    form = await request.form()
-    who = acting(request, form)
-    if not isinstance(who, Principal):
-        return who
-    rt = request.app.state.rt
+@console_action
+async def minutes_draft(act: Acting, meeting_id: Id) -> Response:
+    rt = act.rt
     try:
-        agenda_builder.send_minutes_draft(rt, meeting_id, actor=who.actor)
+        agenda_builder.send_minutes_draft(rt, meeting_id, actor=act.who.actor)
     except RuleViolation as exc:
-        return _refused(request, meeting_id, exc, "#referat")
-    return _done(request, meeting_id, "Udkastet til referat er lagt i udbakken til formanden med et personligt "
+        return _refused(act, meeting_id, exc, "#referat")
+    return _done(act, meeting_id, "Udkastet til referat er lagt i udbakken til formanden med et personligt "
                  "link til godkendelse.", "#referat")
 
 
 @router.post("/moede/{meeting_id}/godkend")
-async def approve(request: Request, meeting_id: Id) -> Response:
+@console_action(role="formand")
+async def approve(act: Acting, meeting_id: Id) -> Response:
     """The ``formand`` role approves the minutes in the console: the chair of the meeting's body."""
-    form = await request.form()
-    who = acting(request, form, role="formand")
-    if not isinstance(who, Principal):
-        return who
     try:
-        approve_as_chair(request.app.state.rt, meeting_id, email=who.email, name=who.name)
+        approve_as_chair(act.rt, meeting_id, email=act.who.email, name=act.who.name)
     except NotAllowedError as exc:
-        return page(request, "fejl.html", {"title": "Ikke tilladt", "message": str(exc)}, status_code=403)
+        return page(act.request, "fejl.html", {"title": "Ikke tilladt", "message": str(exc)}, status_code=403)
     except RuleViolation as exc:
-        return _refused(request, meeting_id, exc, "#referat")
-    queued = run_steps_due_for(request.app.state.rt, meeting_id)
-    return _done(request, meeting_id, "Referatet er godkendt" + (
+        return _refused(act, meeting_id, exc, "#referat")
+    queued = run_steps_due_for(act.rt, meeting_id)
+    return _done(act, meeting_id, "Referatet er godkendt" + (
         f" og lagt i udbakken til {queued} modtager(e)." if queued else
         ". Det sendes til medlemmerne, når mødecyklussen når dertil."), "#referat")
 
