@@ -10,8 +10,8 @@ from fastapi.responses import Response
 
 from hoering.errors import HearingClosedError, HoeringError
 from hoering.services.inbox_review import ignore_message, list_messages, record_reviewed
-from hoering.services.users import Principal
-from hoering.web.console_actions import Field, back, danish, flash, guard
+from hoering.web.console_action import Acting, console_action
+from hoering.web.console_actions import Field, back, danish, flash
 from hoering.web.hearing_page import Refused, render
 from hoering.web.paths import Id
 from hoering.web.rendering import page
@@ -22,38 +22,34 @@ IGNORED = "Ikke et høringssvar"  # the reason when none is typed
 
 
 @router.post("/hoering/{hearing_id}/indbakke/{message_id}/registrer")
-def record(request: Request, hearing_id: Id, message_id: Id, csrf: Field = None, option: Field = None,
+@console_action
+def record(act: Acting, hearing_id: Id, message_id: Id, option: Field = None,
            kommune: Field = None) -> Response:
-    actor = guard(request, csrf)
-    if not isinstance(actor, Principal):
-        return actor
-    if not _of_hearing(request, hearing_id, message_id):
-        return page(request, "ikke_fundet.html", status_code=404)
+    if not _of_hearing(act.request, hearing_id, message_id):
+        return page(act.request, "ikke_fundet.html", status_code=404)
     try:
-        record_reviewed(request.app.state.rt, message_id, option=option or None, hearing_id=hearing_id,
-                        kommune=(kommune or "").strip() or None, actor=actor.actor)
+        record_reviewed(act.rt, message_id, option=option or None, hearing_id=hearing_id,
+                        kommune=(kommune or "").strip() or None, actor=act.who.actor)
     except HearingClosedError:
-        return _refused(request, hearing_id, message_id,
+        return _refused(act.request, hearing_id, message_id,
                         "høringen er afsluttet. Genåbn den først, hvis svaret skal tælle.", kommune)
     except HoeringError as exc:
-        return _refused(request, hearing_id, message_id, danish(exc), kommune)
-    flash(request, "Mailen er registreret som kommunens svar.")
+        return _refused(act.request, hearing_id, message_id, danish(exc), kommune)
+    flash(act.request, "Mailen er registreret som kommunens svar.")
     return back(hearing_id)
 
 
 @router.post("/hoering/{hearing_id}/indbakke/{message_id}/ignorer")
-def ignore(request: Request, hearing_id: Id, message_id: Id, csrf: Field = None, reason: Field = None) -> Response:
-    actor = guard(request, csrf)
-    if not isinstance(actor, Principal):
-        return actor
-    if not _of_hearing(request, hearing_id, message_id):
-        return page(request, "ikke_fundet.html", status_code=404)
+@console_action
+def ignore(act: Acting, hearing_id: Id, message_id: Id, reason: Field = None) -> Response:
+    if not _of_hearing(act.request, hearing_id, message_id):
+        return page(act.request, "ikke_fundet.html", status_code=404)
     try:
-        ignore_message(request.app.state.rt, message_id, reason=(reason or "").strip() or IGNORED,
-                       actor=actor.actor)
+        ignore_message(act.rt, message_id, reason=(reason or "").strip() or IGNORED,
+                       actor=act.who.actor)
     except HoeringError as exc:
-        return _refused(request, hearing_id, message_id, danish(exc), None)
-    flash(request, "Mailen er taget ud af køen uden at blive registreret.")
+        return _refused(act.request, hearing_id, message_id, danish(exc), None)
+    flash(act.request, "Mailen er taget ud af køen uden at blive registreret.")
     return back(hearing_id)
 
 

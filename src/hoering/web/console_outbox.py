@@ -14,7 +14,8 @@ from hoering.errors import NotFoundError, RuleViolation
 from hoering.services.outbox import retry_message
 from hoering.services.users import Principal
 from hoering.views.outbox import outbox_page
-from hoering.web.console_actions import Field, flash, guard
+from hoering.web.console_action import Acting, console_action
+from hoering.web.console_actions import flash
 from hoering.web.console_auth import csrf_scope, require
 from hoering.web.paths import Id
 from hoering.web.rendering import page
@@ -34,16 +35,14 @@ def show_outbox(request: Request, hoering: Annotated[int | None, Query(ge=1, le=
 
 
 @router.post("/udbakke/{message_id}/send-igen")
-def send_again(request: Request, message_id: Id, csrf: Field = None) -> Response:
-    who = guard(request, csrf)
-    if not isinstance(who, Principal):
-        return who
+@console_action
+def send_again(act: Acting, message_id: Id) -> Response:
     try:
-        retry_message(request.app.state.rt, message_id, actor=who.actor)
+        retry_message(act.rt, message_id, actor=act.who.actor)
     except NotFoundError:
-        return page(request, "ikke_fundet.html", status_code=404)
+        return page(act.request, "ikke_fundet.html", status_code=404)
     except RuleViolation:
-        flash(request, "Beskeden er ikke fejlet (den er sendt eller venter allerede); genindlæs siden.", "fejl")
+        flash(act.request, "Beskeden er ikke fejlet (den er sendt eller venter allerede); genindlæs siden.", "fejl")
     else:
-        flash(request, f"Beskeden er lagt i udbakken igen og sendes nu (besked {message_id}).")
+        flash(act.request, f"Beskeden er lagt i udbakken igen og sendes nu (besked {message_id}).")
     return RedirectResponse("/sekretariat/udbakke", status_code=303)

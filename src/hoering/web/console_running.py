@@ -26,7 +26,8 @@ from hoering.services.hearing_reports import export_hearing, write_notat
 from hoering.services.hearings import change_deadline, close_hearing
 from hoering.services.users import Principal
 from hoering.web import console_inbox, console_links, console_responses
-from hoering.web.console_actions import Field, back, danish, flash, guard
+from hoering.web.console_action import Acting, console_action
+from hoering.web.console_actions import Field, back, danish, flash
 from hoering.web.console_auth import require
 from hoering.web.hearing_page import RECEIVED, Refused, render
 from hoering.web.paths import Id
@@ -44,87 +45,81 @@ MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 
 @router.post("/hoering/{hearing_id}/svar")
-def record(request: Request, hearing_id: Id, csrf: Field = None, kommune: Field = None,
+@console_action
+def record(act: Acting, hearing_id: Id, kommune: Field = None,
            option: Field = None, text: Field = None, comment: Field = None, received: Field = None,
            who: Field = None, files: Annotated[Uploads, Form()] = None) -> Response:
     """An answer the secretariat received by phone, letter or mail, with its files (checked as
     on the answer page: type by content, size; a refused file records nothing)."""
-    actor = guard(request, csrf)
-    if not isinstance(actor, Principal):
-        return actor
-    rt = request.app.state.rt
+    rt = act.rt
     entered = {"kommune": kommune, "option": option, "text": text, "comment": comment,
                "received": received, "who": who}
 
     def refuse(message: str) -> Response:
-        return render(request, hearing_id, refused=Refused("registrer", message, entered))
+        return render(act.request, hearing_id, refused=Refused("registrer", message, entered))
 
     given, problems = read_uploads(rt, files)
     if problems:
         return refuse("Svaret er ikke registreret: " + " ".join(problems) + " Vælg filerne igen.")
     channel, how = RECEIVED.get(received or "", RECEIVED["telefon"])
-    answered_by = f"{(who or '').strip() or 'ukendt'} ({how}, registreret af {actor.name})"
+    answered_by = f"{(who or '').strip() or 'ukendt'} ({how}, registreret af {act.who.name})"
     try:
         done = record_answer(rt, hearing_id, kommune=kommune or "", option=option or None,
                              text=text, comment=comment, channel=channel, answered_by=answered_by[:200],
-                             files=given, actor=actor.actor)
+                             files=given, actor=act.who.actor)
     except HearingClosedError:
         return refuse("Svaret er ikke registreret: høringen er afsluttet. Genåbn den først.")
     except (NotFoundError, RuleViolation, FileRefused) as exc:  # an unknown hearing: render's 404
         return refuse(f"Svaret er ikke registreret: {danish(exc)}")
     late = " Svaret er kommet efter fristen og er markeret som for sent." if done.late else ""
     attached = f" med {len(given)} fil{'er' if len(given) != 1 else ''}" if given else ""
-    flash(request, f"Svaret er registreret{attached} (version {done.version}).{late}")
+    flash(act.request, f"Svaret er registreret{attached} (version {done.version}).{late}")
     return back(hearing_id)
 
 
 @router.post("/hoering/{hearing_id}/frist")
-def deadline(request: Request, hearing_id: Id, csrf: Field = None, date: Field = None,
+@console_action
+def deadline(act: Acting, hearing_id: Id, date: Field = None,
              clock: Field = None, reason: Field = None) -> Response:
     """Extend an open hearing, or reopen a closed one, with a reason (mailed to the kommuner)."""
-    actor = guard(request, csrf)
-    if not isinstance(actor, Principal):
-        return actor
-    rt = request.app.state.rt
+    rt = act.rt
     try:
         new = datetime.combine(datetime.fromisoformat(date or "").date(),
                                time.fromisoformat(clock or "12:00"), tzinfo=COPENHAGEN)
     except ValueError:
-        flash(request, "Fristen er ikke ændret: skriv en dato og et klokkeslæt.", "fejl")
+        flash(act.request, "Fristen er ikke ændret: skriv en dato og et klokkeslæt.", "fejl")
         return back(hearing_id)
     try:
         with rt.db.read() as s:
             closed = get_hearing(s, hearing_id).status == "closed"
-        change_deadline(rt, hearing_id, deadline=new, reason=reason or "", reopen=closed, actor=actor.actor)
+        change_deadline(rt, hearing_id, deadline=new, reason=reason or "", reopen=closed, actor=act.who.actor)
     except NotFoundError:
-        return page(request, "ikke_fundet.html", status_code=404)
+        return page(act.request, "ikke_fundet.html", status_code=404)
     except HoeringError as exc:
-        flash(request, f"Fristen er ikke ændret: {danish(exc)}", "fejl")
+        flash(act.request, f"Fristen er ikke ændret: {danish(exc)}", "fejl")
     else:
-        flash(request, ("Høringen er genåbnet" if closed else "Fristen er forlænget")
+        flash(act.request, ("Høringen er genåbnet" if closed else "Fristen er forlænget")
               + ", og kommunerne får besked.")
     return back(hearing_id)
 
 
 @router.post("/hoering/{hearing_id}/luk")
-def close(request: Request, hearing_id: Id, csrf: Field = None, force: Field = None,
+@console_action
+def close(act: Acting, hearing_id: Id, force: Field = None,
           reason: Field = None) -> Response:
     """Close with the CLI's rule (before the deadline only when every kommune has answered, or
     forced: «Luk alligevel»), with a reason if given (kept in the audit log, shown in the page's
     log)."""
-    actor = guard(request, csrf)
-    if not isinstance(actor, Principal):
-        return actor
     try:
-        closed = close_hearing(request.app.state.rt, hearing_id, force=force == "ja", actor=actor.actor,
+        closed = close_hearing(act.rt, hearing_id, force=force == "ja", actor=act.who.actor,
                                reason=reason)
     except NotFoundError:
-        return page(request, "ikke_fundet.html", status_code=404)
+        return page(act.request, "ikke_fundet.html", status_code=404)
     except HoeringError as exc:
-        flash(request, f"Høringen er ikke lukket: {danish(exc)}", "fejl")
+        flash(act.request, f"Høringen er ikke lukket: {danish(exc)}", "fejl")
         return back(hearing_id)
     outcome = label(OUTCOME, closed.outcome, empty="intet udfald")
-    flash(request, f"Høringen er afsluttet, og resultatet er lagt i udbakken. Udfald: {outcome}.")
+    flash(act.request, f"Høringen er afsluttet, og resultatet er lagt i udbakken. Udfald: {outcome}.")
     return back(hearing_id)
 
 
