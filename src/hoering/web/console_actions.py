@@ -1,38 +1,17 @@
-"""What every action on a hearing's page shares: the guard (logged in, allowed to act, a valid
-CSRF field), the message shown on the page after the redirect, and the CLI's English refusals
-said in Danish.
+"""What every action on a hearing's page shares (beyond ``console_action``'s checks): the form
+field type, the way back to the page, and the services' refusals said in Danish for the page.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import Form
+from fastapi.responses import RedirectResponse
 
 from hoering.errors import FileRefused
-from hoering.services.users import Principal
-from hoering.web.console_auth import csrf_scope, require
-from hoering.web.rendering import csrf_ok, page
 
 Field = Annotated[str | None, Form()]
-
-
-def guard(request: Request, csrf: str | None) -> Principal | Response:
-    """The acting person, or the response instead: the login page, 403 for a reader, 400 for a
-    missing or stale CSRF field."""
-    who = require(request, act=True)
-    if not isinstance(who, Principal):
-        return who
-    if not csrf_ok(request, csrf, csrf_scope(request)):
-        return page(request, "fejl.html", {"title": "Formularen er udløbet",
-                                           "message": "Genindlæs siden og prøv igen."}, status_code=400)
-    return who
-
-
-def flash(request: Request, message: str, kind: str = "ok") -> None:
-    """A message for the next page (kind ``ok`` or ``fejl``)."""
-    request.session["flash"] = [kind, message]
 
 
 def back(hearing_id: int) -> RedirectResponse:

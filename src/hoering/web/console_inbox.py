@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from hoering.errors import HearingClosedError, HoeringError
 from hoering.services.inbox_review import ignore_message, list_messages, record_reviewed
 from hoering.web.console_action import Acting, console_action
-from hoering.web.console_actions import Field, back, danish, flash
+from hoering.web.console_actions import Field, back, danish
+from hoering.web.console_common import flash
 from hoering.web.hearing_page import Refused, render
 from hoering.web.paths import Id
 from hoering.web.rendering import page

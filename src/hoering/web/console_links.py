@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from hoering.errors import HoeringError, NotFoundError
 from hoering.services.contacts import reissue_link, revoke_contact
 from hoering.web.console_action import Acting, console_action
-from hoering.web.console_actions import Field, back, danish, flash
+from hoering.web.console_actions import Field, back, danish
+from hoering.web.console_common import flash
 from hoering.web.paths import Id
 from hoering.web.rendering import page
 from hoering.web.text_route import TextRoute

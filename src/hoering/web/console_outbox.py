@@ -15,8 +15,8 @@ from hoering.services.outbox import retry_message
 from hoering.services.users import Principal
 from hoering.views.outbox import outbox_page
 from hoering.web.console_action import Acting, console_action
-from hoering.web.console_actions import flash
 from hoering.web.console_auth import csrf_scope, require
+from hoering.web.console_common import flash
 from hoering.web.paths import Id
 from hoering.web.rendering import page
 from hoering.web.text_route import TextRoute

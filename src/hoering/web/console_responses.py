@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from hoering.errors import HoeringError
 from hoering.services.responses import respond as record_response
 from hoering.web.console_action import Acting, console_action
-from hoering.web.console_actions import Field, back, danish, flash
+from hoering.web.console_actions import Field, back, danish
+from hoering.web.console_common import flash
 from hoering.web.hearing_page import Refused, render
 from hoering.web.paths import Id
 from hoering.web.text_route import TextRoute

@@ -27,8 +27,9 @@ from hoering.services.hearings import change_deadline, close_hearing
 from hoering.services.users import Principal
 from hoering.web import console_inbox, console_links, console_responses
 from hoering.web.console_action import Acting, console_action
-from hoering.web.console_actions import Field, back, danish, flash
+from hoering.web.console_actions import Field, back, danish
 from hoering.web.console_auth import require
+from hoering.web.console_common import flash
 from hoering.web.hearing_page import RECEIVED, Refused, render
 from hoering.web.paths import Id
 from hoering.web.rendering import page
