@@ -63,8 +63,9 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
-    # the outbox page's newest sent mail (migration 0021)
-    __table_args__ = (Index("ix_outbox_sent", "status", "sent_at", "id"),)
+    # the outbox page's newest sent mail, of all hearings and of one (migrations 0021, 0022)
+    __table_args__ = (Index("ix_outbox_sent", "status", "sent_at", "id"),
+                      Index("ix_outbox_hearing_sent", "hearing_id", "status", "sent_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
