@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Table, insert, select, text
 
 HEARINGS = 5_000
 ANSWERS = 250_000
@@ -89,7 +89,7 @@ def build(rt: Any, size: float = 1.0) -> Built:
         item_rows = [dict(r) for r in c.execute(select(Item.__table__).where(Item.meeting_id == template)
                                                 .order_by(Item.number)).mappings()]
         meeting_row.pop("id")
-        c.execute(insert(Meeting.__table__), [
+        c.execute(insert(cast(Table, Meeting.__table__)), [
             {**meeting_row, "starts_at": meeting_row["starts_at"] - dt.timedelta(days=2 * i),
              "ends_at": meeting_row["ends_at"] - dt.timedelta(days=2 * i)} for i in range(1, meetings)])
         meeting_ids = list(c.scalars(select(Meeting.id).where(Meeting.id != template).order_by(Meeting.id)))
@@ -103,10 +103,10 @@ def build(rt: Any, size: float = 1.0) -> Built:
                     row["hearing_id"] = first + 1 + (n * items_each + k) % (hearings - 1)
                 batch.append(row)
             if len(batch) >= 5_000:
-                c.execute(insert(Item.__table__), batch)
+                c.execute(insert(cast(Table, Item.__table__)), batch)
                 batch = []
         if batch:
-            c.execute(insert(Item.__table__), batch)
+            c.execute(insert(cast(Table, Item.__table__)), batch)
         # the outbox: sent mail of every hearing; a few waiting and failed
         c.execute(text(
             "INSERT INTO outbox (key, message_id, kind, hearing_id, kommune_id, person_id, to_addr, subject, status, "

@@ -13,11 +13,11 @@ from bench.scale import API_TOKEN, NOW, pages, statements
 from bench.scale_data import OPENED, build
 
 from hoering.runtime import forget_databases
-from tests.support import make_runtime
+from tests.support import Clock, make_runtime
 
 
 def _counts(tmp_path: Path, url: str, size: float) -> dict[str, int]:
-    rt = make_runtime(tmp_path, url, lambda: OPENED, api_token=API_TOKEN)
+    rt = make_runtime(tmp_path, url, Clock(OPENED), api_token=API_TOKEN)
     built = build(rt, size)
     rt.clock = lambda: NOW  # type: ignore[misc]
     counted = statements(rt, built)
@@ -41,7 +41,7 @@ def test_the_outbox_page_counts_sent_mail_only_up_to_a_limit(tmp_path: Path, sql
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from hoering.views import outbox
 
-    rt = make_runtime(tmp_path, sqlite_url, lambda: OPENED)
+    rt = make_runtime(tmp_path, sqlite_url, Clock(OPENED))
     build(rt, 0.002)  # 1 000 mails, nearly all sent
     monkeypatch.setattr(outbox, "SENT_COUNTED", 100)
     page = outbox.outbox_page(rt)
@@ -60,7 +60,7 @@ def test_the_meetings_list_shows_each_bodys_latest_meetings(tmp_path: Path, sqli
     from hoering.web.app import create_app
     from hoering.web.console_meetings import MEETINGS_SHOWN
 
-    rt = make_runtime(tmp_path, sqlite_url, lambda: OPENED)
+    rt = make_runtime(tmp_path, sqlite_url, Clock(OPENED))
     built = build(rt, 0.03)  # 60 meetings of DAS, every other day back from the planned one
     with TestClient(create_app(rt), follow_redirects=False) as client:
         login(client)
@@ -77,7 +77,7 @@ def test_a_meetings_page_runs_as_many_statements_with_fifteen_items_as_with_four
 
     from hoering.web.app import create_app
 
-    rt = make_runtime(tmp_path, sqlite_url, lambda: OPENED)
+    rt = make_runtime(tmp_path, sqlite_url, Clock(OPENED))
     built = build(rt, 0.002)  # the planned meeting (id 1) has its standard items, each copy 15 cases
     counts = []
     with TestClient(create_app(rt), follow_redirects=False) as client:
