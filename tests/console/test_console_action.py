@@ -8,6 +8,7 @@ import inspect
 from fastapi.routing import APIRoute
 
 from hoering.web import (
+    console_hearings,
     console_inbox,
     console_items,
     console_links,
@@ -18,15 +19,17 @@ from hoering.web import (
 )
 from tests.console.conftest import csrf_of, login_as
 
-ACTING = (console_items, console_meetings, console_running, console_links, console_responses, console_inbox,
-          console_outbox)
+ACTING = (console_hearings, console_items, console_meetings, console_running, console_links, console_responses,
+          console_inbox, console_outbox)
+# a hearing's form refuses a stale CSRF field by showing the form again, with its files kept
+OWN_CHECKS = {"/sekretariat/hoeringer/ny", "/sekretariat/kladder/{draft_id}/rediger"}
 
 
 def test_every_console_form_route_goes_through_console_action():
     posts = [r for m in ACTING for r in m.router.routes if isinstance(r, APIRoute) and "POST" in r.methods]
     assert len(posts) >= 25
     bare = [r.path for r in posts if "act" not in inspect.signature(inspect.unwrap(r.endpoint)).parameters]
-    assert bare == []
+    assert set(bare) == OWN_CHECKS
 
 
 def test_refusals_keep_their_order_and_the_path_is_read_first(people, make_client):

@@ -14,9 +14,14 @@ from hoering.errors import FileRefused
 Field = Annotated[str | None, Form()]
 
 
+def page_of(hearing_id: int) -> str:
+    """The hearing's page (its top, where the message stands)."""
+    return f"/sekretariat/hoering/{hearing_id}"
+
+
 def back(hearing_id: int) -> RedirectResponse:
-    """303 to the hearing's page (its top, where the message stands)."""
-    return RedirectResponse(f"/sekretariat/hoering/{hearing_id}", status_code=303)
+    """303 to the hearing's page."""
+    return RedirectResponse(page_of(hearing_id), status_code=303)
 
 
 # the services' refusals (Danish, worded for the CLI: ids and --options) -> what the page says

@@ -23,7 +23,9 @@ from hoering.services import drafts
 from hoering.services.confirmations import invitations_of_draft
 from hoering.services.users import Principal
 from hoering.web.confirm import ask, confirmed
+from hoering.web.console_action import Acting, console_action
 from hoering.web.console_auth import csrf_scope, require
+from hoering.web.console_common import flash, see
 from hoering.web.console_live import Party, deadline_hint, share_rows
 from hoering.web.form_errors import field_errors
 from hoering.web.hearing_form import (
@@ -171,43 +173,34 @@ async def edit_post(request: Request, draft_id: Id) -> Response:
 
 
 @router.post("/kladder/{draft_id}/{action}")
-async def draft_action(request: Request, draft_id: Id, action: str) -> Response:
+@console_action
+async def draft_action(act: Acting, draft_id: Id, action: str) -> Response:
     """``slet`` (delete), ``test`` (send the invitation to me), ``aabn`` (open the hearing)."""
-    who = require(request, act=True)
-    if not isinstance(who, Principal):
-        return who
-    form = await request.form()
-    if not csrf_ok(request, _str(form.get("csrf")), csrf_scope(request)):
-        return _expired(request)
-    rt = request.app.state.rt
-    back = RedirectResponse(f"/sekretariat/kladder/{draft_id}", status_code=303)
+    rt, who, back = act.rt, act.who, f"/sekretariat/kladder/{draft_id}"
     try:
-        if action in ("slet", "aabn") and not confirmed(form):
-            return _ask(request, draft_id, action)
+        if action in ("slet", "aabn") and not confirmed(act.form):
+            return _ask(act.request, draft_id, action)
         if action == "slet":
             drafts.delete_draft(rt, draft_id, actor=who.actor)
-            _flash(request, "Kladden er slettet.")
-            return RedirectResponse("/sekretariat/kladder", status_code=303)
+            return act.said("/sekretariat/kladder", "Kladden er slettet.")
         if action == "test":
-            kommune = int(_str(form.get("kommune")) or 851)
+            kommune = int(act.text("kommune") or 851)
             if who.email is None:
-                _flash(request, "Den fælles adgangskode har ingen e-mail: opret en bruger for at "
-                       "få en testmail.", "fejl")
-                return back
+                return act.said(back, "Den fælles adgangskode har ingen e-mail: opret en bruger for at "
+                                "få en testmail.", "fejl")
             drafts.queue_test(rt, draft_id, kommune=kommune, to=who.email, to_name=who.name, actor=who.actor)
-            _flash(request, f"En test af invitationen er lagt i udbakken til {who.email} og sendes nu.")
-            return RedirectResponse(f"/sekretariat/kladder/{draft_id}?kommune={kommune}", status_code=303)
+            return act.said(f"/sekretariat/kladder/{draft_id}?kommune={kommune}",
+                            f"En test af invitationen er lagt i udbakken til {who.email} og sendes nu.")
         if action == "aabn":
             hearing_id = drafts.open_draft(rt, draft_id, actor=who.actor)
-            _flash(request, "Høringen er åbnet, og invitationerne er lagt i udbakken; de sendes nu.")
-            return RedirectResponse(f"/sekretariat/hoering/{hearing_id}", status_code=303)
+            return act.said(f"/sekretariat/hoering/{hearing_id}",
+                            "Høringen er åbnet, og invitationerne er lagt i udbakken; de sendes nu.")
     except NotFoundError:
-        return page(request, "ikke_fundet.html", status_code=404)
+        return page(act.request, "ikke_fundet.html", status_code=404)
     except (RuleViolation, DefinitionError, ValueError) as exc:
         detail = "; ".join(exc.problems) if isinstance(exc, DefinitionError) else str(exc)
-        _flash(request, f"Det lykkedes ikke: {detail.rstrip('.')}. Ret kladden og prøv igen.", "fejl")
-        return back
-    return page(request, "ikke_fundet.html", status_code=404)
+        return act.said(back, f"Det lykkedes ikke: {detail.rstrip('.')}. Ret kladden og prøv igen.", "fejl")
+    return page(act.request, "ikke_fundet.html", status_code=404)
 
 
 def _ask(request: Request, draft_id: int, action: str) -> Response:
@@ -277,8 +270,8 @@ async def _post(request: Request, *, draft_id: int | None) -> Response:
         for path in drafts.bilag_files(rt, saved):
             if path.name == name:
                 path.unlink()
-    _flash(request, "Kladden er gemt. Intet er sendt endnu.")
-    return RedirectResponse(f"/sekretariat/kladder/{saved}", status_code=303)
+    flash(request, "Kladden er gemt. Intet er sendt endnu.")
+    return see(f"/sekretariat/kladder/{saved}")
 
 
 async def _stage_uploads(request: Request, posted: FormData, staging: str) -> list[str]:
@@ -313,10 +306,3 @@ def _str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _flash(request: Request, message: str, kind: str = "ok") -> None:
-    request.session["flash"] = [kind, message]
-
-
-def _expired(request: Request) -> Response:
-    return page(request, "fejl.html", {"title": "Formularen er udløbet",
-                                       "message": "Genindlæs siden og prøv igen."}, status_code=400)

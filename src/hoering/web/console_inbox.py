@@ -11,8 +11,7 @@ from fastapi.responses import Response
 from hoering.errors import HearingClosedError, HoeringError
 from hoering.services.inbox_review import ignore_message, list_messages, record_reviewed
 from hoering.web.console_action import Acting, console_action
-from hoering.web.console_actions import Field, back, danish
-from hoering.web.console_common import flash
+from hoering.web.console_actions import Field, danish, page_of
 from hoering.web.hearing_page import Refused, render
 from hoering.web.paths import Id
 from hoering.web.rendering import page
@@ -36,8 +35,7 @@ def record(act: Acting, hearing_id: Id, message_id: Id, option: Field = None,
                         "høringen er afsluttet. Genåbn den først, hvis svaret skal tælle.", kommune)
     except HoeringError as exc:
         return _refused(act.request, hearing_id, message_id, danish(exc), kommune)
-    flash(act.request, "Mailen er registreret som kommunens svar.")
-    return back(hearing_id)
+    return act.said(page_of(hearing_id), "Mailen er registreret som kommunens svar.")
 
 
 @router.post("/hoering/{hearing_id}/indbakke/{message_id}/ignorer")
@@ -50,8 +48,7 @@ def ignore(act: Acting, hearing_id: Id, message_id: Id, reason: Field = None) ->
                        actor=act.who.actor)
     except HoeringError as exc:
         return _refused(act.request, hearing_id, message_id, danish(exc), None)
-    flash(act.request, "Mailen er taget ud af køen uden at blive registreret.")
-    return back(hearing_id)
+    return act.said(page_of(hearing_id), "Mailen er taget ud af køen uden at blive registreret.")
 
 
 def _of_hearing(request: Request, hearing_id: int, message_id: int) -> bool:

@@ -10,8 +10,7 @@ from fastapi.responses import Response
 from hoering.errors import HoeringError, NotFoundError
 from hoering.services.contacts import reissue_link, revoke_contact
 from hoering.web.console_action import Acting, console_action
-from hoering.web.console_actions import Field, back, danish
-from hoering.web.console_common import flash
+from hoering.web.console_actions import Field, danish, page_of
 from hoering.web.paths import Id
 from hoering.web.rendering import page
 from hoering.web.text_route import TextRoute
@@ -27,11 +26,9 @@ def revoke(act: Acting, hearing_id: Id, email: Field = None) -> Response:
     except NotFoundError as exc:
         if "ingen kontakt med adressen" not in str(exc):
             return page(act.request, "ikke_fundet.html", status_code=404)
-        flash(act.request, f"Linket er ikke spærret: {danish(exc)}", "fejl")
-    else:
-        flash(act.request, f"Linket til {done.email} er spærret og kan ikke længere åbnes." if done.links else
-              f"{done.email} havde intet virkende link i høringen; intet er ændret.")
-    return back(hearing_id)
+        return act.said(page_of(hearing_id), f"Linket er ikke spærret: {danish(exc)}", "fejl")
+    return act.said(page_of(hearing_id), f"Linket til {done.email} er spærret og kan ikke længere åbnes."
+                    if done.links else f"{done.email} havde intet virkende link i høringen; intet er ændret.")
 
 
 @router.post("/hoering/{hearing_id}/link/nyt")
@@ -43,10 +40,8 @@ def reissue(act: Acting, hearing_id: Id, email: Field = None) -> Response:
     except NotFoundError as exc:
         if str(exc) == f"høring {hearing_id} findes ikke":
             return page(act.request, "ikke_fundet.html", status_code=404)
-        flash(act.request, f"Der er ikke sendt et nyt link: {danish(exc)}", "fejl")
+        return act.said(page_of(hearing_id), f"Der er ikke sendt et nyt link: {danish(exc)}", "fejl")
     except HoeringError as exc:
-        flash(act.request, f"Der er ikke sendt et nyt link: {danish(exc)}", "fejl")
-    else:
-        flash(act.request, f"Et nyt link er lagt i udbakken til {(email or '').strip()}; "
-              "det gamle link virker ikke længere.")
-    return back(hearing_id)
+        return act.said(page_of(hearing_id), f"Der er ikke sendt et nyt link: {danish(exc)}", "fejl")
+    return act.said(page_of(hearing_id), f"Et nyt link er lagt i udbakken til {(email or '').strip()}; "
+                    "det gamle link virker ikke længere.")

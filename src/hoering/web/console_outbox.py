@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from hoering.errors import NotFoundError, RuleViolation
 from hoering.services.outbox import retry_message
@@ -16,7 +16,6 @@ from hoering.services.users import Principal
 from hoering.views.outbox import outbox_page
 from hoering.web.console_action import Acting, console_action
 from hoering.web.console_auth import csrf_scope, require
-from hoering.web.console_common import flash
 from hoering.web.paths import Id
 from hoering.web.rendering import page
 from hoering.web.text_route import TextRoute
@@ -42,7 +41,6 @@ def send_again(act: Acting, message_id: Id) -> Response:
     except NotFoundError:
         return page(act.request, "ikke_fundet.html", status_code=404)
     except RuleViolation:
-        flash(act.request, "Beskeden er ikke fejlet (den er sendt eller venter allerede); genindlæs siden.", "fejl")
-    else:
-        flash(act.request, f"Beskeden er lagt i udbakken igen og sendes nu (besked {message_id}).")
-    return RedirectResponse("/sekretariat/udbakke", status_code=303)
+        return act.said("/sekretariat/udbakke",
+                        "Beskeden er ikke fejlet (den er sendt eller venter allerede); genindlæs siden.", "fejl")
+    return act.said("/sekretariat/udbakke", f"Beskeden er lagt i udbakken igen og sendes nu (besked {message_id}).")

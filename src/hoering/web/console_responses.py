@@ -11,8 +11,7 @@ from fastapi.responses import Response
 from hoering.errors import HoeringError
 from hoering.services.responses import respond as record_response
 from hoering.web.console_action import Acting, console_action
-from hoering.web.console_actions import Field, back, danish
-from hoering.web.console_common import flash
+from hoering.web.console_actions import Field, danish, page_of
 from hoering.web.hearing_page import Refused, render
 from hoering.web.paths import Id
 from hoering.web.text_route import TextRoute
@@ -33,5 +32,4 @@ def respond(act: Acting, hearing_id: Id, kommune: Field = None,
             f"bemaerk-{code}", f"Bemærkningen er ikke gemt: {danish(exc)}",
             {"stance": stance, "text": text, "subject": subject, "summary": summary}))
     again = f" (version {done.version})" if done.version > 1 else ""
-    flash(act.request, f"Sekretariatets bemærkning er gemt{again}; den står i høringsnotatet.")
-    return back(hearing_id)
+    return act.said(page_of(hearing_id), f"Sekretariatets bemærkning er gemt{again}; den står i høringsnotatet.")

@@ -27,7 +27,7 @@ from hoering.services.hearings import change_deadline, close_hearing
 from hoering.services.users import Principal
 from hoering.web import console_inbox, console_links, console_responses
 from hoering.web.console_action import Acting, console_action
-from hoering.web.console_actions import Field, back, danish
+from hoering.web.console_actions import Field, back, danish, page_of
 from hoering.web.console_auth import require
 from hoering.web.console_common import flash
 from hoering.web.hearing_page import RECEIVED, Refused, render
@@ -74,8 +74,7 @@ def record(act: Acting, hearing_id: Id, kommune: Field = None,
         return refuse(f"Svaret er ikke registreret: {danish(exc)}")
     late = " Svaret er kommet efter fristen og er markeret som for sent." if done.late else ""
     attached = f" med {len(given)} fil{'er' if len(given) != 1 else ''}" if given else ""
-    flash(act.request, f"Svaret er registreret{attached} (version {done.version}).{late}")
-    return back(hearing_id)
+    return act.said(page_of(hearing_id), f"Svaret er registreret{attached} (version {done.version}).{late}")
 
 
 @router.post("/hoering/{hearing_id}/frist")
@@ -88,8 +87,7 @@ def deadline(act: Acting, hearing_id: Id, date: Field = None,
         new = datetime.combine(datetime.fromisoformat(date or "").date(),
                                time.fromisoformat(clock or "12:00"), tzinfo=COPENHAGEN)
     except ValueError:
-        flash(act.request, "Fristen er ikke ændret: skriv en dato og et klokkeslæt.", "fejl")
-        return back(hearing_id)
+        return act.said(page_of(hearing_id), "Fristen er ikke ændret: skriv en dato og et klokkeslæt.", "fejl")
     try:
         with rt.db.read() as s:
             closed = get_hearing(s, hearing_id).status == "closed"
@@ -97,11 +95,9 @@ def deadline(act: Acting, hearing_id: Id, date: Field = None,
     except NotFoundError:
         return page(act.request, "ikke_fundet.html", status_code=404)
     except HoeringError as exc:
-        flash(act.request, f"Fristen er ikke ændret: {danish(exc)}", "fejl")
-    else:
-        flash(act.request, ("Høringen er genåbnet" if closed else "Fristen er forlænget")
-              + ", og kommunerne får besked.")
-    return back(hearing_id)
+        return act.said(page_of(hearing_id), f"Fristen er ikke ændret: {danish(exc)}", "fejl")
+    return act.said(page_of(hearing_id), ("Høringen er genåbnet" if closed else "Fristen er forlænget")
+                    + ", og kommunerne får besked.")
 
 
 @router.post("/hoering/{hearing_id}/luk")
@@ -117,11 +113,9 @@ def close(act: Acting, hearing_id: Id, force: Field = None,
     except NotFoundError:
         return page(act.request, "ikke_fundet.html", status_code=404)
     except HoeringError as exc:
-        flash(act.request, f"Høringen er ikke lukket: {danish(exc)}", "fejl")
-        return back(hearing_id)
+        return act.said(page_of(hearing_id), f"Høringen er ikke lukket: {danish(exc)}", "fejl")
     outcome = label(OUTCOME, closed.outcome, empty="intet udfald")
-    flash(act.request, f"Høringen er afsluttet, og resultatet er lagt i udbakken. Udfald: {outcome}.")
-    return back(hearing_id)
+    return act.said(page_of(hearing_id), f"Høringen er afsluttet, og resultatet er lagt i udbakken. Udfald: {outcome}.")
 
 
 @router.get("/hoering/{hearing_id}/hent/{name}")
