@@ -1,5 +1,5 @@
 """``python -m bench [NAME ...]``: run the benchmarks (all by default), print a table per
-benchmark and write each result as JSON under var/bench/; then issue 17's table (before and now,
+benchmark and write each result as JSON under var/bench/; then the performance table (before and now,
 ``bench/table.py``). ``python -m bench table`` prints only that table, from the saved runs;
 ``python -m bench scale --size 0.1`` builds the scale benchmark's data set ten times smaller."""
 

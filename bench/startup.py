@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.common import ROOT, Result, hoering_env
 
-GOAL = 0.3  # issue 17
+GOAL = 0.3  # seconds above the floor
 OPENED = datetime(2014, 4, 29, 8, 0, tzinfo=UTC)
 QUIET = "2014-05-01T10:00"  # the JYFE hearing is open; no reminder is due yet
 LIBRARIES = "import sqlalchemy.orm, typer, pydantic, pydantic_settings, rich.console"
@@ -119,7 +119,7 @@ def run() -> Result:
         else:
             result.add("one flow run: hearing_watch, nothing due (ephemeral Prefect API)", flow, "s",
                        "hoering due, same work", due)
-        # the production path (issue 17): the flow against a Prefect server that is already running
+        # the production path: the flow against a Prefect server that is already running
         from deployments.server import running_server
 
         from hoering.mail.sink import free_port

@@ -1,4 +1,4 @@
-"""The table of issue 17 ("Performance, round 2"): each figure before (the issue's numbers, the
+"""The performance table ("Performance, round 2"): each figure before (the issue's numbers, the
 same 2-core machine) and now (the latest saved run of each benchmark, var/bench/*-latest.json),
 with the ratios side by side and whether the goal is met; and, where there is one, the floor: the
 same measure with none of our code in it (the pinned libraries imported alone; a read transaction
@@ -127,7 +127,7 @@ def print_table() -> None:
     from rich.table import Table
 
     runs = load_runs()
-    table = Table(title="Issue 17, performance round 2: before (the issue's figures) and now (latest runs)",
+    table = Table(title="Performance round 2: before (the issue's figures) and now (latest runs)",
                   title_justify="left")
     for col in ("figure", "before", "ratio before", "now", "ratio now", "goal", "met", "floor (libraries alone)"):
         table.add_column(col)

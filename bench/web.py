@@ -3,7 +3,7 @@ endpoint of the same app (GET /, a redirect: same middleware, no database, no te
 ``hoering web`` runs in its own process(es); the load generator in another: the httpx one (GET
 and POST, its own CPU in the notes) and ``wrk`` (GET only, a C generator that is never the
 bottleneck; installed from Debian's packages where missing). Measured with one uvicorn process
-and with ``--workers 2`` (README, production)."""
+and with ``--workers 2`` (docs/operations.md, Production)."""
 
 from __future__ import annotations
 

@@ -83,7 +83,7 @@ async def do_due_work(now: datetime) -> tuple[int, list[int], list[int]]:
     """Reminders due and hearings past their deadline closed, tallied, results queued:
     (reminders queued, hearings reminded, hearings closed).
 
-    Async only for its run's bookkeeping (issue 17): a sync task in this async flow makes
+    Async only for its run's bookkeeping: a sync task in this async flow makes
     Prefect build a client of its own for every run. The service call blocks the flow's loop
     while it works, as the sync task did."""
     report = run_due_work(runtime(now))

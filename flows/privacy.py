@@ -1,7 +1,7 @@
 """``privacy_watch``: apply the retention of personal data once a day (03.30 Copenhagen).
 
 One task, one service call (``hoering.services.retention.apply_retention``); the rules and their
-defaults are in the README ("Personal data") and in the ``HOERING_RETENTION_*`` settings.
+defaults are in docs/operations.md ("Personal data") and in the ``HOERING_RETENTION_*`` settings.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def retain(now: datetime | None) -> PrivacyRun:
 @flow(name="privacy_watch", log_prints=True)
 async def privacy_watch(now: datetime | None = None) -> PrivacyRun:
     """Erase, pseudonymise and trim what the retention rules say is due. Async, because the
-    heartbeat task is (issue 17)."""
+    heartbeat task is."""
     run = retain(now)
     await note_success("privacy_watch")
     print(f"Privacy: {len(run.contacts_erased)} contact(s) erased, {run.answers_pseudonymised} answer(s) "

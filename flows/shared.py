@@ -41,7 +41,7 @@ async def send_pending(now: datetime | None) -> SendResult:
 @task(cache_policy=NO_CACHE)
 async def note_success(job: str) -> None:
     """The heartbeat /healthz reads (real time, even in a replay). Async, as the flows that call it
-    are: a sync task in an async flow makes Prefect build a client of its own for the run (issue 17)."""
+    are: a sync task in an async flow makes Prefect build a client of its own for the run."""
     record_heartbeat(bootstrap(), job)
 
 
@@ -66,7 +66,7 @@ async def label_run(name: str, tags: Iterable[str]) -> None:
     run_id = flow_run.id
     if not run_id:
         return
-    # The run's tags as the engine read them when the run started: no extra request (issue 17).
+    # The run's tags as the engine read them when the run started: no extra request.
     current = flow_run.tags
     async with get_client() as client:
         await client.update_flow_run(run_id, name=name[:200], tags=list(dict.fromkeys([*current, *tags])))

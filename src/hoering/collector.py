@@ -12,7 +12,7 @@ Python's defaults: :func:`for_long_work`.
 
 A flow run is a process of its own too (Prefect's runner and worker spawn one per run), and a
 bigger one: Prefect, pydantic and SQLAlchemy. Its last collection took 0.4-0.65 s of a 2.4 s
-``hearing_watch`` run on the 2-core machine (issue 17): :func:`for_flows`.
+``hearing_watch`` run on the 2-core machine: :func:`for_flows`.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ class Settings(BaseSettings):
                                  description="A login lasts at most this long.")
     session_idle_minutes: float = Field(default=120, gt=0,
                                         description="A login ends after this long without a request.")
-    # Sign-in (README "Sign-in"): a second factor for local accounts, the organisation's provider.
+    # Sign-in (docs/reference.md, "Sign-in"): a second factor for local accounts, the organisation's provider.
     require_2fa: bool = Field(default=False, description="The secretariat's accounts sign in with "
                               "a second factor (TOTP); one not enrolled enrols before any console page.")
     local_login: bool = Field(default=True, description="E-mail and password sign-in (false: only "

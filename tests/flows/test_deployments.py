@@ -45,7 +45,7 @@ def test_every_planned_flow_is_deployed_and_a_missing_one_fails_loudly():
 
 
 def test_work_pool_deployments_for_production_are_not_the_checks(prefect_harness):
-    """``deploy_all`` (README, scale-out) deploys the plan's schedules tagged ``hoering``; only the
+    """``deploy_all`` (docs/operations.md, Scale-out) deploys the plan's schedules tagged ``hoering``; only the
     scale-out check's own call deploys hearing_watch every minute, tagged ``scaleout-check``."""
     from deployments.scaleout import deploy_all
     from prefect.client.orchestration import get_client

@@ -1,5 +1,5 @@
 """Issue 12 items 21-23: the open_hearing form (Danish titles, a working-days deadline with a
-time passes the schema Prefect validates the form with, a mistake is a sentence), the README's
+time passes the schema Prefect validates the form with, a mistake is a sentence), docs/operations.md's
 ``prefect deployment run`` example as written, and runs named and tagged by what they did."""
 
 from __future__ import annotations
@@ -69,14 +69,14 @@ def test_the_form_speaks_danish_and_a_mistake_is_a_sentence():
 
 
 def readme_params() -> dict:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     found = re.search(r"prefect deployment run open_hearing/open-hearing --params\s+'([^']+)'", readme)
-    assert found, "the README's example is gone"
+    assert found, "docs/operations.md's example is gone"
     return json.loads(found.group(1))
 
 
 def test_the_readme_example_succeeds_as_written(flow_rt: Runtime, monkeypatch: pytest.MonkeyPatch):
-    """The same parameters the README passes to `prefect deployment run`, validated by Prefect as
+    """The same parameters docs/operations.md passes to `prefect deployment run`, validated by Prefect as
     a deployment run validates them, from the checkout's folder (as a worker started there)."""
     monkeypatch.chdir(ROOT)
     params = readme_params()

@@ -34,10 +34,10 @@ def test_env_template_lists_every_setting_with_a_meaning():
 
 
 def test_readme_names_every_unit_and_the_template():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "operations.md").read_text()
     assert "## Production" in readme
     for unit in UNITS:
-        assert unit.name in readme, f"README does not mention {unit.name}"
+        assert unit.name in readme, f"docs/operations.md does not mention {unit.name}"
     assert "hoering.env.example" in readme and "nginx-hoering.conf" in readme
 
 

@@ -2,7 +2,7 @@
 pool each time.
 
 Each checkout from the pool costs CPU and, on PostgreSQL, a pre-ping round trip (``SELECT 1``);
-a lane that records answers one after the other can keep its connection instead (issue 17). What
+a lane that records answers one after the other can keep its connection instead. What
 the pre-ping guarded against is then found by the unit's own statements: a connection that died
 while held (a database restart) fails its first statement, SQLAlchemy invalidates it, and the
 unit runs once more on a fresh connection. That is safe because the unit had not committed: the

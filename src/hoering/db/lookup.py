@@ -96,7 +96,7 @@ TOKEN_ROW = select(AnswerToken).where(AnswerToken.token_hash == bindparam("diges
 #: where an answer given through a link goes: the token's liveness, its person, recipient and
 #: kommune, and the hearing, whose row the statement locks (``FOR UPDATE OF hearing``), so an
 #: answer takes the hearing's lock in the token's own statement. Plain columns, not ORM objects:
-#: building five of them was a quarter of an answer's CPU (issue 17); the definition comes as its
+#: building five of them was a quarter of an answer's CPU; the definition comes as its
 #: stored JSON text, for ``domain.hearing.stored_definition``.
 ANSWER_TARGET = (select(AnswerToken.token_hash, AnswerToken.revoked_at, AnswerToken.person_id,
                         Person.name.label("person_name"), HearingRecipient.id.label("recipient_id"),

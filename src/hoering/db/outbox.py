@@ -1,7 +1,7 @@
 """The outbox: every e-mail, written in the transaction of the change that caused it.
 
 A queued mail is three rows, because the sender changes one of them twice for every message and
-must not drag the message along (issue 17): ``outbox`` holds what the sender changes (state,
+must not drag the message along: ``outbox`` holds what the sender changes (state,
 attempts, times) and what finds the row (key, Message-ID, recipient) and stays small;
 ``outbox_unsent`` holds the message to send until it is sent, with a placeholder where each
 personal link's token goes and the labels the sender derives the tokens from (``mail.links``);
@@ -17,7 +17,7 @@ the row ``sent``. Neither holds a working personal link: a copy of the database 
 So the rows not yet sent (draft, pending, sending, failed) are exactly those with an unsent
 message, and queries for them find them through ``outbox_unsent`` (:func:`not_sent`), not through
 an index on ``status``: such an index made each of the sender's two status changes per message
-update every index of the row, and on PostgreSQL ruled out heap-only (HOT) updates (issue 17).
+update every index of the row, and on PostgreSQL ruled out heap-only (HOT) updates.
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def mark_sent(conn: Connection, *, worker: str, now: datetime, rows: Sequence[tu
     """Mark rows ``sent`` (id, SMTP reply) that ``worker`` claimed and that are still ``sending``
     (so a mark tried twice changes nothing the second time), and delete their unsent message.
     One statement per batch (two on SQLite), not one per row: a mark's CPU is most of what the
-    sender spends on a message beyond sending it (issue 17)."""
+    sender spends on a message beyond sending it."""
     postgres = _postgres(conn)
     for start in range(0, len(rows), _MARK_AT_ONCE):
         chunk = rows[start:start + _MARK_AT_ONCE]

@@ -8,7 +8,7 @@ PostgreSQL the services lock the rows they change (``with_for_update``).
 
 SQLite lets one writer in at a time and makes the others wait in its busy handler, which sleeps
 in growing steps (up to 100 ms) and wakes late; under a burst of answers that sleep was most of
-the POST's p99 (issue 17). The writers of one process therefore queue on a Python lock before
+the POST's p99. The writers of one process therefore queue on a Python lock before
 ``BEGIN IMMEDIATE`` and are woken the moment the previous one commits; the busy handler is left
 for writers in other processes (a second web worker, the sender, the CLI).
 """
@@ -90,7 +90,7 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # PostgreSQL reads run in autocommit: at READ COMMITTED each statement of a transaction
         # sees its own snapshot anyway, so BEGIN and ROLLBACK only cost two round trips per read
-        # (issue 17: a third of the answer page's). SQLite reads keep their BEGIN: in WAL mode
+        # (a third of the answer page's). SQLite reads keep their BEGIN: in WAL mode
         # it gives the whole read one snapshot.
         readers = self.engine.execution_options(**{READ_ONLY: True})
         if self.engine.dialect.name == "postgresql":
@@ -154,7 +154,7 @@ class Database:
 
     def read_rows(self) -> Connection:
         """:meth:`read` for Core statements only: a connection (``with db.read_rows() as c``),
-        without an ORM session to build, roll back and close (issue 17: that bookkeeping was half
+        without an ORM session to build, roll back and close (that bookkeeping was half
         the cost of a one-statement read, 0.13 against 0.07 ms of CPU on SQLite). Same snapshot
         and read-only guarantees, in autocommit on PostgreSQL; ``Session(bind=conn)`` joins it
         where a reader needs the ORM after all, and ``db.held`` holds one between reads."""

@@ -1,7 +1,7 @@
 """Feeding the pure tally from the database: the rows of a hearing as the domain's parties and
 answer versions. In the db layer so that services, views and reports all tally the same way.
 
-Two statements of plain rows (Core selects, not ORM objects; issue 17): the parties, joined to
+Two statements of plain rows (Core selects, not ORM objects): the parties, joined to
 the secretariat's responses to their answers, and the answer versions, joined to their files.
 The result view shows the responses and files on the same lines as the tally, so it reads them
 in the same statements instead of two more; the tally ignores them.

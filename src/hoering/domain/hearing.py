@@ -199,7 +199,7 @@ class HearingDefinition(Strict):
 @lru_cache(maxsize=256)
 def stored_definition(text: str) -> HearingDefinition:
     """A stored hearing's definition from its JSON text, validated once per distinct text: the
-    answer page shows the same few hearings thousands of times (issue 17: validating the file on
+    answer page shows the same few hearings thousands of times (validating the file on
     every request was a sixth of the page). Keyed by the text itself, so a changed definition is
     never served from before; the model is frozen, so one instance can serve every request."""
     return HearingDefinition.model_validate(json.loads(text))

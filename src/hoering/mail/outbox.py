@@ -7,7 +7,7 @@ carries the same Message-ID, and two installations never make the same one (a re
 installation's mail, or a test system's, is not mistaken for a reply to ours). Calendar UIDs are
 derived the same way.
 
-A mail can also be queued in two steps (receipts, issue 17): ``reserve_messages`` writes a
+A mail can also be queued in two steps (receipts): ``reserve_messages`` writes a
 ``draft`` row in the transaction of the change (its key, Message-ID, recipient and a small JSON
 note of what to render), and ``filled_message`` renders it later, outside the writer's lock.
 The sender never claims a draft; whoever sends first fills the drafts left (a process killed

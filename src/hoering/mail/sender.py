@@ -12,7 +12,7 @@ The claims and marks run on a thread of the sender's own, on one connection it h
 run (:class:`_DatabaseThread`): the event loop that drives the SMTP connections never waits for
 a commit, the next batch is claimed while the current one is sent, and a mark is one Core
 statement for its batch instead of a session, a pool checkout, a pre-ping and a statement per
-row (issue 17).
+row.
 
 The sender knows nothing of hearings or people: a message that fails for good is handed to the
 ``on_undeliverable`` callback it was given (``services.outbox`` gives it the notice to the
@@ -264,7 +264,7 @@ class _Marker:
 
     The rows accepted but not yet committed are capped (``UNMARKED`` per SMTP connection): a
     worker waits before its next message while the cap is reached. Without it a faster sender
-    (issue 17) let more rows pile up behind a slow commit, and a kill re-sent them all; with it a
+    let more rows pile up behind a slow commit, and a kill re-sent them all; with it a
     kill re-sends at most the capped rows plus one message per connection.
 
     Within the cap, a commit waits for a row per connection (``batch``), or the cap, or ``GATHER``
@@ -356,7 +356,7 @@ class _DatabaseThread:
     crash may undo the last few, and undoing a claim or a mark only sends those rows again
     after their lease, with the same Message-ID: the duplicates a kill already allows, never a
     lost message. Waiting for the disk at every mark was a tenth of the sender's time on SQLite
-    (issue 17: 0.72× → 0.84× raw aiosmtplib)."""
+    (0.72× → 0.84× raw aiosmtplib)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -31,7 +31,7 @@ RECEIPTS_PER_CONTACT_PER_HOUR = 3
 MAX_TEXT = 20000
 MAX_FILES = 10  # per answer version
 
-# The answer's statements, built once with bind parameters, on the tables (issue 17: building a
+# The answer's statements, built once with bind parameters, on the tables (building a
 # statement cost about as much as running it, and loading ORM objects for an answer more than
 # either). Every answer to a hearing waits for the one before it to commit (the hearing's row
 # lock), so each round trip under that lock is paid by every answer in the queue: the link's

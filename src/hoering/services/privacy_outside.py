@@ -10,7 +10,7 @@ HOERING_HOME: journal exports and backups written there are copies the engine ca
 backup's checksums, an export already handed to the ESDH system). An erasure does not guess:
 :func:`copies_in_home` names every file (a backup folder as one) that holds the person, and the
 erasure refuses until the operator has deleted them. Backups belong outside HOERING_HOME, where
-``hoering backup DIR --keep N`` expires them (README, "Retention").
+``hoering backup DIR --keep N`` expires them (docs/operations.md, "Retention").
 """
 
 from __future__ import annotations

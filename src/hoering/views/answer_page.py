@@ -61,7 +61,7 @@ class AnswerPage(View):
 
 
 # Built once (with bind parameters), read as plain rows (no ORM objects to build and expire:
-# issue 17, that was half of a GET). One: the token, its person, kommune, hearing and body, and
+# that was half of a GET). One: the token, its person, kommune, hearing and body, and
 # the hearing's bilag (a row per bilag). Two: the two versions shown, with their files (below).
 _BilagDocument = aliased(Document)
 _PAGE = (select(AnswerToken.token_hash, AnswerToken.revoked_at, AnswerToken.recipient_id,
@@ -96,7 +96,7 @@ def _versions(which: Any) -> Any:
 
 # The page shows two versions at most: the latest, and the one that counts, which is the newest
 # or the newest on time (``domain.tally.counting_version``). Only those two are read, with their
-# files (issue 17: the page's cost no longer grows with a flood of re-answers). A closed hearing's
+# files (the page's cost no longer grows with a flood of re-answers). A closed hearing's
 # counted version comes from its record and is read by number when it is neither of them.
 _SHOWN_VERSIONS = _versions(Answer.version.in_([newest_version(), newest_version(on_time=True)]))
 _ONE_VERSION = _versions(Answer.version == bindparam("version"))

@@ -1,7 +1,7 @@
 """The answer form's fields, read from the request with Starlette's form parser.
 
 FastAPI's ``Form()`` parameters cost the answer POST 0.4 ms of CPU on the event loop: for each
-of the seven fields it inspected the annotations again on every request (issue 17; more than
+of the seven fields it inspected the annotations again on every request (more than
 the parsing itself, and the lane that records answers waits for the same GIL). The rules are
 FastAPI's own, kept here in one place: an empty text field is no value, an empty file field
 (what a browser sends when no file is chosen) is no file, and a field of the wrong kind (a file

@@ -82,7 +82,7 @@ def _answer_form(request: Request, token: str, view: AnswerPage, *, status_code:
 # The two pages a link opens are ``async``: their read (two indexed statements) and render run on
 # the event loop itself. As sync endpoints they ran in uvicorn's thread pool, where eight requests
 # at once queued for the GIL behind each other at every database call: same throughput, but a p99
-# of 49 ms against 8 ms on SQLite, 139 ms against 16 ms on PostgreSQL (issue 17; measured with 8
+# of 49 ms against 8 ms on SQLite, 139 ms against 16 ms on PostgreSQL (measured with 8
 # concurrent clients on the app itself). The POST records in a thread (``answer_lane``): on SQLite
 # it may wait for another process's write lock, and the loop must never wait for that.
 @router.get("/svar/{token}", response_class=HTMLResponse)
@@ -100,7 +100,7 @@ async def submit_answer(request: Request, token: str) -> Response:
     """The answers of this process are recorded one at a time, in arrival order, by one thread
     (:func:`answer_lane`): they take the hearing's lock in turn anyway, and eight request threads
     queuing for the lock and for the GIL at every database call stretched each one's turn and
-    let some wait through many turns (issue 17: the POST's p99). The form is parsed here, on the
+    let some wait through many turns (the POST's p99). The form is parsed here, on the
     loop (``answer_form`` says why not by FastAPI's ``Form()``), and its files closed after."""
     async with request.form() as form:
         fields = answer_fields(form)
@@ -120,7 +120,7 @@ def answer_lane(request: Request) -> anyio.CapacityLimiter:
 
 def _submit_answer(request: Request, token: str, fields: AnswerFields) -> Response:
     """The answer is recorded straight away (the service finds the link, checks the hearing and
-    takes the lock once); the page's view is built only to show an error (issue 17: a POST used
+    takes the lock once); the page's view is built only to show an error (a POST used
     to build it, check the link twice and render the receipt under the lock)."""
     csrf, hearing, option, text, comment = fields.csrf, fields.hearing, fields.option, fields.text, fields.comment
 
@@ -169,7 +169,7 @@ def _submit_answer(request: Request, token: str, fields: AnswerFields) -> Respon
         view = _lookup(request, token)
         return view if isinstance(view, Response) else form(422, _problem(view, text, comment))
     # the receipt mail (templates, CSS inlined: 20-50 ms) is rendered after the redirect has gone
-    # out, outside the answer lane, so no answer waits for another one's receipt (issue 17)
+    # out, outside the answer lane, so no answer waits for another one's receipt
     return RedirectResponse(f"/svar/{token}/kvittering", status_code=303,
                             background=BackgroundTask(fill_receipts_of, rt, recorded) if recorded.receipts else None)
 

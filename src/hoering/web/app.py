@@ -80,7 +80,7 @@ def create_app(rt: Runtime, *, failure_limit: int = 20, failure_window: float = 
     app.state.limits = GuessLimits.per_window(DatabaseStorage(rt.db), limit=failure_limit,
                                               window=failure_window)
     app.state.trusted_proxies = parse_networks(rt.settings.trusted_proxies)
-    # The database connections the answer pages hold (issue 17: no pool checkout, and on
+    # The database connections the answer pages hold (no pool checkout, and on
     # PostgreSQL no pre-ping, per request; ``db.held`` says how a lost one is replaced): the event
     # loop's for the pages' reads, the answer lane's for recording answers. Each opens on first
     # use; ``_lifespan`` closes them.
@@ -167,7 +167,7 @@ def serving_app(rt: Runtime) -> FastAPI:
     """The app as ``hoering web`` serves it: every template compiled before the first request (no
     first visitor waits for it, no burst of requests compiles the same page at once), then the
     heap frozen (``gc.freeze``), so the collector's full passes no longer walk the long-lived
-    objects of the libraries and the app (issue 17: the answer page's p99)."""
+    objects of the libraries and the app (the answer page's p99)."""
     app = create_app(rt, sends_mail=rt.settings.web_sends_mail)
     env = app.state.templates.env
     for name in env.list_templates(extensions=["html"]):

@@ -18,7 +18,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 def make_templates() -> Jinja2Templates:
     # auto_reload off: the templates ship with the code, so a page never stats its template files
-    # (and their parents) again on each request (issue 17: ~1% of a GET)
+    # (and their parents) again on each request (~1% of a GET)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, auto_reload=False)
     env.filters["dato"] = danish.format_date
     env.filters["tidspunkt"] = danish.format_datetime

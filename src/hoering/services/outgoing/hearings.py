@@ -80,7 +80,7 @@ def _reachable() -> Select[tuple[Kommune, AnswerToken]]:
 
 _CONTACTS = _reachable().where(HearingRecipient.hearing_id == bindparam("hearing"))
 # a receipt's: the answering kommune's contacts, in one statement (it runs under the hearing's
-# lock, issue 17)
+# lock)
 _RECEIPT_CONTACTS = _reachable().where(AnswerToken.recipient_id == bindparam("recipient"))
 
 
