@@ -200,7 +200,8 @@ def approved(tmp_path, password_hash) -> Iterator[tuple[Runtime, int]]:
     rt = make_runtime(tmp_path, f"sqlite:///{tmp_path / 'hoering.db'}", clock, admin_password_hash=password_hash)
     (first,) = plan_meetings(rt, MeetingPlan.model_validate({"body": "das", "year": 2031, "meetings": [
         {"date": "2031-03-17", "place": "Aalborg"}]}))
-    item = add_item(rt, read_item_file(EX / "items" / "05-standardkontrakter.yaml"), base_dir=EX / "items")
+    # an item with a bilag (item 5 lists its standard contracts as a link, not a bilag)
+    item = add_item(rt, read_item_file(EX / "items" / "06-evaluering-kkr-setup.yaml"), base_dir=EX / "items")
     route_item(rt, item, to="fu")
     route_item(rt, item, to="das", meeting_id=first)
     clock.set(local(2031, 3, 17, 15))
