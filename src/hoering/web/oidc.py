@@ -16,10 +16,17 @@ and, where the provider offers ``end_session_endpoint``, the provider's (RP-init
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.starlette_client import OAuth
+with warnings.catch_warnings():
+    # authlib 1.6 warns at import that its httpx integration moves to httpx2; the warning would be
+    # one plain-text line on stderr of every process (breaking HOERING_LOG_FORMAT=json)
+    from authlib.deprecate import AuthlibDeprecationWarning  # it sets its warning to "always" first
+
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+    from authlib.integrations.base_client import OAuthError
+    from authlib.integrations.starlette_client import OAuth
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
