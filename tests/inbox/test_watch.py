@@ -42,6 +42,7 @@ def wait_for_output(path: Path, text: str, limit: float = 60.0) -> None:
     raise AssertionError(f"{text!r} never appeared: {path.read_text(errors='replace') if path.exists() else ''}")
 
 
+@pytest.mark.slow
 def test_watch_counts_a_reply_within_seconds_and_after_a_restart(tmp_path: Path, sqlite_url: str, mailbox: Mailbox):
     settings = imap_settings(mailbox.server)
     rt = make_runtime(tmp_path, sqlite_url, Clock(datetime.now(UTC)), **settings)
@@ -75,6 +76,7 @@ def test_watch_counts_a_reply_within_seconds_and_after_a_restart(tmp_path: Path,
 NO_IDLE = "protocol imap {\n  imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ MOVE UIDPLUS\n}\n"
 
 
+@pytest.mark.slow
 def test_watch_polls_where_the_server_lacks_idle(tmp_path: Path, sqlite_url: str):
     if dovecot_missing():
         pytest.skip(dovecot_missing() or "")

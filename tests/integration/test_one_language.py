@@ -91,6 +91,7 @@ def test_the_cli_speaks_the_documents_danish(tmp_path):
     assert known.index("Aalborg") < known.index("Brønderslev") < known.index("Vesthimmerland")
 
 
+@pytest.mark.slow
 def test_the_cli_confirms_in_danish(tmp_path):
     """A scripted session through a hearing and the meeting cycle: every confirmation, table and
     error a secretariat member reads is Danish (codes shown by their Danish labels)."""

@@ -38,6 +38,7 @@ def unit_environment(state: Path, port: int) -> tuple[dict[str, str], list[str]]
     return env, [sys.executable, "-m", "prefect", *command[1:]]
 
 
+@pytest.mark.slow
 def test_the_units_server_serves_ui_and_api_on_another_port(tmp_path: Path) -> None:
     port = free_port()
     assert port != 4200
