@@ -136,12 +136,17 @@ def running_dovecot(*, user: str = "sekretariat", password: str = "imap-test-pw"
     (home / "Maildir").mkdir(parents=True, exist_ok=True)
     (root / "users").write_text(f"{user}:{hashed}:{MAIL_UID}:{MAIL_UID}::{home}::\n")
     _chown_tree(root / "home")
-    imap_port, imaps_port = _free_port(), _free_port()
     conf = root / "dovecot.conf"
-    conf.write_text(CONFIG.format(root=root, cert=cert, key=key, uid=MAIL_UID, imap_port=imap_port,
-                                  imaps_port=imaps_port) + extra_config)
-    subprocess.run([DOVECOT, "-c", str(conf)], check=True, stdin=subprocess.DEVNULL,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    for attempt in range(3):  # a port found free can be taken before Dovecot binds it: new ports
+        imap_port, imaps_port = _free_port(), _free_port()
+        conf.write_text(CONFIG.format(root=root, cert=cert, key=key, uid=MAIL_UID, imap_port=imap_port,
+                                      imaps_port=imaps_port) + extra_config)
+        started = subprocess.run([DOVECOT, "-c", str(conf)], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+        if started.returncode == 0:
+            break
+        if attempt == 2:
+            started.check_returncode()
     pid_file = root / "run" / "master.pid"
     try:
         _wait_for_port(imaps_port, root)
