@@ -156,3 +156,15 @@ def test_an_item_file_reads_only_inside_its_folder(rt, tmp_path, secret) -> None
         with pytest.raises(DefinitionError) as caught:
             add_item(rt, read_item_file(path), source="konsol")
         assert any("command line" in p for p in caught.value.problems)
+
+
+def test_a_bilag_is_stored_under_the_validated_title(rt, tmp_path) -> None:
+    """The row and the stored hearing file agree: the title as the validation left it."""
+    path = write_hearing(tmp_path / "h")
+    path.write_text(HEARING.replace("{title: Tidsplan,", "{title: '  Tidsplan  ',"))
+    hid = open_hearing_file(rt, path)
+    with rt.db.read() as s:
+        titles = [b.title for b in s.scalars(select(HearingBilag).where(HearingBilag.hearing_id == hid)
+                                             .order_by(HearingBilag.number))]
+        stored = [b["title"] for b in s.get(Hearing, hid).definition["bilag"]]
+    assert titles == stored == ["Kommissorium for arbejdsgruppen", "Tidsplan"]

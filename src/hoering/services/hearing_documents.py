@@ -88,16 +88,17 @@ def with_bilag(definition: HearingDefinition, files: tuple[BilagFile, ...]) -> H
         HearingBilagDef(title=title, file=f.filename) for title, f in zip(titles, files, strict=True)]})
 
 
-def store_bilag(s: Session, hearing: Hearing, files: tuple[BilagFile, ...], *,
+def store_bilag(s: Session, hearing: Hearing, definition: HearingDefinition, files: tuple[BilagFile, ...], *,
                 now: datetime, source: str) -> list[HearingBilag]:
+    """The bilag under the titles the validated definition gives them (``with_bilag``)."""
     rows, problems = [], []
-    for number, f in enumerate(files, start=1):
+    for number, (b, f) in enumerate(zip(definition.bilag, files, strict=True), start=1):
         try:
             doc = store_document(s, f.content, f.filename, now=now)
         except FileRefused as exc:
             problems.append(f"bilag.{number - 1}.file: {exc.message}")
             continue
-        row = HearingBilag(hearing_id=hearing.id, number=number, title=f.title, filename=kept_name(f.filename, doc),
+        row = HearingBilag(hearing_id=hearing.id, number=number, title=b.title, filename=kept_name(f.filename, doc),
                            document_id=doc.id)
         row.document = doc
         s.add(row)

@@ -79,7 +79,7 @@ def open_hearing(rt: Runtime, submitted: HearingInput | HearingDefinition | Mapp
                           opened_at=now, opened_by=actor)
         s.add(hearing)
         s.flush()
-        store_bilag(s, hearing, given.bilag, now=now, source=source)
+        store_bilag(s, hearing, d, given.bilag, now=now, source=source)
         for party in checked.parties:
             recipient = HearingRecipient(hearing_id=hearing.id, kommune_id=party.id)
             s.add(recipient)
